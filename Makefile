@@ -1,0 +1,91 @@
+# pvd — build, test, install.  `make help` lists the targets.
+# Every program is cmd/NAME/NAME.c (+ its man page cmd/NAME/NAME.1), linked
+# against build/libpvd.a made from lib/*.c.  New modules and programs are
+# picked up by wildcard: nothing to edit here to add one.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC      ?= gcc
+PKGS    := yaml-0.1 jansson
+CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -Ilib
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+LDFLAGS += $(XLDFLAGS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A    := $(BUILD)/libpvd.a
+PROGS    := $(notdir $(patsubst %/,%,$(sort $(wildcard cmd/*/))))
+BINS     := $(PROGS:%=$(BUILD)/bin/%)
+MANS     := $(wildcard cmd/*/*.1)
+UNIT_SRC := $(sort $(wildcard test/unit/test_*.c))
+UNITS    := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
+TOOL_SRC := $(sort $(wildcard test/tools/*.c))
+TOOLS    := $(TOOL_SRC:test/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter
+all: $(BINS) $(UNITS) $(TOOLS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: $(LIB_A) $(wildcard lib/*.h) cmd/%/*.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/unit/%: test/unit/%.c test/unit/check.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -o $@ $< $(LIB_A) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tools/%: test/tools/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDFLAGS) $(LDLIBS)
+
+# The whole suite: C unit tests, then bats.  Ends with "N passed, N failed".
+test: all
+	@PVD_BUILD=$(BUILD) test/run-tests
+
+unit: all
+	@PVD_BUILD=$(BUILD) test/run-tests --unit-only
+
+# Same suite, built and run with AddressSanitizer + UBSan.
+asan:
+	$(MAKE) BUILD=build-asan XCFLAGS='-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' XLDFLAGS='-fsanitize=address,undefined' all
+asan-test: asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PVD_BUILD=build-asan test/run-tests
+
+bench: all
+	@PVD_BUILD=$(BUILD) test/bench/run
+
+deps:
+	test/install-deps
+
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/pvd
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R config $(DESTDIR)$(PREFIX)/share/pvd/
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(notdir $(MANS):%=$(DESTDIR)$(PREFIX)/share/man/man1/%)
+	rm -rf $(DESTDIR)$(PREFIX)/share/pvd
+
+clean:
+	rm -rf build build-asan
+
+help:
+	@echo 'make            build every program (build/bin/)'
+	@echo 'make test       run the whole test suite'
+	@echo 'make asan-test  the same suite under AddressSanitizer + UBSan'
+	@echo 'make bench      throughput benchmark against mlr / jq / DuckDB'
+	@echo 'make deps       install the Debian 12 packages pvd needs'
+	@echo 'make install    install programs and man pages (PREFIX, DESTDIR)'

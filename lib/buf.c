@@ -1,0 +1,48 @@
+#include "buf.h"
+#include "xmem.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void pvd_buf_reserve(struct pvd_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t c = b->cap ? b->cap : 256;
+	while (c < need)
+		c *= 2;
+	b->p = xrealloc(b->p, c);
+	b->cap = c;
+}
+
+void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n)
+{
+	pvd_buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	pvd_buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void pvd_buf_free(struct pvd_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

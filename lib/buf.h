@@ -1,0 +1,33 @@
+/* buf — a growable byte buffer, always NUL-terminated after its content. */
+#ifndef PVD_BUF_H
+#define PVD_BUF_H
+#include <stddef.h>
+#include <string.h>
+
+struct pvd_buf {
+	char *p;
+	size_t len, cap;
+};
+
+void pvd_buf_reserve(struct pvd_buf *b, size_t extra);
+void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n);
+void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pvd_buf_free(struct pvd_buf *b);
+
+static inline void pvd_buf_reset(struct pvd_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+static inline void pvd_buf_addc(struct pvd_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		pvd_buf_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
+static inline void pvd_buf_adds(struct pvd_buf *b, const char *s) { pvd_buf_add(b, s, strlen(s)); }
+/* Content as a C string ("" for an empty, never-used buffer). */
+static inline const char *pvd_buf_str(const struct pvd_buf *b) { return b->p ? b->p : ""; }
+#endif

@@ -1,0 +1,52 @@
+/* diag — exit statuses, diagnostics and error values.
+ *
+ * lib/ never prints and never exits on bad input: it fills a struct pvd_err
+ * (status, position, one-line message) and returns the status.  Only cmd/
+ * prints, with pvd_err_print(), and chooses to exit.  The one exception is
+ * running out of memory (xmem.h), which exits with PVD_EX_SOFTWARE. */
+#ifndef PVD_DIAG_H
+#define PVD_DIAG_H
+#include <stdarg.h>
+
+/* Exit statuses, the <sysexits.h> values; documented once in the README. */
+enum {
+	PVD_EX_OK = 0,
+	PVD_EX_USAGE = 64,     /* bad command line */
+	PVD_EX_DATA = 65,      /* bad data that could not be rejected record by record */
+	PVD_EX_NOINPUT = 66,   /* cannot open an input */
+	PVD_EX_SOFTWARE = 70,  /* internal error (out of memory, a bug) */
+	PVD_EX_CANTCREAT = 73, /* cannot create an output */
+	PVD_EX_IO = 74,        /* read or write error, stdout included */
+	PVD_EX_CONFIG = 78,    /* bad configuration (YAML profile, schema, indicators, pipeline) */
+};
+
+struct pvd_err {
+	int status;       /* one of PVD_EX_*, 0 when no error */
+	char file[512];   /* "" when the error has no file */
+	long line, col;   /* 0 when unknown */
+	char msg[1024];
+};
+
+/* The program name used as the prefix of every diagnostic ("pvd-clean"). */
+extern const char *pvd_progname;
+void pvd_set_progname(const char *argv0);
+
+/* Fills *e (when e is not NULL) and returns status, so that a caller can write
+ * `return pvd_err_set(e, PVD_EX_DATA, file, line, 0, "...")`. */
+int pvd_err_set(struct pvd_err *e, int status, const char *file, long line, long col,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int pvd_err_vset(struct pvd_err *e, int status, const char *file, long line, long col,
+		 const char *fmt, va_list ap);
+
+/* "prog: file:line:col: msg" on stderr, one line; parts that are unknown are left out. */
+void pvd_err_print(const struct pvd_err *e);
+
+/* "prog: msg" / "prog: file:line: msg" on stderr. */
+void pvd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pvd_warn_at(const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+_Noreturn void pvd_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Name shown for an input path: "-" reads as "<stdin>". */
+const char *pvd_display_name(const char *path);
+#endif

@@ -1,0 +1,106 @@
+#include "input.h"
+#include "xmem.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK (1u << 20)
+
+int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
+{
+	memset(in, 0, sizeof *in);
+	in->path = path ? path : "-";
+	in->name = pvd_display_name(in->path);
+	if (strcmp(in->path, "-") == 0) {
+		in->fd = 0;
+	} else {
+		in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
+		if (in->fd < 0)
+			return pvd_err_set(e, PVD_EX_NOINPUT, in->path, 0, 0, "cannot open: %s", strerror(errno));
+#ifdef POSIX_FADV_SEQUENTIAL
+		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	}
+	return 0;
+}
+
+static ssize_t rd(struct pvd_input *in, char *dst, size_t cap, struct pvd_err *e)
+{
+	for (;;) {
+		ssize_t n = read(in->fd, dst, cap);
+		if (n >= 0) {
+			in->bytes += (unsigned long long)n;
+			return n;
+		}
+		if (errno == EINTR)
+			continue;
+		pvd_err_set(e, PVD_EX_IO, in->name, 0, 0, "read error: %s", strerror(errno));
+		return -1;
+	}
+}
+
+ssize_t pvd_input_read(struct pvd_input *in, char *dst, size_t cap, struct pvd_err *e)
+{
+	/* Hand out what a line read may have buffered first. */
+	if (in->end > in->beg) {
+		size_t n = in->end - in->beg < cap ? in->end - in->beg : cap;
+		memcpy(dst, in->buf + in->beg, n);
+		in->beg += n;
+		return (ssize_t)n;
+	}
+	return rd(in, dst, cap, e);
+}
+
+int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct pvd_err *e)
+{
+	size_t scanned = 0;
+	for (;;) {
+		char *s = in->buf + in->beg + scanned;
+		char *nl = in->end > in->beg + scanned ? memchr(s, '\n', in->end - in->beg - scanned) : NULL;
+		if (nl) {
+			*line = in->buf + in->beg;
+			*len = (size_t)(nl - *line);
+			in->beg = (size_t)(nl - in->buf) + 1;
+			in->line++;
+			return 1;
+		}
+		scanned = in->end - in->beg;
+		if (in->eof) {
+			if (in->end == in->beg)
+				return 0;
+			/* Last line without a newline. */
+			*line = in->buf + in->beg;
+			*len = in->end - in->beg;
+			in->beg = in->end;
+			in->line++;
+			return 1;
+		}
+		/* Move the partial line to the front, grow if it fills the buffer. */
+		if (in->beg > 0) {
+			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
+			in->end -= in->beg;
+			in->beg = 0;
+		}
+		if (in->cap - in->end < BLOCK / 2) {
+			in->cap = in->cap ? in->cap * 2 : BLOCK;
+			in->buf = xrealloc(in->buf, in->cap);
+		}
+		ssize_t n = rd(in, in->buf + in->end, in->cap - in->end, e);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			in->eof = 1;
+		in->end += (size_t)n;
+	}
+}
+
+void pvd_input_close(struct pvd_input *in)
+{
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->buf);
+	in->buf = NULL;
+	in->fd = -1;
+}

@@ -1,0 +1,340 @@
+#include "ndjson.h"
+#include <stdint.h>
+#include <stdlib.h>
+
+static const char hex[] = "0123456789abcdef";
+
+void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
+{
+	/* Worst case \u00XX for every byte. */
+	pvd_buf_reserve(out, n * 6 + 2);
+	char *d = out->p + out->len;
+	*d++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*d++ = (char)c;
+			continue;
+		}
+		*d++ = '\\';
+		switch (c) {
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		default:
+			*d++ = 'u'; *d++ = '0'; *d++ = '0';
+			*d++ = hex[c >> 4]; *d++ = hex[c & 15];
+		}
+	}
+	*d++ = '"';
+	out->len = (size_t)(d - out->p);
+	out->p[out->len] = '\0';
+}
+
+void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
+{
+	pvd_buf_addc(out, '{');
+	for (size_t i = 0; i < r->n; i++) {
+		const struct pvd_field *f = &r->f[i];
+		if (i)
+			pvd_buf_addc(out, ',');
+		pvd_json_quote(out, r->arena + f->name, f->name_len);
+		pvd_buf_addc(out, ':');
+		const char *v = r->arena + f->val;
+		switch (f->kind) {
+		case PVD_NULL:
+			pvd_buf_add(out, "null", 4);
+			break;
+		case PVD_STR:
+			pvd_json_quote(out, v, f->val_len);
+			break;
+		case PVD_LIST:
+			pvd_buf_addc(out, '[');
+			for (const char *it = pvd_list_first(r, f); it; it = pvd_list_next(r, f, it)) {
+				if (it != v)
+					pvd_buf_addc(out, ',');
+				pvd_json_quote(out, it, strlen(it));
+			}
+			pvd_buf_addc(out, ']');
+			break;
+		default: /* NUM, BOOL, RAW: their text is already JSON */
+			pvd_buf_add(out, v, f->val_len);
+		}
+	}
+	pvd_buf_add(out, "}\n", 2);
+}
+
+/* ---- reader ---- */
+
+struct pz {
+	const char *s, *p, *end;
+	struct pvd_err *e;
+	struct pvd_buf tmp; /* unescaped string */
+};
+
+static int fail(struct pz *z, const char *what)
+{
+	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1, "invalid JSON: %s", what);
+}
+
+static void ws(struct pz *z)
+{
+	while (z->p < z->end && (*z->p == ' ' || *z->p == '\t' || *z->p == '\r' || *z->p == '\n'))
+		z->p++;
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9') *v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f') *v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F') *v |= (unsigned)(c - 'A' + 10);
+		else return -1;
+	}
+	return 0;
+}
+
+static void utf8(struct pvd_buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+	else if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 63)); n = 2; }
+	else if (cp < 0x10000) { u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 63)); u[2] = (char)(0x80 | (cp & 63)); n = 3; }
+	else { u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | ((cp >> 12) & 63)); u[2] = (char)(0x80 | ((cp >> 6) & 63)); u[3] = (char)(0x80 | (cp & 63)); n = 4; }
+	pvd_buf_add(b, u, n);
+}
+
+/* Parses a string at z->p (on the quote) into z->tmp. */
+static int string(struct pz *z)
+{
+	pvd_buf_reset(&z->tmp);
+	z->p++;
+	for (;;) {
+		const char *q = z->p;
+		while (q < z->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+			q++;
+		pvd_buf_add(&z->tmp, z->p, (size_t)(q - z->p));
+		z->p = q;
+		if (q >= z->end)
+			return fail(z, "unterminated string");
+		if (*q == '"') {
+			z->p++;
+			return 0;
+		}
+		if ((unsigned char)*q < 0x20)
+			return fail(z, "control character in string");
+		if (q + 1 >= z->end)
+			return fail(z, "unterminated escape");
+		char c = q[1];
+		z->p = q + 2;
+		switch (c) {
+		case '"': case '\\': case '/': pvd_buf_addc(&z->tmp, c); break;
+		case 'b': pvd_buf_addc(&z->tmp, '\b'); break;
+		case 'f': pvd_buf_addc(&z->tmp, '\f'); break;
+		case 'n': pvd_buf_addc(&z->tmp, '\n'); break;
+		case 'r': pvd_buf_addc(&z->tmp, '\r'); break;
+		case 't': pvd_buf_addc(&z->tmp, '\t'); break;
+		case 'u': {
+			unsigned cp, lo;
+			if (z->end - z->p < 4 || hex4(z->p, &cp))
+				return fail(z, "bad \\u escape");
+			z->p += 4;
+			if (cp >= 0xD800 && cp < 0xDC00) {
+				if (z->end - z->p < 6 || z->p[0] != '\\' || z->p[1] != 'u' || hex4(z->p + 2, &lo) ||
+				    lo < 0xDC00 || lo > 0xDFFF)
+					return fail(z, "unpaired surrogate");
+				z->p += 6;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			} else if (cp >= 0xDC00 && cp < 0xE000) {
+				return fail(z, "unpaired surrogate");
+			}
+			if (cp == 0)
+				return fail(z, "NUL character in string");
+			utf8(&z->tmp, cp);
+			break;
+		}
+		default:
+			return fail(z, "bad escape");
+		}
+	}
+}
+
+static int number(struct pz *z)
+{
+	const char *p = z->p;
+	if (p < z->end && *p == '-') p++;
+	if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
+	if (*p == '0') p++;
+	else while (p < z->end && *p >= '0' && *p <= '9') p++;
+	if (p < z->end && *p == '.') {
+		p++;
+		if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
+		while (p < z->end && *p >= '0' && *p <= '9') p++;
+	}
+	if (p < z->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < z->end && (*p == '+' || *p == '-')) p++;
+		if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
+		while (p < z->end && *p >= '0' && *p <= '9') p++;
+	}
+	z->p = p;
+	return 0;
+}
+
+static int lit(struct pz *z, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(z->end - z->p) < n || memcmp(z->p, w, n) != 0)
+		return fail(z, "unexpected token");
+	z->p += n;
+	return 0;
+}
+
+/* Skips any JSON value (used for nested values kept as RAW). */
+static int skip(struct pz *z, int depth)
+{
+	if (depth > 64)
+		return fail(z, "nesting too deep");
+	ws(z);
+	if (z->p >= z->end)
+		return fail(z, "value expected");
+	switch (*z->p) {
+	case '"': return string(z);
+	case 't': return lit(z, "true");
+	case 'f': return lit(z, "false");
+	case 'n': return lit(z, "null");
+	case '[': case '{': {
+		char close = *z->p == '[' ? ']' : '}';
+		int obj = close == '}';
+		z->p++;
+		ws(z);
+		if (z->p < z->end && *z->p == close) { z->p++; return 0; }
+		for (;;) {
+			if (obj) {
+				ws(z);
+				if (z->p >= z->end || *z->p != '"') return fail(z, "key expected");
+				if (string(z)) return PVD_EX_DATA;
+				ws(z);
+				if (z->p >= z->end || *z->p != ':') return fail(z, "':' expected");
+				z->p++;
+			}
+			if (skip(z, depth + 1)) return PVD_EX_DATA;
+			ws(z);
+			if (z->p < z->end && *z->p == ',') { z->p++; continue; }
+			if (z->p < z->end && *z->p == close) { z->p++; return 0; }
+			return fail(z, "',' or end expected");
+		}
+	}
+	default: return number(z);
+	}
+}
+
+/* An array of strings only becomes a LIST; anything else in it makes it RAW. */
+static int array(struct pz *z, struct pvd_record *r, const char *name, struct pvd_buf *items)
+{
+	const char *start = z->p;
+	unsigned n = 0;
+	pvd_buf_reset(items);
+	z->p++;
+	ws(z);
+	if (z->p < z->end && *z->p == ']') {
+		z->p++;
+		pvd_rec_set_list(r, name, "", 0, 0);
+		return 0;
+	}
+	for (;;) {
+		ws(z);
+		if (z->p >= z->end) return fail(z, "unterminated array");
+		if (*z->p != '"') {
+			z->p = start;
+			if (skip(z, 0)) return PVD_EX_DATA;
+			pvd_rec_set(r, name, PVD_RAW, start, (size_t)(z->p - start));
+			return 0;
+		}
+		if (string(z)) return PVD_EX_DATA;
+		pvd_buf_add(items, z->tmp.p, z->tmp.len + 1); /* with its NUL */
+		n++;
+		ws(z);
+		if (z->p < z->end && *z->p == ',') { z->p++; continue; }
+		if (z->p < z->end && *z->p == ']') { z->p++; break; }
+		return fail(z, "',' or ']' expected");
+	}
+	pvd_rec_set_list(r, name, items->p, items->len, n);
+	return 0;
+}
+
+int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e)
+{
+	static __thread struct pvd_buf key, items, tmp;
+	struct pz z = { line, line, line + n, e, tmp };
+	int rc = 0;
+	pvd_rec_clear(r);
+	ws(&z);
+	if (z.p >= z.end || *z.p != '{') {
+		rc = fail(&z, "a record must be a JSON object");
+		goto out;
+	}
+	z.p++;
+	ws(&z);
+	if (z.p < z.end && *z.p == '}') {
+		z.p++;
+		goto tail;
+	}
+	for (;;) {
+		ws(&z);
+		if (z.p >= z.end || *z.p != '"') { rc = fail(&z, "key expected"); goto out; }
+		if ((rc = string(&z))) goto out;
+		pvd_buf_reset(&key);
+		pvd_buf_add(&key, z.tmp.p, z.tmp.len);
+		ws(&z);
+		if (z.p >= z.end || *z.p != ':') { rc = fail(&z, "':' expected"); goto out; }
+		z.p++;
+		ws(&z);
+		if (z.p >= z.end) { rc = fail(&z, "value expected"); goto out; }
+		const char *v = z.p;
+		switch (*z.p) {
+		case '"':
+			if ((rc = string(&z))) goto out;
+			pvd_rec_set(r, key.p, PVD_STR, z.tmp.p, z.tmp.len);
+			break;
+		case 't': case 'f':
+			if ((rc = lit(&z, *z.p == 't' ? "true" : "false"))) goto out;
+			pvd_rec_set(r, key.p, PVD_BOOL, v, (size_t)(z.p - v));
+			break;
+		case 'n':
+			if ((rc = lit(&z, "null"))) goto out;
+			pvd_rec_set_null(r, key.p);
+			break;
+		case '[':
+			if ((rc = array(&z, r, key.p, &items))) goto out;
+			break;
+		case '{':
+			if ((rc = skip(&z, 0))) goto out;
+			pvd_rec_set(r, key.p, PVD_RAW, v, (size_t)(z.p - v));
+			break;
+		default:
+			if ((rc = number(&z))) goto out;
+			pvd_rec_set(r, key.p, PVD_NUM, v, (size_t)(z.p - v));
+		}
+		ws(&z);
+		if (z.p < z.end && *z.p == ',') { z.p++; continue; }
+		if (z.p < z.end && *z.p == '}') { z.p++; break; }
+		rc = fail(&z, "',' or '}' expected");
+		goto out;
+	}
+tail:
+	ws(&z);
+	if (z.p != z.end)
+		rc = fail(&z, "trailing characters after the object");
+out:
+	tmp = z.tmp; /* keep the grown buffer for the next line */
+	return rc;
+}

@@ -1,0 +1,116 @@
+#include "output.h"
+#include "xmem.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK (256u << 10)
+
+int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
+{
+	memset(o, 0, sizeof *o);
+	if (!path || strcmp(path, "-") == 0) {
+		o->fd = 1;
+		return 0;
+	}
+	o->path = xstrdup(path);
+	size_t n = strlen(path) + 32;
+	o->tmp = xmalloc(n);
+	/* Same directory as the target, so rename() is atomic. */
+	const char *slash = strrchr(path, '/');
+	int dl = slash ? (int)(slash - path + 1) : 0;
+	snprintf(o->tmp, n, "%.*s.%s.tmp.XXXXXX", dl, path, slash ? slash + 1 : path);
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		int rc = pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot create: %s", strerror(errno));
+		free(o->path);
+		free(o->tmp);
+		o->path = o->tmp = NULL;
+		return rc;
+	}
+	/* mkostemp makes 0600; outputs are ordinary files. */
+	mode_t um = umask(0);
+	umask(um);
+	fchmod(o->fd, 0666 & ~um);
+	return 0;
+}
+
+static void drain(struct pvd_out *o)
+{
+	size_t off = 0;
+	while (off < o->b.len && !o->failed) {
+		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			o->err = errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	pvd_buf_reset(&o->b);
+}
+
+void pvd_out_flush_some(struct pvd_out *o)
+{
+	if (o->b.len >= BLOCK)
+		drain(o);
+}
+
+int pvd_out_commit(struct pvd_out *o, struct pvd_err *e)
+{
+	int rc = 0;
+	drain(o);
+	pvd_buf_free(&o->b);
+	if (o->path) {
+		if (!o->failed && fsync(o->fd) != 0 && errno != EINVAL)
+			o->failed = 1, o->err = errno;
+		if (close(o->fd) != 0 && !o->failed)
+			o->failed = 1, o->err = errno;
+		if (!o->failed && rename(o->tmp, o->path) != 0)
+			o->failed = 1, o->err = errno;
+		if (o->failed) {
+			unlink(o->tmp);
+			rc = pvd_err_set(e, PVD_EX_IO, o->path, 0, 0, "write error: %s", strerror(o->err));
+		}
+		free(o->path);
+		free(o->tmp);
+		o->path = o->tmp = NULL;
+	} else {
+		if (!o->failed && close(1) != 0 && errno != EBADF)
+			o->failed = 1, o->err = errno;
+		if (o->failed)
+			rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "write error on standard output: %s",
+					 strerror(o->err));
+	}
+	o->fd = -1;
+	return rc;
+}
+
+void pvd_out_abort(struct pvd_out *o)
+{
+	if (o->path) {
+		close(o->fd);
+		unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+		o->path = o->tmp = NULL;
+	}
+	pvd_buf_free(&o->b);
+	o->fd = -1;
+}
+
+int pvd_write_file_atomic(const char *path, const char *data, size_t n, struct pvd_err *e)
+{
+	struct pvd_out o;
+	int rc = pvd_out_open(&o, path, e);
+	if (rc)
+		return rc;
+	pvd_out_add(&o, data, n);
+	return pvd_out_commit(&o, e);
+}

@@ -1,0 +1,99 @@
+/* record — the unit that flows between the filters.
+ *
+ * A record is an ordered set of named fields, the in-memory form of one NDJSON
+ * line.  Every string lives in the record's own arena; fields refer to it by
+ * offset, so adding a field never invalidates another.  Values keep their
+ * JSON kind and their exact text: a number is the literal as written
+ * ("3076335.49"), never a double, so amounts stay exact end to end.
+ *
+ * Provenance travels as ordinary fields, so that jq, mlr and DuckDB see it:
+ *   _file     source file of the row (as named on the ingest command line)
+ *   _line     physical line of the row in that file, counted from 1
+ *   _dataset  canonical dataset, once a profile has named it
+ *
+ * OWNERSHIP — the one rule for every stage:
+ *   A record belongs to whoever created it (a reader, a stage's scratch
+ *   record).  A stage that receives a record through pvd_sink.put() only
+ *   borrows it for the duration of the call: it may read it, modify it in
+ *   place and pass it on, but must copy (pvd_rec_copy, or the strings it
+ *   needs) anything it keeps after put() returns.  The creator reuses the
+ *   record with pvd_rec_clear() for the next one and frees it at the end. */
+#ifndef PVD_RECORD_H
+#define PVD_RECORD_H
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum pvd_kind {
+	PVD_NULL,   /* JSON null: a missing value (an empty cell after cleaning) */
+	PVD_STR,    /* a JSON string (UTF-8, unescaped here) */
+	PVD_NUM,    /* a JSON number, kept as its literal text */
+	PVD_BOOL,   /* "true" or "false" */
+	PVD_LIST,   /* a JSON array of strings: nitems NUL-terminated items, back to back */
+	PVD_RAW,    /* any other JSON value (object, mixed array), kept as its JSON text */
+};
+
+struct pvd_field {
+	uint32_t name, val;   /* offsets of NUL-terminated strings in the arena */
+	uint32_t name_len, val_len;
+	uint16_t kind;        /* enum pvd_kind */
+	uint16_t nitems;      /* PVD_LIST: number of items */
+};
+
+struct pvd_record {
+	char *arena;
+	size_t alen, acap;
+	struct pvd_field *f;
+	size_t n, cap;
+};
+
+void pvd_rec_init(struct pvd_record *r);
+void pvd_rec_clear(struct pvd_record *r);        /* empties, keeps the memory */
+void pvd_rec_free(struct pvd_record *r);
+void pvd_rec_copy(struct pvd_record *dst, const struct pvd_record *src);
+
+/* Index of the field named name, or -1. */
+int pvd_rec_find(const struct pvd_record *r, const char *name);
+/* The field named name, or NULL. */
+const struct pvd_field *pvd_rec_get(const struct pvd_record *r, const char *name);
+
+static inline const char *pvd_rec_name(const struct pvd_record *r, const struct pvd_field *f)
+{
+	return r->arena + f->name;
+}
+static inline const char *pvd_rec_val(const struct pvd_record *r, const struct pvd_field *f)
+{
+	return r->arena + f->val;
+}
+/* Value of a string-like field (STR, NUM, BOOL, RAW) by name; NULL when the
+ * field is absent, null, or a list. */
+const char *pvd_rec_str(const struct pvd_record *r, const char *name);
+
+/* Sets a field, replacing the value of an existing one in place (its position
+ * is kept) or appending a new one.  val need not be NUL-terminated.
+ * For PVD_LIST, val holds nitems NUL-terminated items back to back and len
+ * counts all of them, terminators included. */
+void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind,
+		 const char *val, size_t len);
+void pvd_rec_set_list(struct pvd_record *r, const char *name, const char *items,
+		      size_t len, unsigned nitems);
+static inline void pvd_rec_set_str(struct pvd_record *r, const char *name, const char *s)
+{
+	pvd_rec_set(r, name, PVD_STR, s, strlen(s));
+}
+void pvd_rec_set_null(struct pvd_record *r, const char *name);
+void pvd_rec_set_long(struct pvd_record *r, const char *name, long long v);
+void pvd_rec_set_bool(struct pvd_record *r, const char *name, int v);
+/* Removes a field; returns 1 if it was there. */
+int pvd_rec_del(struct pvd_record *r, const char *name);
+/* Renames field i (used by profiles: header name → canonical name). */
+void pvd_rec_rename(struct pvd_record *r, size_t i, const char *name);
+
+/* Iterating a PVD_LIST value: for (p = first; p; p = next) ... */
+const char *pvd_list_first(const struct pvd_record *r, const struct pvd_field *f);
+const char *pvd_list_next(const struct pvd_record *r, const struct pvd_field *f, const char *item);
+
+/* Provenance helpers: "_file" / "_line" ("" and 0 when absent). */
+const char *pvd_rec_file(const struct pvd_record *r);
+long pvd_rec_line(const struct pvd_record *r);
+#endif

@@ -1,0 +1,108 @@
+#include "reject.h"
+#include "ndjson.h"
+#include "xmem.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int pvd_rejects_open(struct pvd_rejects *rj, const char *stage, const char *path, int quiet,
+		     struct pvd_err *e)
+{
+	memset(rj, 0, sizeof *rj);
+	rj->stage = stage;
+	rj->quiet = quiet;
+	if (path) {
+		int rc = pvd_out_open(&rj->out, path, e);
+		if (rc)
+			return rc;
+		rj->have_file = 1;
+	}
+	return 0;
+}
+
+static void count(struct pvd_rejects *rj, const char *reason)
+{
+	for (size_t i = 0; i < rj->nreasons; i++)
+		if (rj->by_reason[i].reason == reason || strcmp(rj->by_reason[i].reason, reason) == 0) {
+			rj->by_reason[i].n++;
+			return;
+		}
+	rj->by_reason = xgrow(rj->by_reason, &rj->cap, rj->nreasons + 1, sizeof *rj->by_reason);
+	rj->by_reason[rj->nreasons].reason = reason;
+	rj->by_reason[rj->nreasons].n = 1;
+	rj->nreasons++;
+}
+
+static void kv(struct pvd_buf *b, const char *k, const char *v)
+{
+	pvd_buf_addc(b, ',');
+	pvd_json_quote(b, k, strlen(k));
+	pvd_buf_addc(b, ':');
+	if (v)
+		pvd_json_quote(b, v, strlen(v));
+	else
+		pvd_buf_add(b, "null", 4);
+}
+
+void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char *reason,
+		const char *field, const char *value, const char *raw, const struct pvd_record *rec,
+		const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	rj->n++;
+	count(rj, reason);
+	if (!rj->quiet) {
+		const char *f = file && *file ? file : "<stdin>";
+		if (field)
+			fprintf(stderr, "%s: %s:%ld: %s: %s\n", pvd_progname, f, line, field, msg);
+		else
+			fprintf(stderr, "%s: %s:%ld: %s\n", pvd_progname, f, line, msg);
+	}
+	if (!rj->have_file)
+		return;
+	struct pvd_buf *b = &rj->out.b;
+	pvd_buf_adds(b, "{\"stage\":");
+	pvd_json_quote(b, rj->stage, strlen(rj->stage));
+	kv(b, "file", file);
+	pvd_buf_printf(b, ",\"line\":%ld", line);
+	kv(b, "reason", reason);
+	kv(b, "field", field);
+	kv(b, "value", value);
+	kv(b, "message", msg);
+	if (raw)
+		kv(b, "raw", raw);
+	if (rec) {
+		pvd_buf_adds(b, ",\"record\":");
+		pvd_ndjson_write(b, rec);
+		b->len--; /* the writer's newline */
+	}
+	pvd_buf_add(b, "}\n", 2);
+	pvd_out_flush_some(&rj->out);
+}
+
+int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
+{
+	int rc = 0;
+	if (rj->have_file)
+		rc = pvd_out_commit(&rj->out, e);
+	rj->have_file = 0;
+	free(rj->by_reason);
+	rj->by_reason = NULL;
+	return rc;
+}
+
+void pvd_rejects_abort(struct pvd_rejects *rj)
+{
+	if (rj->have_file)
+		pvd_out_abort(&rj->out);
+	rj->have_file = 0;
+	free(rj->by_reason);
+	rj->by_reason = NULL;
+}

@@ -1,0 +1,71 @@
+/* reject — the reject stream shared by every filter.
+ *
+ * A record that cannot be used is never dropped: it is rejected, with its
+ * source file and physical line, a reason code from a short fixed vocabulary,
+ * the field and value at fault when there is one, a one-line message and,
+ * from pvd-ingest, the raw text of the row.  Each reject is
+ *   - one line on stderr: "pvd-clean: detr.csv:42: montant: not an amount: \"12,3,4\""
+ *     (unless quiet), and
+ *   - one NDJSON object in the --rejects file, when one was named:
+ *     {"stage","file","line","reason","field","value","message","raw","record"}
+ * The file is written atomically when the filter finishes. */
+#ifndef PVD_REJECT_H
+#define PVD_REJECT_H
+#include "diag.h"
+#include "output.h"
+#include "record.h"
+
+/* Reason codes (Frictionless' names where one exists). */
+#define PVD_R_ENCODING "encoding-error"
+#define PVD_R_BLANK_HEADER "blank-header"
+#define PVD_R_DUP_HEADER "duplicate-header"
+#define PVD_R_EXTRA_CELL "extra-cell"
+#define PVD_R_MISSING_CELL "missing-cell"
+#define PVD_R_STRAY_QUOTE "stray-quote"
+#define PVD_R_FIELD_TOO_LARGE "field-too-large"
+#define PVD_R_INVALID_JSON "invalid-json"
+#define PVD_R_TYPE "type-error"
+#define PVD_R_CONSTRAINT "constraint-error"
+#define PVD_R_REQUIRED "required-value"
+#define PVD_R_UNKNOWN_VALUE "unknown-value"
+#define PVD_R_AMBIGUOUS "ambiguous-code"
+#define PVD_R_DUPLICATE "duplicate-row"
+#define PVD_R_UNKNOWN_DATASET "unknown-dataset"
+#define PVD_R_NO_MATCH "no-match"
+#define PVD_R_AMBIGUOUS_MATCH "ambiguous-match"
+
+struct pvd_reason_count {
+	const char *reason;
+	unsigned long long n;
+};
+
+struct pvd_rejects {
+	const char *stage;        /* "ingest", "clean", ... */
+	int quiet;                /* no line on stderr per reject */
+	int have_file;
+	struct pvd_out out;
+	unsigned long long n;     /* rejects so far */
+	struct pvd_reason_count *by_reason;
+	size_t nreasons, cap;
+};
+
+/* path may be NULL (stderr lines only).  Returns 0 or PVD_EX_CANTCREAT. */
+int pvd_rejects_open(struct pvd_rejects *rj, const char *stage, const char *path, int quiet,
+		     struct pvd_err *e);
+
+/* Records one reject.  file/line: the row's provenance; field/value may be
+ * NULL; raw: the row's text (ingest) or NULL; rec: the record as it stood, or
+ * NULL.  reason must be a string with static storage (one of PVD_R_*). */
+void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char *reason,
+		const char *field, const char *value, const char *raw, const struct pvd_record *rec,
+		const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* Rejects a record using its own provenance fields (_file, _line). */
+#define pvd_reject_rec(rj, rec, reason, field, value, ...) \
+	pvd_reject((rj), pvd_rec_file(rec), pvd_rec_line(rec), (reason), (field), (value), NULL, (rec), __VA_ARGS__)
+
+/* Finishes the reject file (atomic rename).  Returns 0 or PVD_EX_IO. */
+int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e);
+/* Drops the reject file (the run failed). */
+void pvd_rejects_abort(struct pvd_rejects *rj);
+#endif

@@ -1,0 +1,103 @@
+/* Record and NDJSON round trips: the wire format every filter shares. */
+#include "check.h"
+#include "buf.h"
+#include "ndjson.h"
+#include "record.h"
+#include "textnorm.h"
+#include <stdlib.h>
+
+static const char *roundtrip(const char *in, struct pvd_buf *out)
+{
+	struct pvd_record r;
+	struct pvd_err e = { 0 };
+	pvd_rec_init(&r);
+	pvd_buf_reset(out);
+	if (pvd_ndjson_parse(in, strlen(in), &r, &e)) {
+		pvd_buf_printf(out, "ERR col %ld: %s", e.col, e.msg);
+	} else {
+		pvd_ndjson_write(out, &r);
+		out->p[--out->len] = '\0';
+	}
+	pvd_rec_free(&r);
+	return pvd_buf_str(out);
+}
+
+int main(void)
+{
+	struct pvd_buf b = { 0 };
+	static const struct { const char *in, *out; } rt[] = {
+		{ "{}", "{}" },
+		{ " { \"a\" : \"x\" , \"b\":1 } ", "{\"a\":\"x\",\"b\":1}" },
+		{ "{\"m\":3076335.49}", "{\"m\":3076335.49}" },
+		{ "{\"m\":-0.5e+3}", "{\"m\":-0.5e+3}" },
+		{ "{\"t\":true,\"f\":false,\"n\":null}", "{\"t\":true,\"f\":false,\"n\":null}" },
+		{ "{\"l\":[\"a\",\"b c\"]}", "{\"l\":[\"a\",\"b c\"]}" },
+		{ "{\"l\":[]}", "{\"l\":[]}" },
+		{ "{\"x\":[1,\"a\"]}", "{\"x\":[1,\"a\"]}" },
+		{ "{\"o\":{\"k\":[1,{\"z\":null}]}}", "{\"o\":{\"k\":[1,{\"z\":null}]}}" },
+		{ "{\"s\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "{\"s\":\"é\\n\\t\\\"\\\\/\"}" },
+		{ "{\"s\":\"\\ud83d\\ude00\"}", "{\"s\":\"😀\"}" },
+		{ "{\"s\":\"\\u0001\"}", "{\"s\":\"\\u0001\"}" },
+		{ "{\"a\":1,\"a\":2}", "{\"a\":2}" },
+		{ "[1]", "ERR col 1: invalid JSON: a record must be a JSON object" },
+		{ "{\"a\":}", "ERR col 6: invalid JSON: bad number" },
+		{ "{\"a\":1", "ERR col 7: invalid JSON: ',' or '}' expected" },
+		{ "{\"a\":\"x}", "ERR col 9: invalid JSON: unterminated string" },
+		{ "{\"a\":01}", "ERR col 7: invalid JSON: ',' or '}' expected" },
+		{ "{\"a\":1} x", "ERR col 9: invalid JSON: trailing characters after the object" },
+		{ "{\"a\":\"\\ud800\"}", "ERR col 13: invalid JSON: unpaired surrogate" },
+		{ "{\"a\":\"\\u0000\"}", "ERR col 13: invalid JSON: NUL character in string" },
+		{ "{\"a\":tru}", "ERR col 6: invalid JSON: unexpected token" },
+	};
+	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
+		CHECK_STR(roundtrip(rt[i].in, &b), rt[i].out, "ndjson round trip %s", rt[i].in);
+
+	/* set/replace keeps order; values copied from the record itself survive growth */
+	struct pvd_record r;
+	pvd_rec_init(&r);
+	pvd_rec_set_str(&r, "a", "1");
+	pvd_rec_set_str(&r, "b", "2");
+	pvd_rec_set_str(&r, "a", "3");
+	for (int i = 0; i < 50; i++)
+		pvd_rec_set_str(&r, "c", pvd_rec_str(&r, "a"));
+	pvd_rec_del(&r, "b");
+	pvd_rec_set_list(&r, "l", "x\0yy\0", 5, 2);
+	pvd_rec_set_long(&r, "n", -42);
+	pvd_rec_rename(&r, 0, "A");
+	pvd_buf_reset(&b);
+	pvd_ndjson_write(&b, &r);
+	CHECK_STR(b.p, "{\"A\":\"3\",\"c\":\"3\",\"l\":[\"x\",\"yy\"],\"n\":-42}\n", "set, replace, delete, list, rename");
+	struct pvd_record c;
+	pvd_rec_init(&c);
+	pvd_rec_copy(&c, &r);
+	pvd_rec_free(&r);
+	CHECK_STR(pvd_rec_str(&c, "c"), "3", "copy is independent of the original");
+	pvd_rec_free(&c);
+
+	static const struct { const char *in; char sep; const char *out; } fold[] = {
+		{ "Signée ?", 0, "signee" },
+		{ "Bénéficiaire - Code INSEE", 0, "beneficiairecodeinsee" },
+		{ "Saint-Étienne-du-Bois", ' ', "saint etienne du bois" },
+		{ "  L'Haÿ-les-Roses ", ' ', "l hay les roses" },
+		{ "Œuvre ÆSTHÉTIQUE", ' ', "oeuvre aesthetique" },
+		{ "Montant (€)", 0, "montant" },
+		{ "", 0, "" },
+	};
+	for (size_t i = 0; i < sizeof fold / sizeof *fold; i++) {
+		pvd_buf_reset(&b);
+		pvd_fold(fold[i].in, strlen(fold[i].in), fold[i].sep, &b);
+		CHECK_STR(pvd_buf_str(&b), fold[i].out, "fold '%s'", fold[i].in);
+	}
+	static const struct { const char *in, *out; } clean[] = {
+		{ "  a   b\t\nc  ", "a b c" },
+		{ "\xc2\xa0" "3\xe2\x80\xaf" "076 ", "3 076" },
+		{ "Évian", "Évian" },
+	};
+	for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
+		pvd_buf_reset(&b);
+		pvd_text_clean(clean[i].in, strlen(clean[i].in), &b);
+		CHECK_STR(pvd_buf_str(&b), clean[i].out, "text clean '%s'", clean[i].in);
+	}
+	pvd_buf_free(&b);
+	return check_done();
+}
