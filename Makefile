@@ -10,7 +10,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CC      ?= gcc
 PKGS    := yaml-0.1 jansson
-CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -Ilib
+CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -DPVD_DATADIR='"$(PREFIX)/share/pvd"' -Ilib
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
