@@ -27,6 +27,9 @@ UNITS    := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRC := $(sort $(wildcard test/tools/*.c))
 TOOLS    := $(TOOL_SRC:test/tools/%.c=$(BUILD)/tools/%)
 
+# Quarterly targets (make 2021-Q4, make quarter Q=2021-Q4) live beside the pipelines.
+-include pipelines/quarters.mk
+
 .PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter
 all: $(BINS) $(UNITS) $(TOOLS)
 
