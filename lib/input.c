@@ -64,6 +64,7 @@ int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct 
 			*len = (size_t)(nl - *line);
 			in->beg = (size_t)(nl - in->buf) + 1;
 			in->line++;
+			in->nl = 1;
 			return 1;
 		}
 		scanned = in->end - in->beg;
@@ -75,6 +76,7 @@ int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct 
 			*len = in->end - in->beg;
 			in->beg = in->end;
 			in->line++;
+			in->nl = 0;
 			return 1;
 		}
 		/* Move the partial line to the front, grow if it fills the buffer. */
@@ -94,6 +96,38 @@ int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct 
 			in->eof = 1;
 		in->end += (size_t)n;
 	}
+}
+
+int pvd_input_peek(struct pvd_input *in, size_t want, const char **p, size_t *n, int *at_eof,
+		   struct pvd_err *e)
+{
+	while (!in->eof && in->end - in->beg < want) {
+		if (in->beg > 0) {
+			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
+			in->end -= in->beg;
+			in->beg = 0;
+		}
+		if (in->cap - in->end < BLOCK / 2 || in->cap < want) {
+			while (in->cap < want + BLOCK / 2 || in->cap - in->end < BLOCK / 2)
+				in->cap = in->cap ? in->cap * 2 : BLOCK;
+			in->buf = xrealloc(in->buf, in->cap);
+		}
+		ssize_t r = rd(in, in->buf + in->end, in->cap - in->end, e);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			in->eof = 1;
+		in->end += (size_t)r;
+	}
+	*p = in->buf ? in->buf + in->beg : "";
+	*n = in->end - in->beg;
+	*at_eof = in->eof;
+	return 0;
+}
+
+void pvd_input_skip(struct pvd_input *in, size_t n)
+{
+	in->beg += n;
 }
 
 void pvd_input_close(struct pvd_input *in)

@@ -15,6 +15,7 @@ struct pvd_input {
 	size_t cap, beg, end;
 	int eof;
 	long line;          /* physical line number of the last line returned */
+	int nl;             /* that line ended with a newline (the last one may not) */
 	unsigned long long bytes; /* bytes read so far */
 };
 
@@ -27,5 +28,12 @@ int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct 
 /* Raw block read (for parsers that want bytes): returns bytes read, 0 at end,
  * -1 on error (e filled). */
 ssize_t pvd_input_read(struct pvd_input *in, char *dst, size_t cap, struct pvd_err *e);
+/* Makes at least `want` bytes (or all that is left) available without
+ * consuming them: p and n describe them, at_eof tells whether that is all.
+ * Returns 0 or -1 on a read error (e filled). */
+int pvd_input_peek(struct pvd_input *in, size_t want, const char **p, size_t *n, int *at_eof,
+		   struct pvd_err *e);
+/* Consumes n bytes (after a peek), e.g. a BOM. */
+void pvd_input_skip(struct pvd_input *in, size_t n);
 void pvd_input_close(struct pvd_input *in);
 #endif

@@ -118,6 +118,21 @@ void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind, con
 	set(r, name, kind, val, len, 0);
 }
 
+void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,
+		 const char *val, size_t len)
+{
+	/* Reserve once so that neither string moves while being copied. */
+	r->arena = xgrow(r->arena, &r->acap, r->alen + name_len + len + 2, 1);
+	r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
+	struct pvd_field *f = &r->f[r->n++];
+	f->name = put(r, name, name_len);
+	f->name_len = (uint32_t)name_len;
+	f->val = put(r, val, len);
+	f->val_len = (uint32_t)len;
+	f->kind = (uint16_t)kind;
+	f->nitems = 0;
+}
+
 void pvd_rec_set_list(struct pvd_record *r, const char *name, const char *items, size_t len,
 		      unsigned nitems)
 {

@@ -75,6 +75,10 @@ const char *pvd_rec_str(const struct pvd_record *r, const char *name);
  * counts all of them, terminators included. */
 void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind,
 		 const char *val, size_t len);
+/* Appends a field without looking for an existing one of that name: for
+ * builders that know their names are distinct (a CSV header, deduplicated). */
+void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,
+		 const char *val, size_t len);
 void pvd_rec_set_list(struct pvd_record *r, const char *name, const char *items,
 		      size_t len, unsigned nitems);
 static inline void pvd_rec_set_str(struct pvd_record *r, const char *name, const char *s)

@@ -1,0 +1,481 @@
+#include "csvread.h"
+#include "reject.h"
+#include "xmem.h"
+#include <csv.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A completed row waiting to be pulled; rows are built in place. */
+struct ev {
+	enum pvd_csv_event type;
+	long line, nlines;
+	struct pvd_buf cells;        /* cell texts, each NUL-terminated */
+	size_t *off, *len, n, cap;
+	const char **ptr;            /* filled when handed out */
+	size_t pcap;
+	struct pvd_buf raw;
+	long enc_line, enc_col;
+	unsigned enc_byte;
+	int too_big;
+	const char *reason;
+	char msg[256];
+};
+
+/* A line to read again after a stray quote was found before it. */
+struct replay {
+	long line;
+	size_t off, len;             /* in replay text buffer, decoded, without \n */
+	long enc_col;
+	unsigned enc_byte;
+	int nl;                      /* ended with \n */
+};
+
+struct pvd_csv {
+	struct pvd_input *in;
+	struct csv_parser p;
+	enum pvd_enc enc;
+	char delim;
+	int bom;
+	size_t cap;
+	struct ev *q;                /* queue of events; q[0..nq) ready, q[nq] building */
+	size_t nq, qcap, qinit, qhead; /* qinit: slots initialised so far */
+	struct pvd_buf dec;          /* the current line, decoded */
+	struct replay *rp;
+	size_t nrp, rpcap, rphead;
+	struct pvd_buf rptext, rpnext;
+	int eof;
+	long lineno;                 /* last physical line read from the input */
+	long cur_line;               /* line being fed */
+	int pending;                 /* a row is open (started, not ended) */
+};
+
+static void ev_reset(struct ev *v);
+
+/* The row being built: slot nq, created zeroed the first time it is used. */
+static struct ev *building(struct pvd_csv *c)
+{
+	c->q = xgrow(c->q, &c->qcap, c->nq + 1, sizeof *c->q);
+	while (c->qinit <= c->nq) {
+		memset(&c->q[c->qinit], 0, sizeof *c->q);
+		ev_reset(&c->q[c->qinit]);
+		c->qinit++;
+	}
+	return &c->q[c->nq];
+}
+
+static void ev_reset(struct ev *v)
+{
+	v->line = 0;
+	pvd_buf_reset(&v->cells);
+	pvd_buf_reset(&v->raw);
+	v->n = 0;
+	v->enc_col = -1;
+	v->enc_line = 0;
+	v->too_big = 0;
+	v->reason = NULL;
+	v->msg[0] = '\0';
+	v->nlines = 0;
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+	struct pvd_csv *c = data;
+	struct ev *v = building(c);
+	v->off = xgrow(v->off, &v->cap, v->n + 1, sizeof *v->off);
+	v->len = xrealloc(v->len, v->cap * sizeof *v->len);
+	size_t start = v->cells.len;
+	if (len > c->cap) {
+		v->too_big = 1;
+		len = 0;
+	}
+	/* Quoted newlines written CRLF come out as LF. */
+	const char *p = s;
+	pvd_buf_reserve(&v->cells, len + 1);
+	char *d = v->cells.p + v->cells.len;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		*d++ = p[i];
+	}
+	*d++ = '\0';
+	v->cells.len = (size_t)(d - v->cells.p);
+	v->off[v->n] = start;
+	v->len[v->n] = v->cells.len - start - 1;
+	v->n++;
+	c->pending = 1;
+}
+
+static void cb_row(int term, void *data)
+{
+	struct pvd_csv *c = data;
+	struct ev *v = building(c);
+	v->type = PVD_CSV_ROW;
+	if (v->too_big) {
+		v->type = PVD_CSV_BAD;
+		v->reason = PVD_R_FIELD_TOO_LARGE;
+		snprintf(v->msg, sizeof v->msg, "a field is larger than %zu bytes", c->cap);
+	}
+	c->nq++;
+	c->pending = 0;
+	struct ev *nv = building(c);
+	ev_reset(nv);
+}
+
+/* No character is "space" to libcsv: cells keep their spaces exactly as
+ * written (RFC 4180); trimming is pvd-clean's business. */
+static int no_space(unsigned char ch)
+{
+	return 0;
+}
+
+static void parser_init(struct pvd_csv *c)
+{
+	csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&c->p, (unsigned char)c->delim);
+	csv_set_space_func(&c->p, no_space);
+	c->pending = 0;
+}
+
+static void parser_reset(struct pvd_csv *c)
+{
+	csv_free(&c->p);
+	parser_init(c);
+}
+
+/* Queues lines 2.. of the open row to be read again and rejects its first line. */
+static void recover(struct pvd_csv *c, const char *why)
+{
+	struct ev *v = building(c);
+	/* Lines of the row, from raw: line v->line + i. */
+	const char *raw = pvd_buf_str(&v->raw);
+	size_t rl = v->raw.len;
+	const char *nl = memchr(raw, '\n', rl);
+	size_t first = nl ? (size_t)(nl - raw) : rl;
+	/* Build the replay list: the remaining lines come before anything queued. */
+	struct pvd_buf text = { 0 };
+	struct replay *list = NULL;
+	size_t nlist = 0, lcap = 0;
+	long ln = v->line + 1;
+	size_t pos = nl ? first + 1 : rl;
+	while (pos < rl) {
+		const char *s = raw + pos;
+		const char *e2 = memchr(s, '\n', rl - pos);
+		size_t l = e2 ? (size_t)(e2 - s) : rl - pos;
+		list = xgrow(list, &lcap, nlist + 1, sizeof *list);
+		list[nlist] = (struct replay){ ln++, text.len, l, -1, 0, e2 != NULL };
+		pvd_buf_add(&text, s, l);
+		nlist++;
+		pos += l + (e2 ? 1 : 0);
+	}
+	/* Keep what was still waiting to be replayed after the new lines. */
+	for (size_t i = c->rphead; i < c->nrp; i++) {
+		list = xgrow(list, &lcap, nlist + 1, sizeof *list);
+		list[nlist] = c->rp[i];
+		list[nlist].off = text.len;
+		pvd_buf_add(&text, c->rptext.p + c->rp[i].off, c->rp[i].len);
+		nlist++;
+	}
+	free(c->rp);
+	pvd_buf_free(&c->rptext);
+	c->rp = list;
+	c->nrp = nlist;
+	c->rpcap = lcap;
+	c->rphead = 0;
+	c->rptext = text;
+
+	v->type = PVD_CSV_BAD;
+	v->reason = PVD_R_STRAY_QUOTE;
+	snprintf(v->msg, sizeof v->msg, "%s", why);
+	v->raw.len = first;
+	v->raw.p[first] = '\0';
+	v->nlines = 1;
+	v->n = 0;
+	c->nq++;
+	ev_reset(building(c));
+	parser_reset(c);
+}
+
+/* Feeds one decoded line (without its \n) to the parser. */
+static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, long enc_col,
+		 unsigned enc_byte)
+{
+	struct ev *v = building(c);
+	if (!c->pending) {
+		size_t i = 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+			i++;
+		if (i == n) {
+			v->type = PVD_CSV_BLANK;
+			v->line = line;
+			v->nlines = 1;
+			c->nq++;
+			ev_reset(building(c));
+			return;
+		}
+		v->line = line;
+	}
+	v->nlines++;
+	if (v->raw.len)
+		pvd_buf_addc(&v->raw, '\n');
+	pvd_buf_add(&v->raw, s, n);
+	if (enc_col >= 0 && v->enc_col < 0) {
+		v->enc_line = line;
+		v->enc_col = enc_col + 1;
+		v->enc_byte = enc_byte;
+	}
+	c->pending = 1;
+	size_t done = csv_parse(&c->p, s, n, cb_field, cb_row, c);
+	int refused = done < n;
+	if (!refused && nl)
+		refused = csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) < 1;
+	if (refused) {
+		/* Strict quoting refused this line: the open row is rejected whole
+		 * (it may span earlier lines), reading resumes on the next line. */
+		v = building(c);
+		v->type = PVD_CSV_BAD;
+		v->reason = PVD_R_STRAY_QUOTE;
+		snprintf(v->msg, sizeof v->msg, "stray quote: a quote inside an unquoted field or text after a closing quote (line %ld, column %zu)",
+			 line, done + 1);
+		v->n = 0;
+		if (!v->line)
+			v->line = line;
+		c->nq++;
+		ev_reset(building(c));
+		parser_reset(c);
+		return;
+	}
+	/* Still inside a quoted field: guard against a quote never closed. */
+	if (c->pending && building(c)->raw.len > c->cap)
+		recover(c, "unterminated quoted field: its opening quote is on this line");
+}
+
+static int next_line(struct pvd_csv *c, struct pvd_err *e)
+{
+	/* Lines to read again come first. */
+	if (c->rphead < c->nrp) {
+		struct replay *r = &c->rp[c->rphead++];
+		/* Copy out: recover() may rebuild the replay buffers while feeding. */
+		pvd_buf_reset(&c->rpnext);
+		pvd_buf_add(&c->rpnext, c->rptext.p + r->off, r->len);
+		struct replay rr = *r;
+		feed(c, rr.line, c->rpnext.p, rr.len, rr.nl, rr.enc_col, rr.enc_byte);
+		if (c->rphead >= c->nrp) {
+			c->nrp = c->rphead = 0;
+			pvd_buf_reset(&c->rptext);
+		}
+		return 1;
+	}
+	if (c->eof)
+		return 0;
+	const char *s;
+	size_t n;
+	int got = pvd_input_line(c->in, &s, &n, e);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		c->eof = 1;
+		/* End of input: close the last row; an open quote is a stray one. */
+		if (c->pending) {
+			if (csv_fini(&c->p, cb_field, cb_row, c) != 0) {
+				struct ev *v = building(c);
+				if (v->nlines > 1) {
+					recover(c, "unterminated quoted field: its opening quote is on this line");
+				} else {
+					v->type = PVD_CSV_BAD;
+					v->reason = PVD_R_STRAY_QUOTE;
+					snprintf(v->msg, sizeof v->msg, "unterminated quoted field at the end of the file");
+					v->n = 0;
+					c->nq++;
+					ev_reset(building(c));
+					parser_reset(c);
+				}
+			}
+		}
+		return 1;
+	}
+	c->lineno = c->in->line;
+	pvd_buf_reset(&c->dec);
+	long bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
+	unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
+	feed(c, c->lineno, c->dec.p, c->dec.len, c->in->nl, bad, byte);
+	return 1;
+}
+
+int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv_opts *o,
+		 struct pvd_err *e)
+{
+	struct pvd_csv *c = xcalloc(1, sizeof *c);
+	c->in = in;
+	c->cap = o->field_cap ? o->field_cap : (1u << 20);
+	const char *s;
+	size_t n;
+	int at_eof;
+	if (pvd_input_peek(in, 1u << 16, &s, &n, &at_eof, e)) {
+		free(c);
+		return PVD_EX_IO;
+	}
+	size_t bom = 0;
+	enum pvd_enc det = pvd_enc_detect(s, n, at_eof, &bom);
+	c->enc = o->enc != PVD_ENC_AUTO ? o->enc : det;
+	if (bom) {
+		pvd_input_skip(in, bom);
+		s += bom;
+		n -= bom;
+		c->bom = 1;
+	}
+	c->delim = o->delim ? o->delim : pvd_csv_sniff(s, n);
+	parser_init(c);
+	ev_reset(building(c));
+	*cp = c;
+	return 0;
+}
+
+int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
+{
+	/* Recycle the event handed out last time: shift the queue (the row
+	 * being built included) down one and park the old slot after it. */
+	if (c->qhead > 0) {
+		building(c);
+		struct ev tmp = c->q[0];
+		memmove(&c->q[0], &c->q[1], c->nq * sizeof *c->q);
+		c->q[c->nq] = tmp;
+		ev_reset(&c->q[c->nq]);
+		c->nq--;
+		c->qhead = 0;
+	}
+	while (c->nq == 0) {
+		int r = next_line(c, e);
+		if (r < 0)
+			return PVD_EX_IO;
+		if (r == 0)
+			return 0;
+	}
+	struct ev *v = &c->q[0];
+	c->qhead = 1;
+	if (v->n > v->pcap) {
+		v->pcap = v->n;
+		v->ptr = xrealloc(v->ptr, v->pcap * sizeof *v->ptr);
+	}
+	for (size_t i = 0; i < v->n; i++)
+		v->ptr[i] = v->cells.p + v->off[i];
+	memset(row, 0, sizeof *row);
+	row->type = v->type;
+	row->line = v->line;
+	row->nlines = v->nlines;
+	row->ncells = v->type == PVD_CSV_ROW ? v->n : 0;
+	row->cell = v->ptr;
+	row->len = v->len;
+	row->raw = pvd_buf_str(&v->raw);
+	row->rawlen = v->raw.len;
+	row->enc_line = v->enc_line;
+	row->enc_col = v->enc_col;
+	row->enc_byte = v->enc_byte;
+	row->reason = v->reason;
+	snprintf(row->msg, sizeof row->msg, "%s", v->msg);
+	return 1;
+}
+
+enum pvd_enc pvd_csv_encoding(const struct pvd_csv *c) { return c->enc; }
+char pvd_csv_delimiter(const struct pvd_csv *c) { return c->delim; }
+int pvd_csv_had_bom(const struct pvd_csv *c) { return c->bom; }
+
+void pvd_csv_close(struct pvd_csv *c)
+{
+	if (!c)
+		return;
+	csv_free(&c->p);
+	for (size_t i = 0; i < c->qinit; i++) {
+		pvd_buf_free(&c->q[i].cells);
+		pvd_buf_free(&c->q[i].raw);
+		free(c->q[i].off);
+		free(c->q[i].len);
+		free(c->q[i].ptr);
+	}
+	free(c->q);
+	free(c->rp);
+	pvd_buf_free(&c->rptext);
+	pvd_buf_free(&c->rpnext);
+	pvd_buf_free(&c->dec);
+	free(c);
+}
+
+const char *pvd_csv_delim_name(char d)
+{
+	switch (d) {
+	case '\t': return "tab";
+	case ';': return ";";
+	case '|': return "|";
+	default: return ",";
+	}
+}
+
+char pvd_csv_sniff(const char *s, size_t n)
+{
+	static const char cand[] = { ';', ',', '\t', '|' };
+	enum { MAXREC = 64 };
+	unsigned counts[4][MAXREC];
+	size_t nrec = 0;
+	unsigned cur[4] = { 0 };
+	int inq = 0, nonblank = 0;
+	for (size_t i = 0; i < n && nrec < MAXREC; i++) {
+		char ch = s[i];
+		if (ch == '"') {
+			inq = !inq;
+			nonblank = 1;
+			continue;
+		}
+		if (inq)
+			continue;
+		if (ch == '\n') {
+			if (nonblank) {
+				for (int k = 0; k < 4; k++)
+					counts[k][nrec] = cur[k];
+				nrec++;
+			}
+			memset(cur, 0, sizeof cur);
+			nonblank = 0;
+			continue;
+		}
+		if (ch != '\r' && ch != ' ')
+			nonblank = 1;
+		if (ch == ';') {
+			/* &#039; &amp; ...: the ';' ends an entity, it is not a delimiter. */
+			size_t j = i;
+			while (j > 0 && i - j < 8 && (isalnum((unsigned char)s[j - 1]) || s[j - 1] == '#'))
+				j--;
+			if (j > 0 && s[j - 1] == '&' && j < i)
+				continue;
+		}
+		for (int k = 0; k < 4; k++)
+			if (ch == cand[k])
+				cur[k]++;
+	}
+	/* For each candidate: its most frequent non-zero count per record, and
+	 * how many records have exactly that count.  More consistent wins, then
+	 * more columns, then the order above. */
+	int best = -1;
+	size_t best_score = 0;
+	unsigned best_mode = 0;
+	for (int k = 0; k < 4; k++) {
+		unsigned mode = 0;
+		size_t mode_n = 0;
+		for (size_t a = 0; a < nrec; a++) {
+			if (!counts[k][a])
+				continue;
+			size_t same = 0;
+			for (size_t b = 0; b < nrec; b++)
+				same += counts[k][b] == counts[k][a];
+			if (same > mode_n || (same == mode_n && counts[k][a] > mode)) {
+				mode_n = same;
+				mode = counts[k][a];
+			}
+		}
+		if (mode_n > best_score || (mode_n == best_score && mode > best_mode && mode_n > 0)) {
+			best = k;
+			best_score = mode_n;
+			best_mode = mode;
+		}
+	}
+	return best < 0 ? ',' : cand[best];
+}

@@ -1,0 +1,54 @@
+/* profile — source profiles: how one kind of raw export maps onto a
+ * canonical dataset (config/sources/NAME.yaml).
+ *
+ *   dataset: dotations            # canonical dataset the export feeds
+ *   description: ...
+ *   encoding: auto                # auto | utf-8 | windows-1252
+ *   delimiter: auto               # auto | ',' | ';' | tab | '|'
+ *   skip: auto                    # rows above the header: auto or a number
+ *   fields:                       # canonical field: header names it appears under
+ *     beneficiaire_insee: [Code INSEE, "Bénéficiaire - Code INSEE", INSEECOM]
+ *     cout: {headers: [Coût total, COUT], optional: true}
+ *   fixed: {partenaire: anah}     # fields with a fixed value
+ *   ignore: [LAT, LONG]           # columns dropped knowingly
+ *   others: drop                  # other columns: drop (default) or keep
+ *   clean: {...}                  # options read by pvd-clean, not here
+ *
+ * Header names match ignoring case, accents, spaces and punctuation
+ * (pvd_fold).  A field is required unless `optional: true`. */
+#ifndef PVD_PROFILE_H
+#define PVD_PROFILE_H
+#include "diag.h"
+#include <stddef.h>
+
+struct pvd_profile_field {
+	char *name;
+	char **headers;        /* as written in the profile */
+	char **keys;           /* folded */
+	size_t nheaders;
+	int optional;
+};
+
+struct pvd_profile {
+	char *name;            /* profile name (file name without .yaml) */
+	char *path;
+	char *dataset;
+	int encoding;          /* enum pvd_enc */
+	char delimiter;        /* 0: sniff */
+	long skip;             /* -1: detect */
+	struct pvd_profile_field *fields;
+	size_t nfields;
+	char **fixed_names, **fixed_values;
+	size_t nfixed;
+	char **ignore;         /* folded */
+	size_t nignore;
+	int keep_others;
+};
+
+/* Loads a profile by name (config/sources/NAME.yaml) or path.  Returns 0 or
+ * PVD_EX_CONFIG with the YAML position. */
+int pvd_profile_load(struct pvd_profile *p, const char *name_or_path, struct pvd_err *e);
+void pvd_profile_free(struct pvd_profile *p);
+/* Parses a delimiter name: ',', ';', '|', "tab", "\t", "auto" (0); -1 if unknown. */
+int pvd_delim_parse(const char *s);
+#endif
