@@ -19,12 +19,15 @@ struct ing {
 	struct pvd_sink *sink;
 	long skip;                     /* rows still to skip as title rows, -1: detect */
 	long rows_seen;                /* rows before the header, for detection limits */
+	struct pvd_err best;           /* with a profile: why the closest row was not the header */
+	size_t best_matched;
 	int have_header;
 	long header_line;
 	size_t ncols;                  /* cells expected per row */
 	char **colname;                /* output name per column, NULL: dropped */
 	size_t *colname_len;
 	size_t *field_col;             /* profile field k -> column, SIZE_MAX when absent */
+	size_t *when_col;              /* profile field k -> its condition column */
 	struct pvd_record rec;
 	struct pvd_buf tmp;
 	json_t *info, *totals;
@@ -84,12 +87,21 @@ static size_t match_profile(struct ing *g, const struct pvd_csv_row *r, int *all
 	return matched;
 }
 
+static void missing_columns(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e);
+
 static int looks_like_header(struct ing *g, const struct pvd_csv_row *r)
 {
 	if (g->prof) {
 		int all;
 		size_t m = match_profile(g, r, &all);
-		return all && m > 0;
+		if (all && m > 0)
+			return 1;
+		/* Remember the closest row, to say what was missing if none fits. */
+		if (m > g->best_matched) {
+			g->best_matched = m;
+			missing_columns(g, r, &g->best);
+		}
+		return 0;
 	}
 	size_t k = nonblank_cells(r);
 	if (r->ncells == 1)
@@ -110,6 +122,33 @@ static int is_ignored(struct ing *g, const char *s, size_t n)
 		if (!strcmp(g->prof->ignore[i], pvd_buf_str(&g->tmp)))
 			return 1;
 	return 0;
+}
+
+/* "profile P: required column missing: montant ("Montant", ...); headers found: ..." */
+static void missing_columns(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
+{
+	struct pvd_buf b = { 0 }, name = { 0 };
+	size_t n = r->ncells;
+	for (size_t k = 0; k < g->prof->nfields; k++) {
+		const struct pvd_profile_field *f = &g->prof->fields[k];
+		if (g->field_col[k] != SIZE_MAX || f->optional)
+			continue;
+		pvd_buf_printf(&b, "%s%s (", b.len ? "; " : "", f->name);
+		for (size_t i = 0; i < f->nheaders; i++)
+			pvd_buf_printf(&b, "%s\"%s\"", i ? ", " : "", f->headers[i]);
+		pvd_buf_adds(&b, ")");
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (cell_blank(r->cell[j], r->len[j]))
+			continue;
+		pvd_buf_printf(&name, "%s\"", name.len ? ", " : "");
+		pvd_text_clean(r->cell[j], r->len[j], &name);
+		pvd_buf_addc(&name, '"');
+	}
+	pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0, "profile %s: required column missing: %s; headers found: %s",
+		    g->prof->name, pvd_buf_str(&b), pvd_buf_str(&name));
+	pvd_buf_free(&b);
+	pvd_buf_free(&name);
 }
 
 /* The header row fixes the columns and their output names. */
@@ -138,53 +177,46 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 		int all;
 		match_profile(g, r, &all);
 		if (!all) {
-			struct pvd_buf b = { 0 };
-			for (size_t k = 0; k < g->prof->nfields; k++) {
-				const struct pvd_profile_field *f = &g->prof->fields[k];
-				if (g->field_col[k] != SIZE_MAX || f->optional)
-					continue;
-				pvd_buf_printf(&b, "%s%s (", b.len ? "; " : "", f->name);
-				for (size_t i = 0; i < f->nheaders; i++)
-					pvd_buf_printf(&b, "%s\"%s\"", i ? ", " : "", f->headers[i]);
-				pvd_buf_adds(&b, ")");
-			}
-			pvd_buf_reset(&name);
-			for (size_t j = 0; j < n; j++) {
-				pvd_buf_printf(&name, "%s\"", j ? ", " : "");
-				pvd_text_clean(r->cell[j], r->len[j], &name);
-				pvd_buf_addc(&name, '"');
-			}
-			pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
-				    "profile %s: required column missing: %s; headers found: %s", g->prof->name,
-				    pvd_buf_str(&b), pvd_buf_str(&name));
-			pvd_buf_free(&b);
+			missing_columns(g, r, e);
 			pvd_buf_free(&name);
 			return PVD_EX_DATA;
 		}
 		json_t *fm = json_object();
+		char *used = xcalloc(n, 1);
 		for (size_t k = 0; k < g->prof->nfields; k++) {
+			const struct pvd_profile_field *f = &g->prof->fields[k];
 			size_t j = g->field_col[k];
 			if (j == SIZE_MAX)
 				continue;
-			/* Two profile fields on one column: the first one takes it. */
-			if (g->colname[j]) {
-				pvd_warn_at(g->file, r->line, "%s: column %zu already feeds %s; %s left empty",
-					    PVD_R_DUP_HEADER, j + 1, g->colname[j], g->prof->fields[k].name);
-				g->field_col[k] = SIZE_MAX;
+			used[j] = 1;
+			json_object_set(fm, f->name, json_array_get(cols, j));
+			g->when_col[k] = SIZE_MAX;
+			if (!f->when_key)
 				continue;
+			for (size_t i = 0; i < n && g->when_col[k] == SIZE_MAX; i++) {
+				fold(g, r->cell[i], r->len[i], 0);
+				if (!strcmp(f->when_key, pvd_buf_str(&g->tmp)))
+					g->when_col[k] = i;
 			}
-			set_colname(g, j, g->prof->fields[k].name);
-			json_object_set_new(fm, g->prof->fields[k].name, json_array_get(cols, j) ? json_incref(json_array_get(cols, j)) : json_null());
+			if (g->when_col[k] == SIZE_MAX) {
+				pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
+					    "profile %s: field %s depends on column \"%s\", which is not in the header",
+					    g->prof->name, f->name, f->when_header);
+				free(used);
+				pvd_buf_free(&name);
+				return PVD_EX_DATA;
+			}
 		}
 		json_object_set_new(g->info, "fields", fm);
 		/* Columns no field took: kept under their header name, or dropped. */
 		for (size_t j = 0; j < n && g->prof->keep_others; j++) {
-			if (g->colname[j] || is_ignored(g, r->cell[j], r->len[j]) || cell_blank(r->cell[j], r->len[j]))
+			if (used[j] || is_ignored(g, r->cell[j], r->len[j]) || cell_blank(r->cell[j], r->len[j]))
 				continue;
 			pvd_buf_reset(&name);
 			pvd_text_clean(r->cell[j], r->len[j], &name);
 			set_colname(g, j, pvd_buf_str(&name));
 		}
+		free(used);
 	} else {
 		for (size_t j = 0; j < n; j++) {
 			pvd_buf_reset(&name);
@@ -234,15 +266,25 @@ static int is_total_row(struct ing *g, const struct pvd_csv_row *r, const char *
 	return 0;
 }
 
+/* The field a column feeds (the first profile field on it), or NULL. */
+static const char *column_name(struct ing *g, size_t j)
+{
+	for (size_t k = 0; g->prof && k < g->prof->nfields; k++)
+		if (g->field_col[k] == j)
+			return g->prof->fields[k].name;
+	return g->colname[j];
+}
+
 static void report_total(struct ing *g, const struct pvd_csv_row *r, const char *label)
 {
 	json_t *fields = json_object();
 	struct pvd_buf b = { 0 };
 	for (size_t j = 0; j < r->ncells && j < g->ncols; j++) {
-		if (!g->colname[j] || cell_blank(r->cell[j], r->len[j]) || r->cell[j] == label)
+		const char *name = column_name(g, j);
+		if (!name || cell_blank(r->cell[j], r->len[j]) || r->cell[j] == label)
 			continue;
-		json_object_set_new(fields, g->colname[j], json_string(r->cell[j]));
-		pvd_buf_printf(&b, "%s%s=\"%s\"", b.len ? ", " : "", g->colname[j], r->cell[j]);
+		json_object_set_new(fields, name, json_string(r->cell[j]));
+		pvd_buf_printf(&b, "%s%s=\"%s\"", b.len ? ", " : "", name, r->cell[j]);
 	}
 	json_array_append_new(g->totals, json_pack("{s:s, s:I, s:s, s:o}", "file", g->file, "line",
 						   (json_int_t)r->line, "label", label, "fields", fields));
@@ -250,6 +292,16 @@ static void report_total(struct ing *g, const struct pvd_csv_row *r, const char 
 		pvd_warn_at(g->file, r->line, "total row not emitted: %s%s%s", label, b.len ? ": " : "",
 			    pvd_buf_str(&b));
 	pvd_buf_free(&b);
+}
+
+static int when_holds(struct ing *g, const struct pvd_profile_field *f, const struct pvd_csv_row *r,
+		      size_t col)
+{
+	fold(g, r->cell[col], r->len[col], 0);
+	for (size_t i = 0; i < f->nwhen; i++)
+		if (!strcmp(f->when_values[i], pvd_buf_str(&g->tmp)))
+			return 1;
+	return 0;
 }
 
 static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
@@ -265,22 +317,20 @@ static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 		pvd_rec_add(rec, "_dataset", 8, PVD_STR, p->dataset, strlen(p->dataset));
 		pvd_rec_add(rec, "_source", 7, PVD_STR, p->name, strlen(p->name));
 		for (size_t k = 0; k < p->nfields; k++) {
+			const struct pvd_profile_field *f = &p->fields[k];
 			size_t j = g->field_col[k];
-			if (j != SIZE_MAX)
-				pvd_rec_add(rec, g->colname[j], g->colname_len[j], PVD_STR, r->cell[j], r->len[j]);
+			if (j == SIZE_MAX)
+				continue;
+			if (f->when_key && !when_holds(g, f, r, g->when_col[k]))
+				pvd_rec_set(rec, f->name, PVD_STR, "", 0);
+			else
+				pvd_rec_set(rec, f->name, PVD_STR, r->cell[j], r->len[j]);
 		}
 		for (size_t k = 0; k < p->nfixed; k++)
 			pvd_rec_set(rec, p->fixed_names[k], PVD_STR, p->fixed_values[k], strlen(p->fixed_values[k]));
-		if (p->keep_others)
-			for (size_t j = 0; j < g->ncols; j++) {
-				if (!g->colname[j])
-					continue;
-				size_t k;
-				for (k = 0; k < p->nfields && g->field_col[k] != j; k++)
-					;
-				if (k == p->nfields)
-					pvd_rec_set(rec, g->colname[j], PVD_STR, r->cell[j], r->len[j]);
-			}
+		for (size_t j = 0; j < g->ncols; j++)
+			if (g->colname[j])
+				pvd_rec_set(rec, g->colname[j], PVD_STR, r->cell[j], r->len[j]);
 	} else {
 		for (size_t j = 0; j < g->ncols; j++)
 			pvd_rec_add(rec, g->colname[j], g->colname_len[j], PVD_STR, r->cell[j], r->len[j]);
@@ -341,6 +391,10 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 			return 0;
 		}
 		if (++g->rows_seen >= HEADER_SEARCH_ROWS) {
+			if (g->prof && g->best_matched) {
+				*e = g->best;
+				return PVD_EX_DATA;
+			}
 			if (g->prof)
 				return pvd_err_set(e, PVD_EX_DATA, g->file, 0, 0,
 						   "no header row for profile %s in the first %d rows (the required columns were not found; try --skip)",
@@ -395,7 +449,8 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	};
 	pvd_rec_init(&g.rec);
 	if (p)
-		g.field_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.field_col);
+		g.field_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.field_col),
+		g.when_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.when_col);
 	pvd_stats_input(st, in.name);
 	g.info = json_pack("{s:s, s:s, s:b, s:s}", "file", in.name, "encoding",
 			   pvd_enc_name(pvd_csv_encoding(csv)), "bom", pvd_csv_had_bom(csv), "delimiter",
@@ -411,8 +466,14 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 			break;
 	if (got > 1)
 		rc = got;
-	if (!rc && !g.have_header && g.rows_seen > 0)
-		rc = pvd_err_set(e, PVD_EX_DATA, in.name, 0, 0, "no header row found");
+	if (!rc && !g.have_header && g.rows_seen > 0) {
+		rc = PVD_EX_DATA;
+		if (p && g.best_matched)
+			*e = g.best;
+		else
+			pvd_err_set(e, PVD_EX_DATA, in.name, 0, 0, "no header row found%s%s", p ? " for profile " : "",
+				    p ? p->name : "");
+	}
 	st->inputs[st->ninputs - 1].bytes = in.bytes;
 
 	json_object_set_new(g.info, "totals", g.totals);
@@ -426,6 +487,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	free(g.colname);
 	free(g.colname_len);
 	free(g.field_col);
+	free(g.when_col);
 	pvd_buf_free(&g.tmp);
 	pvd_rec_free(&g.rec);
 	pvd_csv_close(csv);

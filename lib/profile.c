@@ -91,9 +91,25 @@ static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err 
 		pf->name = xstrdup(f->keys[i]);
 		struct pvd_ynode *v = f->items[i];
 		if (v->type == PVD_Y_MAP) {
-			static const char *const fk[] = { "headers", "optional", NULL };
+			static const char *const fk[] = { "headers", "optional", "when", NULL };
 			if (pvd_y_check_keys(d, v, fk, e))
 				return PVD_EX_CONFIG;
+			struct pvd_ynode *w = pvd_y_get(v, "when");
+			if (w) {
+				if (w->type != PVD_Y_MAP || w->n != 1)
+					return pvd_y_error(e, d, w, "field '%s': when must be {COLUMN: [VALUES]}", pf->name);
+				struct pvd_ynode *vals = w->items[0];
+				pf->when_header = xstrdup(w->keys[0]);
+				pf->when_key = fold(w->keys[0]);
+				size_t nv = vals->type == PVD_Y_SEQ ? vals->n : 1;
+				pf->when_values = xcalloc(nv, sizeof(char *));
+				for (size_t k = 0; k < nv; k++) {
+					struct pvd_ynode *x = vals->type == PVD_Y_SEQ ? vals->items[k] : vals;
+					if (x->type != PVD_Y_SCALAR)
+						return pvd_y_error(e, d, x, "field '%s': when values must be text", pf->name);
+					pf->when_values[pf->nwhen++] = fold(x->str);
+				}
+			}
 			const char *opt = pvd_y_str(v, "optional");
 			if (opt && strcmp(opt, "true") && strcmp(opt, "false"))
 				return pvd_y_error(e, d, pvd_y_get(v, "optional"), "optional must be true or false");
@@ -173,6 +189,11 @@ void pvd_profile_free(struct pvd_profile *p)
 		}
 		free(p->fields[i].headers);
 		free(p->fields[i].keys);
+		for (size_t j = 0; j < p->fields[i].nwhen; j++)
+			free(p->fields[i].when_values[j]);
+		free(p->fields[i].when_values);
+		free(p->fields[i].when_key);
+		free(p->fields[i].when_header);
 		free(p->fields[i].name);
 	}
 	free(p->fields);

@@ -9,13 +9,17 @@
  *   fields:                       # canonical field: header names it appears under
  *     beneficiaire_insee: [Code INSEE, "Bénéficiaire - Code INSEE", INSEECOM]
  *     cout: {headers: [Coût total, COUT], optional: true}
+ *     beneficiaire_siren: {headers: [id_terr], when: {echelon: [epci]}}
  *   fixed: {partenaire: anah}     # fields with a fixed value
  *   ignore: [LAT, LONG]           # columns dropped knowingly
  *   others: drop                  # other columns: drop (default) or keep
  *   clean: {...}                  # options read by pvd-clean, not here
  *
  * Header names match ignoring case, accents, spaces and punctuation
- * (pvd_fold).  A field is required unless `optional: true`. */
+ * (pvd_fold).  A field is required unless `optional: true`.  A field with
+ * `when` takes its column's value only on rows where another column holds
+ * one of the listed values (matched the same way), and "" elsewhere: one
+ * column of codes that are INSEE codes or SIRENs depending on the row. */
 #ifndef PVD_PROFILE_H
 #define PVD_PROFILE_H
 #include "diag.h"
@@ -27,6 +31,10 @@ struct pvd_profile_field {
 	char **keys;           /* folded */
 	size_t nheaders;
 	int optional;
+	char *when_key;        /* folded header of the condition column, or NULL */
+	char *when_header;     /* as written */
+	char **when_values;    /* folded values */
+	size_t nwhen;
 };
 
 struct pvd_profile {
