@@ -203,7 +203,7 @@ static int cond_ok(const struct pvd_record *r, const struct slotval *sv, const s
 		return 0;   /* null is not comparable */
 	int c;
 	int64_t v;
-	if (k->isnum && pvd_int_parse(s, n, &v) == 0)
+	if (k->isnum && pvd_canon_int_parse(s, n, &v) == 0)
 		c = v < k->num ? -1 : v > k->num;
 	else
 		c = pvd_bytes_cmp(s, n, k->vals[0], strlen(k->vals[0]));
@@ -872,7 +872,7 @@ static int num_field(const struct pvd_record *r, const char *name, int64_t *v)
 	}
 	if (f->kind != PVD_NUM)
 		return -1;
-	return pvd_int_parse(pvd_rec_val(r, f), f->val_len, v);
+	return pvd_canon_int_parse(pvd_rec_val(r, f), f->val_len, v);
 }
 
 static int merge_header(struct pvd_agg *a, const struct pvd_record *r, const char *file, long line,

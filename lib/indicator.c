@@ -159,7 +159,7 @@ static const char *get_str(struct ld *L, const struct pvd_ynode *map, const char
 	return sv(L, n);
 }
 
-int pvd_int_parse(const char *s, size_t n, int64_t *v)
+int pvd_canon_int_parse(const char *s, size_t n, int64_t *v)
 {
 	size_t i = 0;
 	int neg = 0;
@@ -577,7 +577,7 @@ static int add_cond(struct ld *L, struct pvd_acc *a, enum pvd_cop op, int slot_,
 	if (op >= PVD_C_GE) {
 		if (t == PVD_IT_LIST || t == PVD_IT_BOOL)
 			return err(L, vn, "%s.%s is a %s: it cannot be compared with ge/gt/le/lt", ds->name, field, tname(t));
-		k->isnum = pvd_int_parse(k->vals[0], strlen(k->vals[0]), &k->num) == 0;
+		k->isnum = pvd_canon_int_parse(k->vals[0], strlen(k->vals[0]), &k->num) == 0;
 	}
 	return 0;
 }

@@ -127,9 +127,9 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 		     const char *schema_dir, struct pvd_err *e);
 void pvd_catalog_free(struct pvd_catalog *c);
 
-/* A whole decimal number ("-12", no sign '+', no spaces) into *v; -1 when
+/* A canonical whole number ("-12": no sign +, no spaces, no decimals) into *v; -1 when
  * it is not one or overflows int64. */
-int pvd_int_parse(const char *s, size_t n, int64_t *v);
+int pvd_canon_int_parse(const char *s, size_t n, int64_t *v);
 
 /* Fields every record may carry whatever its dataset: provenance
  * (_file, _line, _dataset, _source) and what pvd-join adds. */
