@@ -52,6 +52,31 @@ static int is_space(unsigned cp)
 	       cp == 0xA0 || cp == 0x202F || cp == 0x2009 || cp == 0x2007 || cp == 0x200B || cp == 0xFEFF;
 }
 
+size_t pvd_trim(const char **s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)*s;
+	size_t b = 0, e = n;
+	unsigned cp;
+	while (b < e) {
+		int l = pvd_utf8_decode(u + b, e - b, &cp);
+		if (!l || !is_space(cp))
+			break;
+		b += (size_t)l;
+	}
+	while (e > b) {
+		/* Step back to the start of the last code point. */
+		size_t k = e - 1;
+		while (k > b && (u[k] & 0xC0) == 0x80 && e - k < 4)
+			k--;
+		int l = pvd_utf8_decode(u + k, e - k, &cp);
+		if (!l || (size_t)l != e - k || !is_space(cp))
+			break;
+		e = k;
+	}
+	*s += b;
+	return e - b;
+}
+
 void pvd_text_clean(const char *s, size_t n, struct pvd_buf *out)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -14,6 +14,9 @@
 
 void pvd_text_clean(const char *s, size_t n, struct pvd_buf *out);
 void pvd_fold(const char *s, size_t n, char sep, struct pvd_buf *out);
+/* Trims the white space pvd_text_clean collapses from both ends of s (n
+ * bytes): advances *s and returns the new length.  Copies nothing. */
+size_t pvd_trim(const char **s, size_t n);
 /* Decodes one UTF-8 code point at s (n bytes available); returns its length,
  * or 0 for an invalid sequence (*cp untouched). */
 int pvd_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);

@@ -1,0 +1,848 @@
+#include "clean.h"
+#include "amount.h"
+#include "boolval.h"
+#include "codes.h"
+#include "confpath.h"
+#include "datefmt.h"
+#include "money.h"
+#include "schema.h"
+#include "textnorm.h"
+#include "xmem.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the duplicate set: 128-bit hashes → first file:line ---- */
+
+static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static inline uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+/* MurmurHash3 x64 128 (Austin Appleby's public-domain design, written here). */
+static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
+{
+	const uint8_t *data = key;
+	const size_t nblocks = len / 16;
+	const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+	uint64_t h1 = seed, h2 = seed, k1, k2;
+	for (size_t i = 0; i < nblocks; i++) {
+		memcpy(&k1, data + i * 16, 8);
+		memcpy(&k2, data + i * 16 + 8, 8);
+		k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
+		h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
+		k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
+		h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+	}
+	const uint8_t *tail = data + nblocks * 16;
+	size_t rest = len & 15;
+	k1 = k2 = 0;
+	for (size_t i = rest; i > 8; i--)
+		k2 ^= (uint64_t)tail[i - 1] << (8 * (i - 9));
+	if (rest > 8) {
+		k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
+	}
+	for (size_t i = rest < 8 ? rest : 8; i > 0; i--)
+		k1 ^= (uint64_t)tail[i - 1] << (8 * (i - 1));
+	if (rest) {
+		k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
+	}
+	h1 ^= len; h2 ^= len;
+	h1 += h2; h2 += h1;
+	h1 = fmix64(h1); h2 = fmix64(h2);
+	h1 += h2; h2 += h1;
+	out[0] = h1;
+	out[1] = h2;
+}
+
+struct seen_entry {
+	uint64_t a, b;        /* the hash; (0, 0) marks an empty slot */
+	uint32_t file, line;  /* where it was first seen */
+};
+
+struct seen {
+	struct seen_entry *t;
+	size_t cap, n;        /* cap: a power of two */
+};
+
+/* Finds the entry of hash h, or inserts it (returning NULL). */
+static struct seen_entry *seen_add(struct seen *s, uint64_t h[2], uint32_t file, uint32_t line)
+{
+	if (!h[0] && !h[1])
+		h[1] = 1;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 1024;
+		struct seen_entry *nt = xcalloc(nc, sizeof *nt);
+		for (size_t i = 0; i < s->cap; i++) {
+			struct seen_entry *o = &s->t[i];
+			if (!o->a && !o->b)
+				continue;
+			size_t j = o->a & (nc - 1);
+			while (nt[j].a || nt[j].b)
+				j = (j + 1) & (nc - 1);
+			nt[j] = *o;
+		}
+		free(s->t);
+		s->t = nt;
+		s->cap = nc;
+	}
+	size_t j = h[0] & (s->cap - 1);
+	for (;;) {
+		struct seen_entry *x = &s->t[j];
+		if (!x->a && !x->b) {
+			x->a = h[0];
+			x->b = h[1];
+			x->file = file;
+			x->line = line;
+			s->n++;
+			return NULL;
+		}
+		if (x->a == h[0] && x->b == h[1])
+			return x;
+		j = (j + 1) & (s->cap - 1);
+	}
+}
+
+/* ---- the engine ---- */
+
+struct sch {
+	char *name;              /* as looked up */
+	struct pvd_schema *s;    /* NULL: no such dataset */
+	char **prec;             /* date fields: "<name>_precision" */
+	struct seen seen;
+	unsigned long long out, rejected;
+};
+
+struct src {
+	char *name;
+	struct pvd_source_opts o;
+};
+
+struct change {
+	const char *name;       /* schema-owned */
+	int kind;               /* enum pvd_kind, or -1: delete the field */
+	size_t off, len;        /* value in c->val */
+	unsigned nitems;
+};
+
+struct pvd_clean {
+	struct pvd_sink base;
+	struct pvd_sink *next;
+	struct pvd_rejects *rj;
+	struct pvd_stats *st;
+	int strict, stopped;
+	struct sch **sch;
+	size_t nsch, csch;
+	struct src **src;
+	size_t nsrc, csrc;
+	struct sch *def_sch, *last_sch;
+	struct src *def_src, *last_src;
+	char **files;            /* interned _file values, for the duplicate set */
+	size_t nfiles, cfiles, last_file;
+	struct change *ch;
+	size_t nch, cch;
+	struct pvd_buf val, fold, tmp;
+	unsigned char *mark;     /* list: codes already taken */
+	size_t cmark;
+	unsigned long long rounded;
+	/* the current record's first bad field, and the others */
+	const char *bad_reason, *bad_field;
+	struct pvd_buf bad_value, bad_msg, bad_more;
+	int nbad, bad_has_value;
+};
+
+static const struct pvd_source_opts no_opts;
+
+static int valid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static void sch_free(struct sch *x)
+{
+	if (x->s) {
+		for (size_t i = 0; i < x->s->nf; i++)
+			free(x->prec[i]);
+		pvd_schema_free(x->s);
+		free(x->s);
+	}
+	free(x->prec);
+	free(x->seen.t);
+	free(x->name);
+	free(x);
+}
+
+/* Loads a schema by name or path.  *out is NULL-schema'd when a bare name has
+ * no file (unknown dataset); a file that does not load is a config error. */
+static int load_schema(struct pvd_clean *c, const char *name, int must_exist, struct sch **out,
+		       struct pvd_err *e)
+{
+	for (size_t i = 0; i < c->nsch; i++)
+		if (strcmp(c->sch[i]->name, name) == 0) {
+			*out = c->sch[i];
+			return 0;
+		}
+	struct sch *x = xcalloc(1, sizeof *x);
+	x->name = xstrdup(name);
+	struct pvd_err fe = { 0 };
+	char *path = pvd_config_find("datasets", name, ".yaml", &fe);
+	if (!path && must_exist) {
+		*e = fe;
+		sch_free(x);
+		return PVD_EX_CONFIG;
+	}
+	if (path) {
+		x->s = xcalloc(1, sizeof *x->s);
+		int rc = pvd_schema_load(x->s, path, e);
+		if (rc == 0 && strchr(name, '/') == NULL && strcmp(x->s->dataset, name) != 0)
+			rc = pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "the schema of dataset '%s' says dataset: %s",
+					 name, x->s->dataset);
+		free(path);
+		if (rc) {
+			sch_free(x);
+			return rc;
+		}
+		x->prec = xcalloc(x->s->nf ? x->s->nf : 1, sizeof *x->prec);
+		for (size_t i = 0; i < x->s->nf; i++)
+			if (x->s->f[i].type == PVD_FT_DATE) {
+				struct pvd_buf b = { 0 };
+				pvd_buf_printf(&b, "%s_precision", x->s->f[i].name);
+				x->prec[i] = b.p;
+			}
+	}
+	c->sch = xgrow(c->sch, &c->csch, c->nsch + 1, sizeof *c->sch);
+	c->sch[c->nsch++] = x;
+	*out = x;
+	return 0;
+}
+
+static int load_source(struct pvd_clean *c, const char *name, struct src **out, struct pvd_err *e)
+{
+	for (size_t i = 0; i < c->nsrc; i++)
+		if (strcmp(c->src[i]->name, name) == 0) {
+			*out = c->src[i];
+			return 0;
+		}
+	char *path = pvd_config_find("sources", name, ".yaml", e);
+	if (!path)
+		return PVD_EX_CONFIG;
+	struct src *x = xcalloc(1, sizeof *x);
+	int rc = pvd_source_load(&x->o, path, e);
+	free(path);
+	if (rc) {
+		free(x);
+		return rc;
+	}
+	x->name = xstrdup(name);
+	c->src = xgrow(c->src, &c->csrc, c->nsrc + 1, sizeof *c->src);
+	c->src[c->nsrc++] = x;
+	*out = x;
+	return 0;
+}
+
+static uint32_t intern_file(struct pvd_clean *c, const char *f)
+{
+	if (c->last_file < c->nfiles && strcmp(c->files[c->last_file], f) == 0)
+		return (uint32_t)c->last_file;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], f) == 0)
+			return (uint32_t)(c->last_file = i);
+	c->files = xgrow(c->files, &c->cfiles, c->nfiles + 1, sizeof *c->files);
+	c->files[c->nfiles] = xstrdup(f);
+	return (uint32_t)(c->last_file = c->nfiles++);
+}
+
+/* ---- per field ---- */
+
+/* Notes a bad field: the first one makes the reject, the others are named in it. */
+static void bad(struct pvd_clean *c, const char *reason, const char *field, const char *v, size_t n,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void bad(struct pvd_clean *c, const char *reason, const char *field, const char *v, size_t n,
+		const char *fmt, ...)
+{
+	if (c->nbad++) {
+		pvd_buf_printf(&c->bad_more, "%s%s", c->bad_more.len ? ", " : "", field);
+		return;
+	}
+	c->bad_reason = reason;
+	c->bad_field = field;
+	pvd_buf_reset(&c->bad_value);
+	c->bad_has_value = v != NULL;
+	if (v)
+		pvd_buf_add(&c->bad_value, v, n);
+	pvd_buf_reset(&c->bad_msg);
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pvd_buf_adds(&c->bad_msg, msg);
+	if (v) {
+		/* the value, quoted, cut at a character boundary when long */
+		size_t k = n > 120 ? pvd_utf8_valid_prefix(v, 120) : n;
+		pvd_buf_add(&c->bad_msg, ": \"", 3);
+		pvd_buf_add(&c->bad_msg, v, k);
+		pvd_buf_adds(&c->bad_msg, k < n ? "...\"" : "\"");
+	}
+}
+
+static void detail(struct pvd_clean *c, const char *why)
+{
+	if (why && *why && c->nbad == 1)
+		pvd_buf_printf(&c->bad_msg, " (%s)", why);
+}
+
+static void queue(struct pvd_clean *c, const char *name, int kind, const char *v, size_t n,
+		  unsigned nitems)
+{
+	c->ch = xgrow(c->ch, &c->cch, c->nch + 1, sizeof *c->ch);
+	struct change *x = &c->ch[c->nch++];
+	x->name = name;
+	x->kind = kind;
+	x->off = c->val.len;
+	x->len = n;
+	x->nitems = nitems;
+	if (n)
+		pvd_buf_add(&c->val, v, n);
+}
+
+/* Normalises one scalar value v (n bytes, not missing) of field f; queues
+ * the result.  Returns 0, or 1 with the fault noted. */
+static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		  const char *v, size_t n)
+{
+	const struct pvd_sfield *f = &x->s->f[fi];
+	char code[10];
+	const char *why = NULL;
+	int rc;
+	switch (f->type) {
+	case PVD_FT_TEXT:
+		pvd_buf_reset(&c->tmp);
+		pvd_text_clean(v, n, &c->tmp);
+		queue(c, f->name, PVD_STR, c->tmp.p, c->tmp.len, 0);
+		return 0;
+	case PVD_FT_INSEE:
+	case PVD_FT_DEP:
+	case PVD_FT_SIREN:
+		rc = f->type == PVD_FT_INSEE ? pvd_insee_norm(v, n, code, &why)
+		   : f->type == PVD_FT_DEP ? pvd_dep_norm(v, n, code, &why)
+		   : pvd_siren_norm(v, n, so->siret ? PVD_SIREN_SIRET : 0, code, &why);
+		if (rc == PVD_CODE_OK) {
+			queue(c, f->name, PVD_STR, code, strlen(code), 0);
+			return 0;
+		}
+		{
+			static const char *const what[] = { "INSEE commune code", "département code", "SIREN" };
+			int w = f->type == PVD_FT_INSEE ? 0 : f->type == PVD_FT_DEP ? 1 : 2;
+			if (rc == PVD_CODE_AMBIGUOUS)
+				bad(c, PVD_R_AMBIGUOUS, f->name, v, n, "ambiguous %s", what[w]);
+			else
+				bad(c, PVD_R_TYPE, f->name, v, n, "not a%s %s", w == 0 ? "n" : "", what[w]);
+		}
+		detail(c, why);
+		return 1;
+	case PVD_FT_EUR:
+	case PVD_FT_INT: {
+		int64_t val;
+		int rounded = 0;
+		int eur = f->type == PVD_FT_EUR;
+		rc = eur ? pvd_amount_parse(v, n, so->decimal, &val, &rounded) : pvd_int_parse(v, n, &val);
+		if (rc == PVD_AMT_BAD) {
+			bad(c, PVD_R_TYPE, f->name, v, n, eur ? "not an amount" : "not a whole number");
+			return 1;
+		}
+		if (rc == PVD_AMT_RANGE) {
+			bad(c, PVD_R_TYPE, f->name, v, n, eur ? "amount out of range" : "number out of range");
+			return 1;
+		}
+		if (rounded && f->subcent_reject) {
+			bad(c, PVD_R_CONSTRAINT, f->name, v, n, "more than two decimals");
+			return 1;
+		}
+		if ((f->has_min && val < f->min) || (f->has_max && val > f->max)) {
+			int low = f->has_min && val < f->min;
+			pvd_buf_reset(&c->tmp);
+			if (eur)
+				pvd_cents_format(low ? f->min : f->max, &c->tmp);
+			else
+				pvd_buf_printf(&c->tmp, "%lld", (long long)(low ? f->min : f->max));
+			bad(c, PVD_R_CONSTRAINT, f->name, v, n, "%s %s", low ? "below the minimum" : "above the maximum",
+			    c->tmp.p);
+			return 1;
+		}
+		c->rounded += rounded;
+		pvd_buf_reset(&c->tmp);
+		if (eur)
+			pvd_cents_format(val, &c->tmp);
+		else
+			pvd_buf_printf(&c->tmp, "%lld", (long long)val);
+		queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
+		return 0;
+	}
+	case PVD_FT_DATE: {
+		struct pvd_date d;
+		char w[128];
+		if (pvd_date_parse(v, n, so->date_flags, &d, w, sizeof w) != PVD_DATE_OK) {
+			bad(c, PVD_R_TYPE, f->name, v, n, "not a date");
+			detail(c, w);
+			return 1;
+		}
+		pvd_buf_reset(&c->tmp);
+		pvd_date_format(&d, &c->tmp);
+		queue(c, f->name, PVD_STR, c->tmp.p, c->tmp.len, 0);
+		if (d.prec == PVD_PREC_MONTH)
+			queue(c, x->prec[fi], PVD_STR, "month", 5, 0);
+		return 0;
+	}
+	case PVD_FT_BOOL:
+		rc = pvd_bool_parse(v, n);
+		if (rc == PVD_BOOL_BAD) {
+			bad(c, PVD_R_TYPE, f->name, v, n, "not a yes/no answer");
+			return 1;
+		}
+		if (rc == PVD_BOOL_UNKNOWN)
+			queue(c, f->name, PVD_NULL, NULL, 0, 0);
+		else
+			queue(c, f->name, PVD_BOOL, rc ? "true" : "false", rc ? 4 : 5, 0);
+		return 0;
+	case PVD_FT_ENUM: {
+		int k = pvd_schema_code(f, v, n, &c->fold);
+		if (k < 0) {
+			bad(c, PVD_R_UNKNOWN_VALUE, f->name, v, n, "unknown value");
+			if (c->nbad == 1)
+				pvd_buf_printf(&c->bad_msg, " (expected %s)", f->allowed);
+			return 1;
+		}
+		queue(c, f->name, PVD_STR, f->codes[k], strlen(f->codes[k]), 0);
+		return 0;
+	}
+	case PVD_FT_LIST:
+		break; /* handled by list() */
+	}
+	return 0;
+}
+
+/* A list item: maps it and adds its code once.  Returns 0 or 1 (noted). */
+static int list_item(struct pvd_clean *c, const struct pvd_schema *s, const struct pvd_sfield *f,
+		     const char *raw, size_t rawn, const char *v, size_t n, struct pvd_buf *items,
+		     unsigned *nitems)
+{
+	n = pvd_trim(&v, n);
+	if (pvd_schema_is_missing(s, f, v, n))
+		return 0;
+	int k = pvd_schema_code(f, v, n, &c->fold);
+	if (k < 0) {
+		bad(c, PVD_R_UNKNOWN_VALUE, f->name, raw, rawn, "unknown value");
+		if (c->nbad == 1) {
+			pvd_buf_printf(&c->bad_msg, " (\"");
+			pvd_buf_add(&c->bad_msg, v, n > 60 ? pvd_utf8_valid_prefix(v, 60) : n);
+			pvd_buf_printf(&c->bad_msg, "\" is not one of %s)", f->allowed);
+		}
+		return 1;
+	}
+	if (!c->mark[k]) {
+		c->mark[k] = 1;
+		pvd_buf_add(items, f->codes[k], strlen(f->codes[k]) + 1);
+		(*nitems)++;
+	}
+	return 0;
+}
+
+/* A list field: split on the separators (unless the whole value is one
+ * code), or gathered from one yes/no column per value, or both. */
+static void list(struct pvd_clean *c, const struct sch *x, const struct pvd_sfield *f,
+		 const struct pvd_record *r, const struct pvd_field *fl)
+{
+	const struct pvd_schema *s = x->s;
+	struct pvd_buf items = { 0 };
+	unsigned nitems = 0;
+	int errs = 0, known = 0, unknown = 0, present = fl != NULL;
+	c->mark = xgrow(c->mark, &c->cmark, f->ncodes, 1);
+	memset(c->mark, 0, f->ncodes);
+	if (fl && fl->kind == PVD_LIST) {
+		for (const char *it = pvd_list_first(r, fl); it; it = pvd_list_next(r, fl, it))
+			errs += list_item(c, s, f, it, strlen(it), it, strlen(it), &items, &nitems);
+		known = 1;
+	} else if (fl && fl->kind == PVD_RAW) {
+		bad(c, PVD_R_TYPE, f->name, pvd_rec_val(r, fl), fl->val_len, "not a list of values");
+		errs++;
+	} else if (fl && fl->kind != PVD_NULL) {
+		const char *v = pvd_rec_val(r, fl);
+		size_t n = fl->val_len;
+		if (!pvd_schema_is_missing(s, f, v, n)) {
+			known = 1;
+			const char *t = v;
+			size_t tn = pvd_trim(&t, n);
+			if (pvd_schema_code(f, t, tn, &c->fold) >= 0) {
+				errs += list_item(c, s, f, v, n, t, tn, &items, &nitems);
+			} else {
+				size_t start = 0;
+				for (size_t i = 0; i <= n;) {
+					size_t sl = 0;
+					for (size_t k = 0; i < n && k < f->nseps && !sl; k++) {
+						size_t l = strlen(f->seps[k]);
+						if (i + l <= n && memcmp(v + i, f->seps[k], l) == 0)
+							sl = l;
+					}
+					if (i == n || sl) {
+						errs += list_item(c, s, f, v, n, v + start, i - start, &items, &nitems);
+						if (i == n)
+							break;
+						i += sl;
+						start = i;
+					} else {
+						i++;
+					}
+				}
+			}
+		}
+	}
+	for (size_t k = 0; k < f->ncols; k++) {
+		const struct pvd_field *cf = pvd_rec_get(r, f->cols[k]);
+		if (!cf)
+			continue;
+		present = 1;
+		queue(c, f->cols[k], -1, NULL, 0, 0);
+		int b = PVD_BOOL_UNKNOWN;
+		if (cf->kind == PVD_BOOL || cf->kind == PVD_STR || cf->kind == PVD_NUM) {
+			const char *v = pvd_rec_val(r, cf);
+			b = pvd_schema_is_missing(s, f, v, cf->val_len) ? PVD_BOOL_UNKNOWN : pvd_bool_parse(v, cf->val_len);
+		} else if (cf->kind != PVD_NULL) {
+			b = PVD_BOOL_BAD;
+		}
+		if (b == PVD_BOOL_BAD) {
+			bad(c, PVD_R_TYPE, f->cols[k], pvd_rec_val(r, cf), cf->val_len, "not a yes/no answer");
+			errs++;
+		} else if (b == PVD_BOOL_UNKNOWN) {
+			unknown = 1;
+		} else {
+			known = 1;
+			if (b == PVD_BOOL_TRUE && !c->mark[f->colcode[k]]) {
+				c->mark[f->colcode[k]] = 1;
+				pvd_buf_add(&items, f->codes[f->colcode[k]], strlen(f->codes[f->colcode[k]]) + 1);
+				nitems++;
+			}
+		}
+	}
+	if (!errs && present) {
+		/* No value at all is null; "none of them" is [] only when every answer is known. */
+		if (nitems || (known && !unknown))
+			queue(c, f->name, PVD_LIST, items.p, items.len, nitems);
+		else
+			queue(c, f->name, PVD_NULL, NULL, 0, 0);
+		if (!nitems && f->required)
+			bad(c, PVD_R_REQUIRED, f->name, NULL, 0, "required value missing");
+	} else if (!present && f->required) {
+		bad(c, PVD_R_REQUIRED, f->name, NULL, 0, "required field absent");
+	}
+	pvd_buf_free(&items);
+}
+
+/* One schema field of record r.  Returns 1 when the field has a value after
+ * cleaning (for required_any). */
+static int field(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		 const struct pvd_record *r)
+{
+	const struct pvd_sfield *f = &x->s->f[fi];
+	const struct pvd_field *fl = pvd_rec_get(r, f->name);
+	if (f->type == PVD_FT_LIST) {
+		size_t before = c->nch;
+		list(c, x, f, r, fl);
+		for (size_t i = before; i < c->nch; i++)
+			if (c->ch[i].name == f->name)
+				return c->ch[i].kind == PVD_LIST;
+		return 0;
+	}
+	if (!fl) {
+		if (f->required)
+			bad(c, PVD_R_REQUIRED, f->name, NULL, 0, "required field absent");
+		return 0;
+	}
+	const char *v = pvd_rec_val(r, fl);
+	size_t n = fl->val_len;
+	if (fl->kind == PVD_LIST || fl->kind == PVD_RAW) {
+		bad(c, PVD_R_TYPE, f->name, fl->kind == PVD_RAW ? v : NULL, fl->kind == PVD_RAW ? n : 0,
+		    "a list or object, not a single value");
+		return 0;
+	}
+	int missing = fl->kind == PVD_NULL || pvd_schema_is_missing(x->s, f, v, n);
+	if (missing) {
+		if (f->required)
+			bad(c, PVD_R_REQUIRED, f->name, fl->kind == PVD_NULL ? NULL : v, fl->kind == PVD_NULL ? 0 : n,
+			    "required value missing");
+		else
+			queue(c, f->name, PVD_NULL, NULL, 0, 0);
+		return 0;
+	}
+	return scalar(c, x, fi, so, v, n) == 0;
+}
+
+/* ---- per record ---- */
+
+static int reject(struct pvd_clean *c, struct sch *x, const struct pvd_record *r, const char *reason,
+		  const char *fieldname, const char *value, const char *msg, struct pvd_err *e)
+{
+	pvd_reject_rec(c->rj, r, reason, fieldname, value, "%s", msg);
+	pvd_stats_rejected(c->st);
+	if (x)
+		x->rejected++;
+	if (c->strict) {
+		c->stopped = 1;
+		return pvd_err_set(e, PVD_EX_DATA, pvd_rec_file(r), pvd_rec_line(r), 0,
+				   "stopped at the first reject (--strict)");
+	}
+	return 0;
+}
+
+/* Hash of the record for duplicates: its key fields, or all of its fields
+ * but provenance.  Returns 0 when a key field is null (never a duplicate). */
+static int record_hash(struct pvd_clean *c, const struct pvd_schema *s, const struct pvd_record *r,
+		       uint64_t h[2])
+{
+	h[0] = h[1] = 0;
+	if (s->nkey) {
+		pvd_buf_reset(&c->tmp);
+		for (size_t i = 0; i < s->nkey; i++) {
+			const struct pvd_field *f = pvd_rec_get(r, s->key[i]);
+			if (!f || f->kind == PVD_NULL)
+				return 0;
+			pvd_buf_addc(&c->tmp, (char)('0' + f->kind));
+			pvd_buf_add(&c->tmp, pvd_rec_val(r, f), f->val_len);
+			pvd_buf_addc(&c->tmp, '\0');
+		}
+		hash128(c->tmp.p, c->tmp.len, 0x7076642d6b6579ULL, h);
+		return 1;
+	}
+	/* Order-independent: the sum of one hash per field, so that two sources
+	 * writing the same fields in another order still meet. */
+	for (size_t i = 0; i < r->n; i++) {
+		const struct pvd_field *f = &r->f[i];
+		if (r->arena[f->name] == '_')
+			continue;
+		pvd_buf_reset(&c->tmp);
+		pvd_buf_add(&c->tmp, r->arena + f->name, f->name_len + 1);
+		pvd_buf_addc(&c->tmp, (char)('0' + f->kind));
+		pvd_buf_add(&c->tmp, r->arena + f->val, f->val_len);
+		uint64_t fh[2];
+		hash128(c->tmp.p, c->tmp.len, 0x7076642d726f77ULL, fh);
+		uint64_t lo = h[0] + fh[0];
+		h[1] += fh[1] + (lo < h[0]);
+		h[0] = lo;
+	}
+	return 1;
+}
+
+static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
+{
+	struct pvd_clean *c = (struct pvd_clean *)self;
+	struct sch *x = NULL;
+	int rc, add_ds = 0;
+	const char *ds = pvd_rec_str(r, "_dataset");
+	if (ds && *ds) {
+		if (c->last_sch && strcmp(c->last_sch->name, ds) == 0)
+			x = c->last_sch;
+		else if (valid_name(ds) && (rc = load_schema(c, ds, 0, &x, e)))
+			return rc; /* a schema that does not load: e names FILE:LINE:COL */
+		if (x)
+			c->last_sch = x;
+	} else if (c->def_sch) {
+		x = c->def_sch;
+		add_ds = 1;
+	}
+	if (!x || !x->s) {
+		char msg[300];
+		if (ds && *ds)
+			snprintf(msg, sizeof msg, "no schema for dataset \"%.200s\"", ds);
+		else
+			snprintf(msg, sizeof msg, "the record has no _dataset (and no --dataset or --profile gives one)");
+		return reject(c, x, r, PVD_R_UNKNOWN_DATASET, "_dataset", ds, msg, e);
+	}
+
+	const struct pvd_source_opts *so = c->def_src ? &c->def_src->o : &no_opts;
+	const char *sn = pvd_rec_str(r, "_source");
+	if (sn && *sn) {
+		struct src *y = c->last_src;
+		if (!y || strcmp(y->name, sn) != 0) {
+			if ((rc = load_source(c, sn, &y, e))) {
+				if (*e->file)
+					return rc; /* a profile that does not load names FILE:LINE:COL */
+				char m[sizeof e->msg];
+				snprintf(m, sizeof m, "%s", e->msg);
+				const char *rf = pvd_rec_file(r);
+				return pvd_err_set(e, rc, *rf ? rf : "<stdin>", pvd_rec_line(r), 0, "_source: %s", m);
+			}
+			c->last_src = y;
+		}
+		so = &y->o;
+	}
+
+	const struct pvd_schema *s = x->s;
+	c->nch = 0;
+	c->nbad = 0;
+	pvd_buf_reset(&c->val);
+	pvd_buf_reset(&c->bad_more);
+	int any = 0;
+	for (size_t i = 0; i < s->nf; i++) {
+		int has = field(c, x, i, so, r);
+		for (size_t k = 0; has && k < s->nany; k++)
+			any |= strcmp(s->any[k], s->f[i].name) == 0;
+	}
+	if (s->nany && !any && !c->nbad) {
+		/* fields of required_any outside the schema count as they are */
+		for (size_t k = 0; k < s->nany && !any; k++) {
+			const struct pvd_field *f = pvd_rec_get(r, s->any[k]);
+			int in_schema = 0;
+			for (size_t i = 0; i < s->nf; i++)
+				in_schema |= strcmp(s->f[i].name, s->any[k]) == 0;
+			any = !in_schema && f && f->kind != PVD_NULL && f->val_len;
+		}
+		if (!any) {
+			struct pvd_buf m = { 0 };
+			pvd_buf_adds(&m, "one of ");
+			for (size_t k = 0; k < s->nany; k++)
+				pvd_buf_printf(&m, "%s%s", k ? ", " : "", s->any[k]);
+			pvd_buf_adds(&m, " must have a value");
+			rc = reject(c, x, r, PVD_R_REQUIRED, s->any[0], NULL, m.p, e);
+			pvd_buf_free(&m);
+			return rc;
+		}
+	}
+	if (c->nbad) {
+		if (c->nbad > 1)
+			pvd_buf_printf(&c->bad_msg, "; also bad: %s", c->bad_more.p);
+		return reject(c, x, r, c->bad_reason, c->bad_field,
+			      c->bad_has_value ? pvd_buf_str(&c->bad_value) : NULL, c->bad_msg.p, e);
+	}
+
+	for (size_t i = 0; i < c->nch; i++) {
+		const struct change *ch = &c->ch[i];
+		if (ch->kind < 0)
+			pvd_rec_del(r, ch->name);
+		else if (ch->kind == PVD_LIST)
+			pvd_rec_set_list(r, ch->name, c->val.p + ch->off, ch->len, ch->nitems);
+		else
+			pvd_rec_set(r, ch->name, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
+	}
+
+	uint64_t h[2];
+	if (s->dedupe && record_hash(c, s, r, h)) {
+		long line = pvd_rec_line(r);
+		struct seen_entry *first = seen_add(&x->seen, h, intern_file(c, pvd_rec_file(r)),
+						    line < 0 ? 0 : line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line);
+		if (first) {
+			char msg[700];
+			const char *ff = *c->files[first->file] ? c->files[first->file] : "<stdin>";
+			struct pvd_buf kv = { 0 };
+			for (size_t i = 0; i < s->nkey; i++) {
+				const char *v = pvd_rec_str(r, s->key[i]);
+				pvd_buf_printf(&kv, "%s%s", i ? "," : "", v ? v : "");
+			}
+			if (s->nkey)
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %s)", ff, first->line,
+					 s->nkey == 1 ? s->key[0] : "key");
+			else
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, first->line);
+			rc = reject(c, x, r, PVD_R_DUPLICATE, s->nkey ? s->key[0] : NULL, s->nkey ? kv.p : NULL, msg, e);
+			pvd_buf_free(&kv);
+			return rc;
+		}
+	}
+	if (add_ds)
+		pvd_rec_set_str(r, "_dataset", s->dataset);
+	x->out++;
+	pvd_stats_out(c->st);
+	return pvd_sink_put(c->next, r, e);
+}
+
+static int end(struct pvd_sink *self, struct pvd_err *e)
+{
+	struct pvd_clean *c = (struct pvd_clean *)self;
+	return pvd_sink_end(c->next, e);
+}
+
+int pvd_clean_new(struct pvd_clean **out, const struct pvd_clean_opts *opts, struct pvd_sink *next,
+		  struct pvd_rejects *rj, struct pvd_stats *st, struct pvd_err *e)
+{
+	struct pvd_clean *c = xcalloc(1, sizeof *c);
+	c->base.put = put;
+	c->base.end = end;
+	c->next = next;
+	c->rj = rj;
+	c->st = st;
+	c->strict = opts->strict;
+	int rc = 0;
+	if (opts->profile && (rc = load_source(c, opts->profile, &c->def_src, e)))
+		goto fail;
+	const char *ds = opts->dataset ? opts->dataset : c->def_src ? c->def_src->o.dataset : NULL;
+	if (ds && (rc = load_schema(c, ds, 1, &c->def_sch, e)))
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	pvd_clean_free(c);
+	*out = NULL;
+	return rc;
+}
+
+struct pvd_sink *pvd_clean_sink(struct pvd_clean *c) { return &c->base; }
+
+int pvd_clean_stopped(const struct pvd_clean *c) { return c->stopped; }
+
+json_t *pvd_clean_report(const struct pvd_clean *c)
+{
+	json_t *ds = json_object();
+	for (size_t i = 0; i < c->nsch; i++) {
+		const struct sch *x = c->sch[i];
+		if (!x->s)
+			continue;
+		json_t *o = json_object_get(ds, x->s->dataset);
+		if (!o) {
+			o = json_pack("{s:I, s:I}", "out", (json_int_t)0, "rejected", (json_int_t)0);
+			json_object_set_new(ds, x->s->dataset, o);
+		}
+		json_object_set_new(o, "out", json_integer(json_integer_value(json_object_get(o, "out")) + (json_int_t)x->out));
+		json_object_set_new(o, "rejected",
+				    json_integer(json_integer_value(json_object_get(o, "rejected")) + (json_int_t)x->rejected));
+	}
+	return json_pack("{s:o, s:I}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded);
+}
+
+void pvd_clean_free(struct pvd_clean *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nsch; i++)
+		sch_free(c->sch[i]);
+	free(c->sch);
+	for (size_t i = 0; i < c->nsrc; i++) {
+		pvd_source_free(&c->src[i]->o);
+		free(c->src[i]->name);
+		free(c->src[i]);
+	}
+	free(c->src);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->ch);
+	free(c->mark);
+	pvd_buf_free(&c->val);
+	pvd_buf_free(&c->fold);
+	pvd_buf_free(&c->tmp);
+	pvd_buf_free(&c->bad_value);
+	pvd_buf_free(&c->bad_msg);
+	pvd_buf_free(&c->bad_more);
+	free(c);
+}
