@@ -1,0 +1,132 @@
+/* pvd-join — attach each record to its commune and to the PVD list of the
+ * period (the engine is lib/join.c). */
+#include "cli.h"
+#include "diag.h"
+#include "join.h"
+#include "output.h"
+#include "reject.h"
+#include "sink.h"
+#include "stats.h"
+#include "stream.h"
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] =
+	"Usage: pvd-join --ref pvd=NAME|FILE [OPTION]... [FILE]...\n"
+	"Attach each NDJSON record to its commune (or EPCI) in the official commune\n"
+	"table, and to the PVD list in force: adds commune_*, collectivite, pvd,\n"
+	"id_pvd, pvd_communes, match (and remapped_from).  With no FILE, or when FILE\n"
+	"is -, read standard input.\n"
+	"\n"
+	"      --ref pvd=NAME|FILE  the PVD list in force (required): config/ref/NAME.csv\n"
+	"                           (pvd-2021-01, pvd-cog2023) or any CSV with a commune\n"
+	"                           code column; a bare --ref NAME|FILE means pvd=\n"
+	"      --ref communes=NAME|DIR  the commune tables: config/ref/NAME/ or DIR\n"
+	"                           (default cog-2026)\n"
+	"  -m, --mode MODE          inner (default): emit records that found a commune\n"
+	"                           or EPCI, reject the others; left: emit every record,\n"
+	"                           unmatched ones with match null; anti: emit only the\n"
+	"                           records outside the programme (pvd false, matched or\n"
+	"                           not), skip those in it\n"
+	"  -r, --rejects FILE       write rejected records there as NDJSON\n"
+	"      --report FILE        write the counts and what was loaded as JSON\n"
+	"  -q, --quiet              no line on stderr per rejected record or per\n"
+	"                           reference-table warning, no summary\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"\n"
+	"Located by, in order: insee or beneficiaire_insee (old codes of merged\n"
+	"communes mapped, match \"old-code\"); with no code, beneficiaire_siren or\n"
+	"epci_siren of an EPCI (match \"epci\": pvd_communes lists its PVD communes,\n"
+	"the record is not duplicated); then nom, beneficiaire_nom or commune in\n"
+	"dep or beneficiaire_dep (match \"name\").  Summary on stderr:\n"
+	"  read N records: emitted M, rejected K[, skipped S in the programme]\n"
+	"Exit status: 0 ok, 64 usage, 66 cannot open input, 73 cannot create output,\n"
+	"74 I/O error, 78 bad or missing reference table.\n";
+
+int main(int argc, char **argv)
+{
+	enum { OPT_REF = 256, OPT_REPORT };
+	static const struct option longopts[] = {
+		{ "ref", required_argument, NULL, OPT_REF },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "rejects", required_argument, NULL, 'r' },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	const char *rejects = NULL, *report = NULL;
+	struct pvd_join_refs refs = { 0 };
+	struct pvd_err e = { 0 };
+	int quiet = 0, mode = PVD_JOIN_INNER, c;
+	pvd_cli_init(argc, argv);
+	while ((c = getopt_long(argc, argv, "m:r:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REF:
+			if (pvd_join_refs_add(&refs, optarg, &e))
+				pvd_cli_usage_error("%s", e.msg);
+			break;
+		case 'm':
+			if ((mode = pvd_join_mode_parse(optarg)) < 0)
+				pvd_cli_usage_error("--mode: '%s' is not one of inner, left, anti", optarg);
+			break;
+		case 'r': rejects = optarg; break;
+		case OPT_REPORT: report = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': pvd_cli_help(usage);
+		case 'V': pvd_cli_version();
+		default: pvd_cli_usage_error("unknown option");
+		}
+	}
+	if (!refs.pvd)
+		pvd_cli_usage_error("no PVD list: name the list in force with --ref pvd=NAME|FILE (e.g. pvd-2021-01)");
+
+	struct pvd_join_ref ref;
+	int rc = pvd_join_ref_load(&ref, &refs, &e);
+	for (size_t i = 0; !quiet && i < ref.log.n; i++) {
+		const struct pvd_refwarn *w = &ref.log.w[i];
+		if (w->field)
+			pvd_warn_at(w->file, w->line, "%s: %s", w->field, w->msg);
+		else
+			pvd_warn_at(w->file, w->line, "%s", w->msg);
+	}
+	if (rc) {
+		pvd_err_print(&e);
+		pvd_join_ref_free(&ref);
+		return rc;
+	}
+
+	struct pvd_out out;
+	struct pvd_rejects rj;
+	struct pvd_stats st;
+	struct pvd_ndjson_sink sink;
+	struct pvd_join join;
+	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "join", rejects, quiet, &e))) {
+		pvd_err_print(&e);
+		pvd_join_ref_free(&ref);
+		return rc;
+	}
+	pvd_stats_init(&st, "records");
+	pvd_ndjson_sink_init(&sink, &out);
+	pvd_join_init(&join, &ref, (enum pvd_join_mode)mode, &sink.base, &rj, &st);
+	rc = pvd_stream_ndjson(argv + optind, argc - optind, &join.base, &rj, &st, &e);
+	if (!rc)
+		rc = pvd_sink_end(&join.base, &e);
+	if (rc) {
+		pvd_err_print(&e);
+		pvd_rejects_abort(&rj);
+		pvd_out_commit(&out, &e);
+	} else {
+		st.extra = json_pack("{s:o, s:o}", "join", pvd_join_report(&join), "refs", pvd_join_ref_report(&ref));
+		if ((rc = pvd_stats_finish(&st, pvd_join_skip_detail(&join), quiet, &e)) ||
+		    (report && (rc = pvd_stats_report(&st, &rj, "join", report, &e))) ||
+		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
+			pvd_err_print(&e);
+	}
+	pvd_join_free(&join);
+	pvd_stats_free(&st);
+	pvd_join_ref_free(&ref);
+	return rc;
+}
