@@ -112,6 +112,7 @@ int pvd_join_ref_load(struct pvd_join_ref *ref, const struct pvd_join_refs *name
 		pvd_reftab_free(&tabs[i]);
 	pvd_reftab_free(&list);
 	pvd_buf_free(&path);
+	pvd_reflog_sort(&ref->log);
 	ref->load_ms = now_ms() - t0;
 	return rc;
 }
@@ -168,15 +169,17 @@ static const char *const name_fields[] = { "nom", "beneficiaire_nom", "commune" 
 static const char *const dep_fields[] = { "dep", "beneficiaire_dep" };
 
 /* The first of fields that has a value: its index in fields, or -1.
- * *present is set when any of them is there at all (null or empty too). */
+ * *present is set to the first of them that is there at all (null or empty
+ * too), unless it was set already. */
 static int first_value(const struct pvd_record *r, const char *const *fields, size_t n,
-		       const struct pvd_field **out, int *present)
+		       const struct pvd_field **out, const char **present)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct pvd_field *f = pvd_rec_get(r, fields[i]);
 		if (!f)
 			continue;
-		*present = 1;
+		if (!*present)
+			*present = fields[i];
 		if (f->kind == PVD_NULL || (f->kind == PVD_STR && f->val_len == 0))
 			continue;
 		*out = f;
@@ -227,7 +230,8 @@ static void by_name(struct pvd_join *j, const struct pvd_record *r, struct outco
 {
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_field *df = NULL;
-	int present = 0, di = first_value(r, dep_fields, 2, &df, &present);
+	const char *present = NULL;
+	int di = first_value(r, dep_fields, 2, &df, &present);
 	char dep[4];
 	const char *depv = NULL;
 	if (di >= 0) {
@@ -268,7 +272,7 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 {
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_field *f = NULL;
-	int present = 0;
+	const char *present = NULL; /* the first locating field there, even empty */
 	memset(o, 0, sizeof *o);
 	o->commune = o->epci = -1;
 
@@ -350,7 +354,7 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 		o->how = HOW_PLACELESS;
 		return;
 	}
-	fail(j, o, PVD_R_REQUIRED, NULL, NULL, "no commune code, EPCI SIREN or commune name to match on");
+	fail(j, o, PVD_R_REQUIRED, present, NULL, "no commune code, EPCI SIREN or commune name to match on (all empty)");
 }
 
 /* --- writing the join fields --------------------------------------------------- */

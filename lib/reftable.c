@@ -5,6 +5,7 @@
 #include "xmem.h"
 #include "csvread.h"
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,47 @@ void pvd_reflog_add(struct pvd_reflog *log, const char *file, long line, const c
 	w->line = line;
 	w->field = field ? xstrdup(field) : NULL;
 	w->msg = xstrdup(msg);
+}
+
+struct rank {
+	size_t file, i;
+	long line;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank *p = a, *q = b;
+	if (p->file != q->file)
+		return p->file < q->file ? -1 : 1;
+	if (p->line != q->line)
+		return p->line < q->line ? -1 : 1;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
+void pvd_reflog_sort(struct pvd_reflog *log)
+{
+	struct rank *k = xmalloc((log->n + 1) * sizeof *k);
+	const char **files = xmalloc((log->n + 1) * sizeof *files); /* distinct, in order seen */
+	size_t nfiles = 0;
+	for (size_t i = 0; i < log->n; i++) {
+		size_t f = 0;
+		while (f < nfiles && strcmp(files[f], log->w[i].file) != 0)
+			f++;
+		if (f == nfiles)
+			files[nfiles++] = log->w[i].file;
+		k[i].file = f;
+		k[i].i = i;
+		k[i].line = log->w[i].line ? log->w[i].line : LONG_MAX; /* whole-file warnings last */
+	}
+	qsort(k, log->n, sizeof *k, cmp_rank);
+	struct pvd_refwarn *w = xmalloc((log->n + 1) * sizeof *w);
+	for (size_t i = 0; i < log->n; i++)
+		w[i] = log->w[k[i].i];
+	free(log->w);
+	log->w = w;
+	log->cap = log->n + 1;
+	free(files);
+	free(k);
 }
 
 void pvd_reflog_free(struct pvd_reflog *log)
@@ -98,7 +140,10 @@ int pvd_is_dep(const char *s, size_t n)
 {
 	if (n == 2)
 		return digits(s, 2) || (s[0] == '2' && (s[1] == 'A' || s[1] == 'B'));
-	return n == 3 && s[0] == '9' && (s[1] == '7' || s[1] == '8') && digits(s, 3);
+	/* overseas: 971..978 (DROM, Saint-Pierre, Saint-Barthélemy, Saint-Martin),
+	 * 984..989 (TAAF, Wallis, Polynesia, New Caledonia, Clipperton) */
+	return n == 3 && s[0] == '9' && digits(s, 3) &&
+	       ((s[1] == '7' && s[2] >= '1' && s[2] <= '8') || (s[1] == '8' && s[2] >= '4'));
 }
 
 static int is_reg(const char *s, size_t n) { return (n == 2 || n == 3) && digits(s, n); }

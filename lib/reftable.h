@@ -45,6 +45,9 @@ struct pvd_reflog {
 };
 void pvd_reflog_add(struct pvd_reflog *log, const char *file, long line, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Orders the warnings file by file (in the order files first appear), then
+ * by line (warnings about a whole file last), keeping the order of equals. */
+void pvd_reflog_sort(struct pvd_reflog *log);
 void pvd_reflog_free(struct pvd_reflog *log);
 
 /* --- string pool: strings that never move (blocks, freed together) ----- */
@@ -113,6 +116,6 @@ const char *pvd_reftab_colname(const struct pvd_reftab *t, int col);
 int pvd_is_insee(const char *s, size_t n);
 /* A SIREN: 9 digits. */
 int pvd_is_siren(const char *s, size_t n);
-/* A département code: 2 digits, 2A, 2B, or 3 digits from 971 (overseas). */
+/* A département code: 2 digits, 2A, 2B, or overseas 971..978, 984..989. */
 int pvd_is_dep(const char *s, size_t n);
 #endif
