@@ -1,0 +1,84 @@
+/* pipeline — the YAML file that describes one quarter's run of pvd-run.
+ *
+ *   period: 2021-Q4                       # YYYY-Qn, passed to pvd-aggregate
+ *   sources:                              # one pvd-ingest | ... chain each
+ *     - name: ort                         # optional: default the profile name;
+ *       file: ../fixtures/exports/ort.csv #   used in rejects/report file names
+ *       profile: ort-dgaln                # config/sources/NAME.yaml, or a path
+ *   reference:                            # optional: pvd-join --ref NAME=VALUE
+ *     pvd: pvd-2021-01                    # config/ref/VALUE(.csv), or a path
+ *     communes: cog-2026
+ *   indicators: ../config/indicators.yaml # the catalogue (pvd-aggregate)
+ *   previous: ../out/2021-Q3/indicators.json  # optional: pvd-render --previous
+ *   output: ../out/2021-Q4                # directory replaced as a whole
+ *   formats: [json, html, md, csv]        # optional, default [json]
+ *
+ * Relative paths are relative to the directory of the pipeline file and are
+ * kept relative to the current directory (lexically normalised), so that a
+ * pipeline can be run from anywhere and `--dry-run` prints short paths.
+ * Bare profile and reference names are looked up like every pvd config
+ * (confpath.h).  Loading checks everything that can be checked before a run:
+ * unknown keys, types, every input file readable, names unique; each error
+ * is PVD_EX_CONFIG at the FILE:LINE:COL of the offending node. */
+#ifndef PVD_PIPELINE_H
+#define PVD_PIPELINE_H
+#include "diag.h"
+#include <stddef.h>
+
+struct pvd_psource {
+	char *name;          /* [A-Za-z0-9][A-Za-z0-9_.-]*, unique in the pipeline */
+	char *file;          /* resolved path of the raw export */
+	char *profile;       /* argument for --profile: the bare name, or a resolved path */
+	char *profile_path;  /* the profile's file, found */
+};
+
+struct pvd_pref {
+	char *name;          /* "pvd", "communes" */
+	char *value;         /* argument after NAME=: bare version, or a resolved path */
+	char *path;          /* the file or directory it names, found */
+};
+
+struct pvd_pipeline {
+	char *file;          /* the pipeline file as named */
+	char *dir;           /* its directory ("." when none): base of relative paths */
+	char *period;
+	struct pvd_psource *sources;
+	size_t nsources;
+	struct pvd_pref *refs;
+	size_t nrefs;
+	char *indicators;
+	char *previous;      /* NULL when there is none */
+	char *output;
+	char **formats;      /* "json", "html", "md", "csv"; at least one */
+	size_t nformats;
+};
+
+/* Flags of pvd_pipeline_load. */
+enum {
+	/* Do not require the files named to exist (for --print-deps: make
+	 * builds the previous quarter's document); what cannot be found is
+	 * left NULL (profile_path, a reference's path). */
+	PVD_PL_LENIENT = 1,
+};
+
+/* Loads and validates path.  Returns 0, or PVD_EX_CONFIG with e naming
+ * FILE:LINE:COL (a pipeline file that cannot be opened is PVD_EX_CONFIG too). */
+int pvd_pipeline_load(struct pvd_pipeline *p, const char *path, int flags, struct pvd_err *e);
+/* Same from text (tests); name plays the part of the file's path. */
+int pvd_pipeline_parse(struct pvd_pipeline *p, const char *name, const char *text, size_t len,
+		       int flags, struct pvd_err *e);
+void pvd_pipeline_free(struct pvd_pipeline *p);
+
+/* Every file the run reads, for make: the pipeline itself, the sources,
+ * their profiles, the reference files (a reference directory's files), the
+ * catalogue, the previous document.  Files that do not exist are left out
+ * (pvd-run will say what is missing), except the previous document, which
+ * make knows how to build.  Returns a malloc'd NULL-terminated
+ * array of malloc'd strings; *n gets the count. */
+char **pvd_pipeline_deps(const struct pvd_pipeline *p, size_t *n);
+
+/* dir + "/" + rel, lexically normalised ("a/./b" → "a/b", "a/../b" → "b",
+ * "./x" → "x"); rel is returned as it is (normalised) when absolute or when
+ * dir is "." or "".  Malloc'd. */
+char *pvd_path_resolve(const char *dir, const char *rel);
+#endif

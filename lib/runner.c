@@ -1,0 +1,740 @@
+#include "runner.h"
+#include "buf.h"
+#include "output.h"
+#include "record.h"
+#include "money.h"
+#include "ndjson.h"
+#include "rundir.h"
+#include "runplan.h"
+#include "runreport.h"
+#include "xmem.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the sum tap ---- */
+
+struct tap {
+	struct pvd_record rec;
+	struct pvd_sumfield *f;
+	size_t n, cap;
+	unsigned long long records;
+};
+
+static void tap_line(struct tap *t, const char *s, size_t len)
+{
+	if (len && s[len - 1] == '\r')
+		len--;
+	size_t i = 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == len)
+		return; /* blank: the next stage skips it too */
+	t->records++;
+	struct pvd_err pe;
+	if (pvd_ndjson_parse(s, len, &t->rec, &pe) != 0)
+		return; /* the next stage rejects it */
+	for (size_t k = 0; k < t->rec.n; k++) {
+		const struct pvd_field *fd = &t->rec.f[k];
+		int64_t c;
+		if (fd->kind != PVD_NUM || pvd_cents_parse(pvd_rec_val(&t->rec, fd), fd->val_len, &c) != 0)
+			continue;
+		const char *name = pvd_rec_name(&t->rec, fd);
+		size_t j = 0;
+		while (j < t->n && strcmp(t->f[j].name, name) != 0)
+			j++;
+		if (j == t->n) {
+			t->f = xgrow(t->f, &t->cap, t->n + 1, sizeof *t->f);
+			t->f[t->n++] = (struct pvd_sumfield){ .name = xstrdup(name) };
+		}
+		t->f[j].values++;
+		if (!t->f[j].overflow && pvd_cents_add(&t->f[j].cents, c) != 0)
+			t->f[j].overflow = 1;
+	}
+}
+
+int pvd_sum_tap(int in, int out, const char *sums_path, struct pvd_err *e)
+{
+	struct tap t = { 0 };
+	struct pvd_buf carry = { 0 };
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
+	int rc = 0;
+	pvd_rec_init(&t.rec);
+	for (;;) {
+		ssize_t n = read(in, buf, cap);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "sum tap: read error: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		/* Pass the bytes on first, as they are; then look at them. */
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "sum tap: write error: %s", strerror(errno));
+				goto done;
+			}
+			off += w;
+		}
+		char *p = buf, *end = buf + n, *nl;
+		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			if (carry.len) {
+				pvd_buf_add(&carry, p, (size_t)(nl - p));
+				tap_line(&t, carry.p, carry.len);
+				pvd_buf_reset(&carry);
+			} else {
+				tap_line(&t, p, (size_t)(nl - p));
+			}
+			p = nl + 1;
+		}
+		pvd_buf_add(&carry, p, (size_t)(end - p));
+	}
+	if (carry.len)
+		tap_line(&t, carry.p, carry.len);
+	close(out); /* the next stage sees the end now, not after the file below */
+	struct pvd_buf js = { 0 };
+	pvd_sums_json(t.records, t.f, t.n, &js);
+	rc = pvd_write_file_atomic(sums_path, js.p, js.len, e);
+	pvd_buf_free(&js);
+done:
+	for (size_t j = 0; j < t.n; j++)
+		free(t.f[j].name);
+	free(t.f);
+	pvd_rec_free(&t.rec);
+	pvd_buf_free(&carry);
+	free(buf);
+	return rc;
+}
+
+/* ---- programs ---- */
+
+static int executable(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+}
+
+char *pvd_run_find_program(const char *self_dir, const char *prog)
+{
+	struct pvd_buf b = { 0 };
+	if (self_dir) {
+		pvd_buf_printf(&b, "%s/%s", self_dir, prog);
+		if (executable(b.p))
+			return b.p;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *s = path;; s++) {
+		const char *c = strchr(s, ':');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		pvd_buf_reset(&b);
+		pvd_buf_printf(&b, "%.*s/%s", (int)(n ? n : 1), n ? s : ".", prog);
+		if (executable(b.p))
+			return b.p;
+		if (!c)
+			break;
+		s = c;
+	}
+	pvd_buf_free(&b);
+	return NULL;
+}
+
+/* ---- processes ---- */
+
+enum { P_WAIT, P_RUN, P_DONE };
+
+struct proc {
+	pid_t pid;
+	int state, status;
+	int stopped;         /* killed by us: not a failure */
+	int input_fd;        /* ingest: the fd of its input file, once found; -1 unknown */
+};
+
+struct jrun {
+	const struct pvd_job *j;
+	struct proc *pr;
+	size_t running;
+	double t0;
+	unsigned long long bytes; /* size of the source file (ingest) */
+	char *input_real;         /* its real path, to find it in /proc */
+};
+
+struct runner {
+	const struct pvd_run_opts *o;
+	const struct pvd_pipeline *p;
+	struct pvd_plan plan;
+	struct pvd_rundir dir;
+	struct pvd_runreport rep;
+	char *progs[8];           /* found path of each plan program */
+	const char *const *names;
+	sigset_t waitset, oldmask;
+	struct sigaction oldchld;
+	struct jrun **active;
+	size_t nactive, cap;
+	size_t done_sources;
+	int stop;                 /* no new jobs: failure without keep_going, or a signal */
+	int sig;                  /* interrupted by this signal */
+	int status;               /* first failure's status */
+	struct pvd_err first;
+	size_t live_len;          /* length of the live progress line on screen */
+	double last_draw;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *prog_path(struct runner *R, const char *prog)
+{
+	for (size_t i = 0; R->names[i]; i++)
+		if (strcmp(R->names[i], prog) == 0)
+			return R->progs[i];
+	return NULL;
+}
+
+static void live_clear(struct runner *R)
+{
+	if (!R->live_len)
+		return;
+	fprintf(R->o->msg, "\r%*s\r", (int)R->live_len, "");
+	R->live_len = 0;
+	fflush(R->o->msg);
+}
+
+static const char *sig_name(int sig, char *buf, size_t n)
+{
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev)
+		snprintf(buf, n, "SIG%s", abbrev);
+	else
+		snprintf(buf, n, "%d", sig);
+	return buf;
+}
+
+static const char *where(const struct pvd_job *j, char *buf, size_t n)
+{
+	if (j->source >= 0)
+		snprintf(buf, n, "source %s", j->label);
+	else
+		snprintf(buf, n, "%s", j->label);
+	return buf;
+}
+
+/* Shows a stage's captured stderr as it was written. */
+static void replay(struct runner *R, const struct pvd_cmd *c)
+{
+	char *path = pvd_plan_path(c->err, R->dir.work, R->dir.new);
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return;
+	char buf[8192];
+	size_t n;
+	live_clear(R);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, R->o->msg);
+	fclose(f);
+	fflush(R->o->msg);
+}
+
+static void fail(struct runner *R, const struct pvd_err *e)
+{
+	if (!R->status) {
+		R->status = e->status;
+		R->first = *e;
+	} else {
+		live_clear(R);
+		fprintf(R->o->msg, "%s: %s\n", pvd_progname, e->msg);
+	}
+}
+
+static void stop_all(struct runner *R)
+{
+	R->stop = 1;
+	for (size_t a = 0; a < R->nactive; a++) {
+		struct jrun *jr = R->active[a];
+		for (size_t i = 0; i < jr->j->ncmds; i++)
+			if (jr->pr[i].state == P_RUN) {
+				jr->pr[i].stopped = 1;
+				kill(jr->pr[i].pid, SIGTERM);
+			}
+	}
+}
+
+static _Noreturn void child(struct runner *R, const struct pvd_cmd *c, const struct pvd_job *j, int in, int out,
+			    int err)
+{
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(PVD_EX_SOFTWARE);
+	sigprocmask(SIG_SETMASK, &R->oldmask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (!c->prog) {
+		struct pvd_err e = { 0 };
+		char *sums = pvd_plan_path(j->sums, R->dir.work, R->dir.new);
+		int rc = pvd_sum_tap(0, 1, sums, &e);
+		if (rc)
+			dprintf(2, "%s: %s\n", pvd_progname, e.msg);
+		_exit(rc);
+	}
+	size_t argc = 0;
+	while (c->argv[argc])
+		argc++;
+	char **argv = xcalloc(argc + 1, sizeof *argv);
+	for (size_t i = 0; i < argc; i++)
+		argv[i] = pvd_plan_path(c->argv[i], R->dir.work, R->dir.new);
+	const char *path = prog_path(R, c->prog);
+	execv(path, argv);
+	dprintf(2, "%s: cannot run %s: %s\n", pvd_progname, path, strerror(errno));
+	_exit(PVD_EX_SOFTWARE);
+}
+
+static int open_at(struct runner *R, const char *planpath, int flags, struct pvd_err *e)
+{
+	char *path = planpath ? pvd_plan_path(planpath, R->dir.work, R->dir.new) : xstrdup("/dev/null");
+	int fd = open(path, flags | O_CLOEXEC, 0666);
+	if (fd < 0)
+		pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot open: %s", strerror(errno));
+	free(path);
+	return fd;
+}
+
+static int start(struct runner *R, const struct pvd_job *j, struct pvd_err *e)
+{
+	struct jrun *jr = xcalloc(1, sizeof *jr);
+	jr->j = j;
+	jr->pr = xcalloc(j->ncmds, sizeof *jr->pr);
+	jr->t0 = now();
+	if (j->source >= 0) {
+		struct stat sb;
+		const char *file = R->p->sources[j->source].file;
+		if (stat(file, &sb) == 0)
+			jr->bytes = (unsigned long long)sb.st_size;
+		jr->input_real = realpath(file, NULL);
+	}
+	R->active = xgrow(R->active, &R->cap, R->nactive + 1, sizeof *R->active);
+	R->active[R->nactive++] = jr;
+
+	int in = open_at(R, NULL, O_RDONLY, e);
+	if (in < 0)
+		return e->status;
+	for (size_t i = 0; i < j->ncmds; i++) {
+		const struct pvd_cmd *c = &j->cmds[i];
+		int pfd[2] = { -1, -1 }, out, err;
+		jr->pr[i].input_fd = -1;
+		if (i + 1 < j->ncmds) {
+			if (pipe2(pfd, O_CLOEXEC) != 0) {
+				close(in);
+				return pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "pipe: %s", strerror(errno));
+			}
+			out = pfd[1];
+		} else if ((out = open_at(R, j->out, j->out ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY, e)) < 0) {
+			close(in);
+			return e->status;
+		}
+		if ((err = open_at(R, c->err, O_WRONLY | O_CREAT | O_TRUNC, e)) < 0) {
+			close(in);
+			close(out);
+			if (pfd[0] >= 0)
+				close(pfd[0]);
+			return e->status;
+		}
+		pid_t pid = fork();
+		if (pid == 0)
+			child(R, c, j, in, out, err);
+		close(in);
+		close(out);
+		close(err);
+		in = pfd[0];
+		if (pid < 0) {
+			if (in >= 0)
+				close(in);
+			return pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "fork: %s", strerror(errno));
+		}
+		jr->pr[i].pid = pid;
+		jr->pr[i].state = P_RUN;
+		jr->running++;
+	}
+	return 0;
+}
+
+/* The stage that made the job fail, or -1: the first failure in pipeline
+ * order, not counting a stage killed by SIGPIPE (its reader stopped first)
+ * unless nothing else failed. */
+static long culprit(const struct jrun *jr)
+{
+	long pipe_victim = -1;
+	for (size_t i = 0; i < jr->j->ncmds; i++) {
+		const struct proc *p = &jr->pr[i];
+		if (p->stopped)
+			continue;
+		if (WIFSIGNALED(p->status) && WTERMSIG(p->status) == SIGPIPE) {
+			if (pipe_victim < 0)
+				pipe_victim = (long)i;
+			continue;
+		}
+		if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0)
+			return (long)i;
+	}
+	return pipe_victim;
+}
+
+typedef int (*done_fn)(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e);
+
+static void progress_done(struct runner *R, const struct jrun *jr, const char *what, const char *detail)
+{
+	if (!R->o->progress)
+		return;
+	char w[300];
+	double dt = now() - jr->t0;
+	live_clear(R);
+	const char *on = R->o->color ? (strcmp(what, "done") == 0 ? "\033[32m" : "\033[31m") : "";
+	fprintf(R->o->msg, "%s: %s %s%s%s in %.2f s", pvd_progname, where(jr->j, w, sizeof w), on, what,
+		R->o->color ? "\033[0m" : "", dt);
+	if (jr->bytes && dt > 0)
+		fprintf(R->o->msg, " (%.1f MB/s)", (double)jr->bytes / 1e6 / dt);
+	fprintf(R->o->msg, "%s%s\n", detail && *detail ? ": " : "", detail ? detail : "");
+	fflush(R->o->msg);
+}
+
+static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
+{
+	const struct pvd_job *j = jr->j;
+	char w[300], sn[32];
+	int stopped = 0;
+	for (size_t i = 0; i < j->ncmds; i++)
+		stopped |= jr->pr[i].stopped;
+	long c = culprit(jr);
+	if (stopped && (c < 0 || R->sig || jr->pr[c].stopped))
+		return; /* we stopped it: neither a failure nor a result */
+	if (c >= 0) {
+		const struct pvd_cmd *cmd = &j->cmds[c];
+		const struct proc *p = &jr->pr[c];
+		struct pvd_err e = { 0 };
+		for (size_t i = 0; i < j->ncmds; i++)
+			replay(R, &j->cmds[i]);
+		const char *prog = cmd->prog ? cmd->prog : "pvd-run's sum tap";
+		if (WIFSIGNALED(p->status))
+			pvd_err_set(&e, PVD_EX_SOFTWARE, NULL, 0, 0, "%s: stage %s (%s) killed by signal %s",
+				    where(j, w, sizeof w), cmd->stage, prog, sig_name(WTERMSIG(p->status), sn, sizeof sn));
+		else
+			pvd_err_set(&e, WEXITSTATUS(p->status), NULL, 0, 0, "%s: stage %s (%s) failed with exit status %d",
+				    where(j, w, sizeof w), cmd->stage, prog, WEXITSTATUS(p->status));
+		progress_done(R, jr, "failed", NULL);
+		fail(R, &e);
+		if (!R->o->keep_going)
+			stop_all(R);
+		return;
+	}
+	if (R->o->verbose)
+		for (size_t i = 0; i < j->ncmds; i++)
+			replay(R, &j->cmds[i]);
+	struct pvd_buf line = { 0 };
+	struct pvd_err e = { 0 };
+	if (done && done(R, j, &line, &e)) {
+		progress_done(R, jr, "failed", NULL);
+		fail(R, &e);
+		if (!R->o->keep_going)
+			stop_all(R);
+	} else {
+		if (j->source >= 0)
+			R->done_sources++;
+		progress_done(R, jr, "done", pvd_buf_str(&line));
+	}
+	pvd_buf_free(&line);
+}
+
+static void reap(struct runner *R, done_fn done)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (size_t a = 0; a < R->nactive; a++) {
+			struct jrun *jr = R->active[a];
+			size_t i = 0;
+			while (i < jr->j->ncmds && jr->pr[i].pid != pid)
+				i++;
+			if (i == jr->j->ncmds)
+				continue;
+			jr->pr[i].state = P_DONE;
+			jr->pr[i].status = status;
+			if (--jr->running == 0) {
+				job_finished(R, jr, done);
+				free(jr->pr);
+				free(jr->input_real);
+				free(jr);
+				R->active[a] = R->active[--R->nactive];
+			}
+			break;
+		}
+	}
+}
+
+/* ---- live progress ---- */
+
+/* Where ingest is in its input file: /proc/PID/fdinfo of the fd open on it. */
+static long long input_pos(struct jrun *jr, struct proc *p)
+{
+	char path[64], link[4096];
+	if (!jr->input_real)
+		return -1;
+	if (p->input_fd < 0) {
+		snprintf(path, sizeof path, "/proc/%d/fd", (int)p->pid);
+		DIR *d = opendir(path);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char fp[384];
+			snprintf(fp, sizeof fp, "%s/%s", path, de->d_name);
+			ssize_t n = readlink(fp, link, sizeof link - 1);
+			if (n > 0) {
+				link[n] = '\0';
+				if (strcmp(link, jr->input_real) == 0) {
+					p->input_fd = atoi(de->d_name);
+					break;
+				}
+			}
+		}
+		if (d)
+			closedir(d);
+		if (p->input_fd < 0)
+			return -1;
+	}
+	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)p->pid, p->input_fd);
+	FILE *f = fopen(path, "r");
+	long long pos = -1;
+	if (f) {
+		if (fscanf(f, "pos: %lld", &pos) != 1)
+			pos = -1;
+		fclose(f);
+	}
+	return pos;
+}
+
+static void live_draw(struct runner *R, size_t total_sources)
+{
+	if (R->o->progress < 2)
+		return;
+	double t = now();
+	struct pvd_buf b = { 0 };
+	pvd_buf_printf(&b, "%s: %zu/%zu sources", pvd_progname, R->done_sources, total_sources);
+	for (size_t a = 0; a < R->nactive; a++) {
+		struct jrun *jr = R->active[a];
+		pvd_buf_printf(&b, " | %s", jr->j->label);
+		if (jr->j->source >= 0 && jr->pr[0].state == P_RUN && jr->bytes) {
+			long long pos = input_pos(jr, &jr->pr[0]);
+			if (pos >= 0)
+				pvd_buf_printf(&b, " %lld%% %.1f MB/s", pos * 100 / (long long)jr->bytes,
+					       (double)pos / 1e6 / (t - jr->t0 > 0.001 ? t - jr->t0 : 0.001));
+		} else if (jr->j->source >= 0) {
+			pvd_buf_adds(&b, " finishing");
+		}
+		pvd_buf_printf(&b, " %.0fs", t - jr->t0);
+	}
+	struct winsize ws;
+	size_t width = ioctl(fileno(R->o->msg), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 ? ws.ws_col - 1 : 79;
+	size_t len = b.len;
+	/* cut at a character boundary, to fit one terminal line */
+	if (len > width) {
+		len = width;
+		while (len > 0 && ((unsigned char)b.p[len] & 0xC0) == 0x80)
+			len--;
+	}
+	fprintf(R->o->msg, "\r%.*s", (int)len, b.p);
+	if (len < R->live_len)
+		fprintf(R->o->msg, "%*s\r%.*s", (int)(R->live_len - len), "", (int)len, b.p);
+	R->live_len = len;
+	fflush(R->o->msg);
+	pvd_buf_free(&b);
+	R->last_draw = t;
+}
+
+/* ---- the event loop ---- */
+
+static void on_chld(int sig)
+{
+	(void)sig;
+}
+
+static void wait_event(struct runner *R)
+{
+	struct timespec tick = { 0, 200000000 };
+	siginfo_t si;
+	int sig = sigtimedwait(&R->waitset, &si, R->o->progress >= 2 ? &tick : NULL);
+	/* An interrupt may be pending behind SIGCHLD: take it first, so that
+	 * stages killed by the same Ctrl-C are not reported as failures. */
+	sigset_t pend;
+	sigpending(&pend);
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	for (size_t i = 0; i < 3; i++)
+		if (sig == stops[i] || sigismember(&pend, stops[i])) {
+			if (sig != stops[i]) {
+				sigset_t one;
+				sigemptyset(&one);
+				sigaddset(&one, stops[i]);
+				struct timespec zero = { 0, 0 };
+				sigtimedwait(&one, NULL, &zero);
+			}
+			if (!R->sig)
+				R->sig = stops[i];
+			stop_all(R);
+		}
+}
+
+/* A job that could not start any process has nothing to wait for. */
+static void forget_idle(struct runner *R)
+{
+	for (size_t a = 0; a < R->nactive;) {
+		struct jrun *jr = R->active[a];
+		if (jr->running) {
+			a++;
+			continue;
+		}
+		free(jr->pr);
+		free(jr->input_real);
+		free(jr);
+		R->active[a] = R->active[--R->nactive];
+	}
+}
+
+static int run_batch(struct runner *R, const struct pvd_job *jobs, size_t n, size_t max, done_fn done,
+		     struct pvd_err *e)
+{
+	size_t next = 0;
+	for (;;) {
+		while (!R->stop && R->nactive < max && next < n) {
+			struct pvd_err se = { 0 };
+			if (start(R, &jobs[next++], &se)) {
+				fail(R, &se);
+				stop_all(R);
+				forget_idle(R);
+			}
+		}
+		if (R->nactive == 0)
+			break;
+		wait_event(R);
+		reap(R, done);
+		live_draw(R, R->p->nsources);
+	}
+	live_clear(R);
+	if (R->sig) {
+		char sn[32];
+		return pvd_err_set(e, 128 + R->sig, NULL, 0, 0, "interrupted by %s", sig_name(R->sig, sn, sizeof sn));
+	}
+	if (R->status) {
+		*e = R->first;
+		return R->status;
+	}
+	return 0;
+}
+
+static int source_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+{
+	return pvd_runreport_source(&R->rep, j, R->dir.work, R->dir.new, line, e);
+}
+
+static int merge_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+{
+	return pvd_runreport_merge(&R->rep, j, R->dir.work, R->dir.new, line, e);
+}
+
+static int render_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+{
+	return pvd_runreport_render(&R->rep, j, R->plan.indicators, R->dir.work, R->dir.new, line, e);
+}
+
+static void result(struct runner *R, struct pvd_run_result *res)
+{
+	res->rows = pvd_runreport_rows(&R->rep);
+	res->rejected = pvd_runreport_rejected(&R->rep);
+	size_t n = json_array_size(R->rep.warnings);
+	res->warnings = xcalloc(n + 1, sizeof *res->warnings);
+	for (size_t i = 0; i < n; i++)
+		res->warnings[i] = xstrdup(json_string_value(json_array_get(R->rep.warnings, i)));
+	res->nwarnings = n;
+}
+
+int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,
+	    struct pvd_err *e)
+{
+	struct runner R = { .o = o, .p = p };
+	int rc = 0;
+	memset(res, 0, sizeof *res);
+	R.names = pvd_plan_programs();
+	for (size_t i = 0; R.names[i]; i++)
+		if (!(R.progs[i] = pvd_run_find_program(o->self_dir, R.names[i]))) {
+			rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "cannot find %s (neither beside pvd-run in %s nor on PATH)",
+					 R.names[i], o->self_dir ? o->self_dir : "?");
+			goto free_progs;
+		}
+	pvd_plan_build(&R.plan, p, 1);
+	pvd_runreport_init(&R.rep, p, o->version);
+
+	sigemptyset(&R.waitset);
+	sigaddset(&R.waitset, SIGCHLD);
+	sigaddset(&R.waitset, SIGINT);
+	sigaddset(&R.waitset, SIGTERM);
+	sigaddset(&R.waitset, SIGHUP);
+	sigprocmask(SIG_BLOCK, &R.waitset, &R.oldmask);
+	/* SIGCHLD ignored would reap the children for us: a handler makes sure it is not. */
+	struct sigaction sa = { .sa_handler = on_chld };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, &R.oldchld);
+
+	if ((rc = pvd_rundir_open(&R.dir, p->output, e)))
+		goto out;
+	if ((rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e)))
+		goto out;
+	if ((rc = run_batch(&R, &R.plan.merge, 1, 1, merge_done, e)))
+		goto out;
+	char *prov = pvd_plan_path(R.plan.provenance, R.dir.work, R.dir.new);
+	rc = pvd_runreport_provenance(&R.rep, prov, e);
+	free(prov);
+	if (rc)
+		goto out;
+	if ((rc = run_batch(&R, R.plan.renders, R.plan.nrenders, o->jobs ? o->jobs : 1, render_done, e)))
+		goto out;
+	if ((rc = pvd_runreport_write(&R.rep, R.dir.new, e)))
+		goto out;
+	rc = pvd_rundir_commit(&R.dir, e);
+out:
+	result(&R, res);
+	res->signal = R.sig;
+	if (o->keep_work && R.dir.work)
+		res->work = xstrdup(R.dir.work);
+	pvd_rundir_close(&R.dir, o->keep_work);
+	sigaction(SIGCHLD, &R.oldchld, NULL);
+	sigprocmask(SIG_SETMASK, &R.oldmask, NULL);
+	pvd_runreport_free(&R.rep);
+	pvd_plan_free(&R.plan);
+	free(R.active);
+free_progs:
+	for (size_t i = 0; R.names[i]; i++)
+		free(R.progs[i]);
+	return rc;
+}
+
+void pvd_run_result_free(struct pvd_run_result *res)
+{
+	for (size_t i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
+	free(res->work);
+	memset(res, 0, sizeof *res);
+}

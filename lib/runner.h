@@ -1,0 +1,58 @@
+/* runner — runs a quarter's pipeline (pvd-run): the plan's processes
+ * joined by pipes (fork, pipe2, dup2, execv; no shell, so no value of the
+ * pipeline file is ever interpreted), sources in parallel up to a number of
+ * jobs, then the merge, the provenance, the renders, the run report, and
+ * the atomic swap of the output directory (rundir.h).
+ *
+ * Failure: the first stage that failed (a stage killed by SIGPIPE only
+ * because the next one stopped reading is not the cause) fails the run with
+ * its exit status, or PVD_EX_SOFTWARE when a signal killed it; its stderr is
+ * shown as it wrote it, and e holds pvd-run's line naming stage and source.
+ * The other jobs are stopped (SIGTERM) unless keep_going.  Nothing of a
+ * failed run reaches the output directory.
+ *
+ * Each stage's stderr is captured in the work directory, shown when the
+ * stage fails (or always, when verbose) and kept in the run report. */
+#ifndef PVD_RUNNER_H
+#define PVD_RUNNER_H
+#include "diag.h"
+#include "pipeline.h"
+#include <stdio.h>
+
+struct pvd_run_opts {
+	unsigned jobs;          /* sources processed at the same time, >= 1 */
+	int keep_going;         /* after a failure, finish the other sources */
+	int progress;           /* 0: none; 1: a line per finished job; 2: also a live line (terminal) */
+	int color;              /* ANSI colour in progress lines */
+	int verbose;            /* show the stages' stderr even when they succeed */
+	int keep_work;          /* keep the work directory */
+	const char *self_dir;   /* programs are looked for there first, then on PATH */
+	const char *version;
+	FILE *msg;              /* where progress and the stages' stderr go */
+};
+
+struct pvd_run_result {
+	unsigned long long rows;     /* rows read by pvd-ingest */
+	unsigned long long rejected; /* records rejected, all stages */
+	char **warnings;             /* NULL-terminated (TOTAL rows that disagree) */
+	size_t nwarnings;
+	int signal;                  /* the run was interrupted by this signal */
+	char *work;                  /* the work directory, when kept */
+};
+
+/* Runs p.  Returns 0, or the failing status with e filled (a stage's status,
+ * PVD_EX_SOFTWARE for a signal or counts that do not reconcile,
+ * PVD_EX_CANTCREAT, PVD_EX_IO; 128 + signal when interrupted). */
+int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,
+	    struct pvd_err *e);
+void pvd_run_result_free(struct pvd_run_result *res);
+
+/* Finds prog beside pvd-run (self_dir) or on PATH.  Malloc'd path, or NULL. */
+char *pvd_run_find_program(const char *self_dir, const char *prog);
+
+/* The sum tap: copies NDJSON from fd in to fd out unchanged, counting the
+ * records and summing, per field, every number that is a whole number of
+ * cents; writes the result to sums_path (runreport.h, pvd_sums_json).
+ * Returns 0 or a status (PVD_EX_IO) with e filled. */
+int pvd_sum_tap(int in, int out, const char *sums_path, struct pvd_err *e);
+#endif

@@ -1,0 +1,78 @@
+/* runreport — what a run of pvd-run says about itself.
+ *
+ * After each job the stages' --report files (stats.h, pvd_stats_report) are
+ * read and checked: each stage's own invariant (in + expanded = out +
+ * rejected + skipped) and the chain's (what a stage emitted is what the next
+ * one read: ingest out = clean in = sum tap records, clean out = join in,
+ * join out = aggregate in; the records the sources' states stand for, the
+ * sum of their aggregate in, = merge in; the indicator records merge wrote
+ * = render in, for each format).  A mismatch is an error: a record was lost
+ * or invented on the way.
+ * The TOTAL / sous-total rows pvd-ingest recognised (its report's "totals")
+ * are compared with the sums of the cleaned records (pvd-clean's report
+ * "sums" if it gives them, else the sum tap's); a disagreement is a warning.
+ *
+ * At the end it writes, into the new output directory, run-report.json
+ * (every count, per stage and source, the rejects files, the TOTAL checks,
+ * the warnings and the stages' stderr lines), run-report.txt (the same for a
+ * human, short) and, before rendering, provenance.json (see pvd-run(1)).
+ * The builder owns its JSON; nothing here prints. */
+#ifndef PVD_RUNREPORT_H
+#define PVD_RUNREPORT_H
+#include "buf.h"
+#include "diag.h"
+#include "pipeline.h"
+#include "runplan.h"
+#include <jansson.h>
+#include <stdint.h>
+
+struct pvd_runreport {
+	const struct pvd_pipeline *p;
+	const char *version;
+	json_t *sources;        /* one object per finished source, in pipeline order */
+	json_t *merge;          /* the merge stage, or NULL */
+	json_t *render;         /* the render stages, one per format */
+	json_t *warnings;       /* strings */
+	unsigned long long aggregated;  /* records the sources' states stand for (aggregate in) */
+};
+
+void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, const char *version);
+void pvd_runreport_free(struct pvd_runreport *r);
+
+/* Reads the reports of a finished source job (paths made real with work and
+ * new) and checks them.  Returns 0, PVD_EX_SOFTWARE when a report is missing
+ * or unreadable or counts do not reconcile (e says which).  New warnings are
+ * appended to r->warnings; *line (may be NULL) gets a one-line summary. */
+int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
+			 const char *new, struct pvd_buf *line, struct pvd_err *e);
+/* Same for the merge job. */
+int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
+			const char *new, struct pvd_buf *line, struct pvd_err *e);
+/* Same for a render job; checks that the stage read every indicator
+ * record of `indicators` (the merge output, a plan path) and wrote its
+ * output file. */
+int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *indicators,
+			 const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e);
+/* Writes provenance.json (path): inputs with sha256, bytes and counts,
+ * references, catalogue, previous document, rejects per stage, version. */
+int pvd_runreport_provenance(const struct pvd_runreport *r, const char *path, struct pvd_err *e);
+/* Writes run-report.json and run-report.txt into dir. */
+int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct pvd_err *e);
+
+/* Records rejected by each stage over the whole run, and the total (for the
+ * summary line). */
+unsigned long long pvd_runreport_rejected(const struct pvd_runreport *r);
+/* Rows read by pvd-ingest over all sources. */
+unsigned long long pvd_runreport_rows(const struct pvd_runreport *r);
+
+/* The sum tap's result file: {"records":N,"sums":{"field":"1234.56"},"values":{"field":N}}.
+ * Writes the JSON text for the given counts into out. */
+struct pvd_sumfield {
+	char *name;
+	int64_t cents;
+	unsigned long long values;
+	int overflow;
+};
+void pvd_sums_json(unsigned long long records, const struct pvd_sumfield *f, size_t n,
+		   struct pvd_buf *out);
+#endif

@@ -1,0 +1,37 @@
+# Quarterly runs (included by the top Makefile).
+#
+#   make 2021-Q4               pvd-run pipelines/2021-Q4.yaml, writing out/2021-Q4/
+#   make quarter Q=2021-Q4     the same
+#   make 2021-Q4 PVD_RUN_FLAGS='--jobs 2 --keep-going'
+#
+# One target per pipelines/QUARTER.yaml, which must write out/QUARTER/.  The
+# stamp out/QUARTER/.stamp is made when a run succeeded; a quarter is run
+# again only when something it reads is newer: its pipeline file, a file
+# `pvd-run --print-deps` lists (sources, profiles, reference tables, the
+# catalogue, the previous quarter's indicators.json), anything under config/,
+# or a program.  The previous quarter's document is made by running that
+# quarter first, so `make 2021-Q4` runs 2021-Q3 when it is missing or stale.
+
+PVD_RUN       := $(BUILD)/bin/pvd-run
+PVD_RUN_FLAGS ?=
+QUARTERS      := $(patsubst pipelines/%.yaml,%,$(wildcard pipelines/*.yaml))
+
+.PHONY: $(QUARTERS)
+$(QUARTERS): %: out/%/.stamp
+
+quarter:
+	@if [ -z "$(Q)" ]; then echo 'usage: make quarter Q=QUARTER (one of: $(QUARTERS))' >&2; exit 2; fi
+	@$(MAKE) --no-print-directory out/$(Q)/.stamp
+
+# The dependencies are asked of pvd-run when the stamp is considered (second
+# expansion), so that a `make` of anything else never runs it.
+.SECONDEXPANSION:
+out/%/.stamp: pipelines/%.yaml $(BINS) $$(shell find config -type f 2>/dev/null) \
+		$$(shell $(PVD_RUN) --print-deps pipelines/$$*.yaml 2>/dev/null)
+	$(PVD_RUN) $(PVD_RUN_FLAGS) $<
+	@touch $@
+
+# A quarter's indicators.json (the next quarter's `previous:`) comes from its
+# run; precious, so that make never deletes it as an intermediate file.
+out/%/indicators.json: out/%/.stamp ;
+.PRECIOUS: out/%/indicators.json out/%/.stamp
