@@ -48,6 +48,7 @@ struct pvd_csv {
 	long lineno;                 /* last physical line read from the input */
 	long cur_line;               /* line being fed */
 	int pending;                 /* a row is open (started, not ended) */
+	int last_nl;                 /* the last line fed ended with a newline */
 };
 
 static void ev_reset(struct ev *v);
@@ -82,8 +83,10 @@ static void cb_field(void *s, size_t len, void *data)
 {
 	struct pvd_csv *c = data;
 	struct ev *v = building(c);
-	v->off = xgrow(v->off, &v->cap, v->n + 1, sizeof *v->off);
-	v->len = xrealloc(v->len, v->cap * sizeof *v->len);
+	if (v->n + 1 > v->cap) {
+		v->off = xgrow(v->off, &v->cap, v->n + 1, sizeof *v->off);
+		v->len = xrealloc(v->len, v->cap * sizeof *v->len);
+	}
 	size_t start = v->cells.len;
 	if (len > c->cap) {
 		v->too_big = 1;
@@ -93,10 +96,15 @@ static void cb_field(void *s, size_t len, void *data)
 	const char *p = s;
 	pvd_buf_reserve(&v->cells, len + 1);
 	char *d = v->cells.p + v->cells.len;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		*d++ = p[i];
+	if (!len || !memchr(p, '\r', len)) {
+		memcpy(d, p, len);
+		d += len;
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+				continue;
+			*d++ = p[i];
+		}
 	}
 	*d++ = '\0';
 	v->cells.len = (size_t)(d - v->cells.p);
@@ -163,7 +171,9 @@ static void recover(struct pvd_csv *c, const char *why)
 		const char *e2 = memchr(s, '\n', rl - pos);
 		size_t l = e2 ? (size_t)(e2 - s) : rl - pos;
 		list = xgrow(list, &lcap, nlist + 1, sizeof *list);
-		list[nlist] = (struct replay){ ln++, text.len, l, -1, 0, e2 != NULL };
+		/* Lines inside the row all ended with a newline; the last one read
+		 * did if the input line did. */
+		list[nlist] = (struct replay){ ln++, text.len, l, -1, 0, e2 != NULL || c->last_nl };
 		pvd_buf_add(&text, s, l);
 		nlist++;
 		pos += l + (e2 ? 1 : 0);
@@ -201,6 +211,7 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 		 unsigned enc_byte)
 {
 	struct ev *v = building(c);
+	c->last_nl = nl;
 	if (!c->pending) {
 		size_t i = 0;
 		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
@@ -230,13 +241,18 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 	if (!refused && nl)
 		refused = csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) < 1;
 	if (refused) {
-		/* Strict quoting refused this line: the open row is rejected whole
-		 * (it may span earlier lines), reading resumes on the next line. */
 		v = building(c);
+		/* In a row that spans lines, the quote opened on its first line is
+		 * the stray one (it ran on until this quote closed it): reject that
+		 * line and read the following ones again. */
+		if (v->nlines > 1) {
+			recover(c, "unterminated quoted field: its opening quote is on this line");
+			return;
+		}
+		/* Strict quoting refused this one-line row: reject it, go on. */
 		v->type = PVD_CSV_BAD;
 		v->reason = PVD_R_STRAY_QUOTE;
-		snprintf(v->msg, sizeof v->msg, "stray quote: a quote inside an unquoted field or text after a closing quote (line %ld, column %zu)",
-			 line, done + 1);
+		snprintf(v->msg, sizeof v->msg, "stray quote at column %zu: a quote inside an unquoted field, or text after a closing quote", done + 1);
 		v->n = 0;
 		if (!v->line)
 			v->line = line;
@@ -245,9 +261,14 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 		parser_reset(c);
 		return;
 	}
-	/* Still inside a quoted field: guard against a quote never closed. */
-	if (c->pending && building(c)->raw.len > c->cap)
-		recover(c, "unterminated quoted field: its opening quote is on this line");
+	/* Still inside a quoted field: a field grown past the cap is a quote
+	 * never closed (or a field too large): give up on it. */
+	if (c->pending && c->p.entry_pos > c->cap) {
+		char why[160];
+		snprintf(why, sizeof why, "quoted field opened on this line still open after %zu bytes: a stray quote, or a field larger than the cap",
+			 c->cap);
+		recover(c, why);
+	}
 }
 
 static int next_line(struct pvd_csv *c, struct pvd_err *e)

@@ -13,6 +13,7 @@ struct ing {
 	const struct pvd_ingest_opts *o;
 	const struct pvd_profile *prof;
 	const char *file;              /* name for _file and messages */
+	size_t file_len;
 	struct pvd_rejects *rj;
 	struct pvd_stats *st;
 	struct pvd_ingest_counts *cnt;
@@ -254,6 +255,12 @@ static int is_total_row(struct ing *g, const struct pvd_csv_row *r, const char *
 	for (size_t j = 0; j < r->ncells && j < 3; j++) {
 		if (cell_blank(r->cell[j], r->len[j]))
 			continue;
+		/* Cheap test first: folding every row's first cell would cost. */
+		const char *c = r->cell[j];
+		while (*c == ' ' || *c == '\t')
+			c++;
+		if (!strchr("tTsS", *c) || !*c)
+			return 0;
 		fold(g, r->cell[j], r->len[j], ' ');
 		const char *f = pvd_buf_str(&g->tmp);
 		if (!strncmp(f, "total", 5) || !strncmp(f, "sous total", 10) || !strncmp(f, "soustotal", 9) ||
@@ -307,11 +314,14 @@ static int when_holds(struct ing *g, const struct pvd_profile_field *f, const st
 static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 {
 	struct pvd_record *rec = &g->rec;
-	char num[24];
+	char num[24], *q = num + sizeof num;
+	unsigned long ln = (unsigned long)r->line;
+	do
+		*--q = (char)('0' + ln % 10);
+	while (ln /= 10);
 	pvd_rec_clear(rec);
-	pvd_rec_add(rec, "_file", 5, PVD_STR, g->file, strlen(g->file));
-	int nl = snprintf(num, sizeof num, "%ld", r->line);
-	pvd_rec_add(rec, "_line", 5, PVD_NUM, num, (size_t)nl);
+	pvd_rec_add(rec, "_file", 5, PVD_STR, g->file, g->file_len);
+	pvd_rec_add(rec, "_line", 5, PVD_NUM, q, (size_t)(num + sizeof num - q));
 	if (g->prof) {
 		const struct pvd_profile *p = g->prof;
 		pvd_rec_add(rec, "_dataset", 8, PVD_STR, p->dataset, strlen(p->dataset));
@@ -444,7 +454,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		return rc;
 	}
 	struct ing g = {
-		.o = o, .prof = p, .file = in.name, .rj = rj, .st = st, .cnt = cnt, .sink = sink,
+		.o = o, .prof = p, .file = in.name, .file_len = strlen(in.name), .rj = rj, .st = st, .cnt = cnt, .sink = sink,
 		.skip = o->skip >= 0 ? o->skip : p ? p->skip : -1,
 	};
 	pvd_rec_init(&g.rec);

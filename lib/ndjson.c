@@ -4,18 +4,38 @@
 
 static const char hex[] = "0123456789abcdef";
 
+/* Bytes that JSON strings cannot hold as they are. */
+static const unsigned char needs_escape[256] = {
+	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
 {
 	/* Worst case \u00XX for every byte. */
 	pvd_buf_reserve(out, n * 6 + 2);
 	char *d = out->p + out->len;
 	*d++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*d++ = (char)c;
-			continue;
+	size_t i = 0;
+	while (i < n) {
+		/* Copy the run of plain bytes in one go: most values have no escape. */
+		size_t j = i;
+		/* Eight bytes at a time: any byte < 0x20, '"' or '\\' stops the run. */
+		while (j + 8 <= n) {
+			uint64_t w, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+			memcpy(&w, s + j, 8);
+			uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
+			uint64_t hit = ((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b);
+			if (hit & hi)
+				break;
+			j += 8;
 		}
+		while (j < n && !needs_escape[(unsigned char)s[j]])
+			j++;
+		memcpy(d, s + i, j - i);
+		d += j - i;
+		if (j == n)
+			break;
+		unsigned char c = (unsigned char)s[j];
 		*d++ = '\\';
 		switch (c) {
 		case '"': *d++ = '"'; break;
@@ -29,6 +49,7 @@ void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
 			*d++ = 'u'; *d++ = '0'; *d++ = '0';
 			*d++ = hex[c >> 4]; *d++ = hex[c & 15];
 		}
+		i = j + 1;
 	}
 	*d++ = '"';
 	out->len = (size_t)(d - out->p);

@@ -17,6 +17,21 @@ int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
 		o->fd = 1;
 		return 0;
 	}
+	/* /dev/stderr, /dev/fd/N, a fifo or a device cannot be renamed over
+	 * (and must never be replaced by a file): write to them in place,
+	 * appending.  A symlink to a regular file is replaced at its target. */
+	struct stat sb;
+	char *real = NULL;
+	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
+	    (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+		o->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (o->fd < 0)
+			return pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot open: %s", strerror(errno));
+		o->direct = 1;
+		return 0;
+	}
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && (real = realpath(path, NULL)))
+		path = real;
 	o->path = xstrdup(path);
 	size_t n = strlen(path) + 32;
 	o->tmp = xmalloc(n);
@@ -27,11 +42,13 @@ int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (o->fd < 0) {
 		int rc = pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot create: %s", strerror(errno));
+		free(real);
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;
 		return rc;
 	}
+	free(real);
 	/* mkostemp makes 0600; outputs are ordinary files. */
 	mode_t um = umask(0);
 	umask(um);
@@ -81,6 +98,11 @@ int pvd_out_commit(struct pvd_out *o, struct pvd_err *e)
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;
+	} else if (o->direct) {
+		if (close(o->fd) != 0 && !o->failed)
+			o->failed = 1, o->err = errno;
+		if (o->failed)
+			rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "write error: %s", strerror(o->err));
 	} else {
 		if (!o->failed && close(1) != 0 && errno != EBADF)
 			o->failed = 1, o->err = errno;
@@ -94,6 +116,8 @@ int pvd_out_commit(struct pvd_out *o, struct pvd_err *e)
 
 void pvd_out_abort(struct pvd_out *o)
 {
+	if (o->direct)
+		close(o->fd);
 	if (o->path) {
 		close(o->fd);
 		unlink(o->tmp);

@@ -2,7 +2,9 @@
  *
  * A file output is written to a temporary file beside the target and renamed
  * over it only by pvd_out_commit(): a run that fails never leaves a
- * half-written file, and the previous version stays in place.  stdout is
+ * half-written file, and the previous version stays in place.  A path under
+ * /dev or /proc, or naming a fifo or device, is written in place (appending):
+ * /dev/stderr is never replaced by a file.  stdout is
  * flushed and closed by pvd_out_commit() too, so a full disk or a closed pipe
  * reader is an error (PVD_EX_IO), not silent truncation. */
 #ifndef PVD_OUTPUT_H
@@ -14,6 +16,7 @@ struct pvd_out {
 	char *path;        /* target, NULL for stdout */
 	char *tmp;         /* temporary file being written */
 	int fd;
+	int direct;        /* a device or pipe named by path: written in place */
 	int failed;        /* a write failed: errno saved in err */
 	int err;
 	struct pvd_buf b;  /* append here, then pvd_out_flush_some() */

@@ -1,4 +1,6 @@
 #include "textnorm.h"
+#include <stdint.h>
+#include <string.h>
 
 int pvd_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
@@ -34,6 +36,16 @@ size_t pvd_utf8_valid_prefix(const char *s, size_t n)
 	size_t i = 0;
 	unsigned cp;
 	while (i < n) {
+		/* ASCII runs, eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (u[i] < 0x80) {
 			i++;
 			continue;

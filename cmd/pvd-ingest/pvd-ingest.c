@@ -25,7 +25,8 @@ static const char usage[] =
 	"      --max-field BYTES    reject rows with a field larger than this (default 1048576)\n"
 	"  -r, --rejects FILE       write rejected rows there as NDJSON\n"
 	"      --report FILE        write the counts, detected format and TOTAL rows as JSON\n"
-	"  -q, --quiet              no line on stderr per rejected row\n"
+	"  -q, --quiet              only errors on stderr: no line per rejected row or\n"
+	"                           TOTAL row, no summary\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -113,7 +114,7 @@ int main(int argc, char **argv)
 		char detail[160];
 		snprintf(detail, sizeof detail, "(%llu header, %llu title, %llu total, %llu blank)", cnt.header,
 			 cnt.title, cnt.total, cnt.blank);
-		if ((rc = pvd_stats_finish(&st, detail, 0, &e)) ||
+		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "ingest", report, &e))) ||
 		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
 			pvd_err_print(&e);
