@@ -152,7 +152,8 @@ struct pvd_clean {
 	struct pvd_buf val, fold, tmp;
 	unsigned char *mark;     /* list: codes already taken */
 	size_t cmark;
-	unsigned long long rounded;
+	unsigned long long rounded;  /* amounts rounded to the cent, in records passed on */
+	unsigned rec_rounded;        /* ... in the current record */
 	/* the current record's first bad field, and the others */
 	const char *bad_reason, *bad_field;
 	struct pvd_buf bad_value, bad_msg, bad_more;
@@ -229,13 +230,30 @@ static int load_schema(struct pvd_clean *c, const char *name, int must_exist, st
 	return 0;
 }
 
+/* A profile given as a file is known by its name, as pvd-ingest writes it in
+ * _source: "dir/detr-test.yaml" is "detr-test". */
+static char *profile_name(const char *s)
+{
+	const char *b = strrchr(s, '/');
+	b = b ? b + 1 : s;
+	size_t n = strlen(b);
+	if (n > 5 && strcmp(b + n - 5, ".yaml") == 0)
+		n -= 5;
+	else if (n > 4 && strcmp(b + n - 4, ".yml") == 0)
+		n -= 4;
+	return xstrndup(b, n);
+}
+
 static int load_source(struct pvd_clean *c, const char *name, struct src **out, struct pvd_err *e)
 {
+	char *key = profile_name(name);
 	for (size_t i = 0; i < c->nsrc; i++)
-		if (strcmp(c->src[i]->name, name) == 0) {
+		if (strcmp(c->src[i]->name, key) == 0) {
 			*out = c->src[i];
+			free(key);
 			return 0;
 		}
+	free(key);
 	char *path = pvd_config_find("sources", name, ".yaml", e);
 	if (!path)
 		return PVD_EX_CONFIG;
@@ -246,7 +264,7 @@ static int load_source(struct pvd_clean *c, const char *name, struct src **out, 
 		free(x);
 		return rc;
 	}
-	x->name = xstrdup(name);
+	x->name = profile_name(name);
 	c->src = xgrow(c->src, &c->csrc, c->nsrc + 1, sizeof *c->src);
 	c->src[c->nsrc++] = x;
 	*out = x;
@@ -383,7 +401,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 			    c->tmp.p);
 			return 1;
 		}
-		c->rounded += rounded;
+		c->rec_rounded += (unsigned)rounded;
 		pvd_buf_reset(&c->tmp);
 		if (eur)
 			pvd_cents_format(val, &c->tmp);
@@ -580,9 +598,12 @@ static int field(struct pvd_clean *c, const struct sch *x, size_t fi, const stru
 	}
 	int missing = fl->kind == PVD_NULL || pvd_schema_is_missing(x->s, f, v, n);
 	if (missing) {
-		if (f->required)
-			bad(c, PVD_R_REQUIRED, f->name, fl->kind == PVD_NULL ? NULL : v, fl->kind == PVD_NULL ? 0 : n,
-			    "required value missing");
+		if (f->required) {
+			/* quote a "missing" token (NA), not an empty cell */
+			const char *t = v;
+			size_t tn = fl->kind == PVD_NULL ? 0 : pvd_trim(&t, n);
+			bad(c, PVD_R_REQUIRED, f->name, tn ? t : NULL, tn, "required value missing");
+		}
 		else
 			queue(c, f->name, PVD_NULL, NULL, 0, 0);
 		return 0;
@@ -682,7 +703,8 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 				char m[sizeof e->msg];
 				snprintf(m, sizeof m, "%s", e->msg);
 				const char *rf = pvd_rec_file(r);
-				return pvd_err_set(e, rc, *rf ? rf : "<stdin>", pvd_rec_line(r), 0, "_source: %s", m);
+				return pvd_err_set(e, rc, *rf ? rf : "<stdin>", pvd_rec_line(r), 0,
+						   "_source: %s; a profile kept elsewhere is given with --profile FILE", m);
 			}
 			c->last_src = y;
 		}
@@ -692,6 +714,7 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	const struct pvd_schema *s = x->s;
 	c->nch = 0;
 	c->nbad = 0;
+	c->rec_rounded = 0;
 	pvd_buf_reset(&c->val);
 	pvd_buf_reset(&c->bad_more);
 	int any = 0;
@@ -745,24 +768,26 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		if (first) {
 			char msg[700];
 			const char *ff = *c->files[first->file] ? c->files[first->file] : "<stdin>";
-			struct pvd_buf kv = { 0 };
+			struct pvd_buf kv = { 0 }, kn = { 0 };
 			for (size_t i = 0; i < s->nkey; i++) {
 				const char *v = pvd_rec_str(r, s->key[i]);
 				pvd_buf_printf(&kv, "%s%s", i ? "," : "", v ? v : "");
+				pvd_buf_printf(&kn, "%s%s", i ? ", " : "", s->key[i]);
 			}
 			if (s->nkey)
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %s)", ff, first->line,
-					 s->nkey == 1 ? s->key[0] : "key");
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %.200s)", ff, first->line, kn.p);
 			else
 				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, first->line);
 			rc = reject(c, x, r, PVD_R_DUPLICATE, s->nkey ? s->key[0] : NULL, s->nkey ? kv.p : NULL, msg, e);
 			pvd_buf_free(&kv);
+			pvd_buf_free(&kn);
 			return rc;
 		}
 	}
 	if (add_ds)
 		pvd_rec_set_str(r, "_dataset", s->dataset);
 	x->out++;
+	c->rounded += c->rec_rounded;
 	pvd_stats_out(c->st);
 	return pvd_sink_put(c->next, r, e);
 }
