@@ -30,6 +30,11 @@ TOOLS    := $(TOOL_SRC:test/tools/%.c=$(BUILD)/tools/%)
 .PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter
 all: $(BINS) $(UNITS) $(TOOLS)
 
+# The main job on bundled data: the demo quarter, after the quarter before it.
+demo: all
+	@$(MAKE) --no-print-directory 2021-Q4
+	@echo 'demo: out/2021-Q4/ (indicators.json, indicators.html, run-report.txt)'
+
 $(BUILD)/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -84,6 +89,8 @@ clean:
 
 help:
 	@echo 'make            build every program (build/bin/)'
+	@echo 'make demo       run the demo quarter 2021-Q4 into out/2021-Q4/'
+	@echo 'make 2021-Q4    run one quarter (pipelines/2021-Q4.yaml); also make quarter Q=2021-Q4'
 	@echo 'make test       run the whole test suite'
 	@echo 'make asan-test  the same suite under AddressSanitizer + UBSan'
 	@echo 'make bench      throughput benchmark against mlr / jq / DuckDB'
