@@ -1115,6 +1115,8 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 	struct pvd_ydoc d;
 	int rc = pvd_ydoc_load(&d, path, e);
 	if (rc)
+		pvd_ydoc_free(&d);   /* a failed load still holds the file name */
+	if (rc)
 		return rc == PVD_EX_NOINPUT ? pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "%s", e->msg) : rc;
 	fingerprint(c, path);
 	struct ld L = { .c = c, .d = &d, .e = e };
