@@ -19,6 +19,12 @@ struct pvd_sink {
 	int (*put)(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e);
 	int (*end)(struct pvd_sink *self, struct pvd_err *e);
 	unsigned long long n;  /* records received, kept by pvd_sink_put() */
+	/* Where the record being put comes from, when the feeder knows it
+	 * (pvd_stream_ndjson sets both before each put; NULL/0 otherwise): for
+	 * a sink whose records carry no _file/_line of their own, such as
+	 * pvd-render reading pvd-aggregate's indicator records. */
+	const char *file;
+	long line;
 };
 
 static inline int pvd_sink_put(struct pvd_sink *s, struct pvd_record *r, struct pvd_err *e)

@@ -1,0 +1,188 @@
+/* pvd-render — pvd-aggregate's indicator records to the period's dashboard. */
+#include "cli.h"
+#include "dashboard.h"
+#include "diag.h"
+#include "output.h"
+#include "reject.h"
+#include "render.h"
+#include "stats.h"
+#include "stream.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: pvd-render [OPTION]... [FILE]...\n"
+	"Render pvd-aggregate's indicator records (NDJSON, one per indicator and group)\n"
+	"as the period's dashboard: the consolidated JSON document (default), a\n"
+	"self-contained HTML page, a Markdown note or the CSV indicator table.  With no\n"
+	"FILE, or when FILE is -, read standard input.\n"
+	"\n"
+	"  -f, --format FMT         json (default), html, md or csv\n"
+	"  -l, --locale LOC         csv: c (default: ',' and '.') or fr (';', decimal\n"
+	"                           comma, CRLF and a UTF-8 BOM, for Excel); the other\n"
+	"                           formats are always French\n"
+	"  -p, --previous FILE      the previous quarter's JSON document (this program's\n"
+	"                           output): previous values and differences\n"
+	"  -P, --provenance FILE    the runner's provenance file (input files, sha256,\n"
+	"                           record counts, rejects per stage), copied in\n"
+	"  -c, --config FILE        the dashboard's sections and sentences (default:\n"
+	"                           dashboard.yaml of the config directory: $PVD_CONFIG,\n"
+	"                           ./config or the installed one)\n"
+	"  -o, --output FILE        write FILE (atomically) instead of standard output\n"
+	"  -r, --rejects FILE       write rejected records there as NDJSON\n"
+	"      --report FILE        write the counts as JSON\n"
+	"  -q, --quiet              no line on stderr per rejected record or missing\n"
+	"                           indicator, no summary\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"\n"
+	"A line that is not an indicator record (no id, unit, period or numeric value,\n"
+	"an unknown unit, a share whose value is not num/den) and a second record for\n"
+	"the same id, breakdown and key are rejected.  An indicator of the dashboard\n"
+	"missing from the input is shown as \"non disponible\" and listed as missing.\n"
+	"Summary on stderr: read N records: emitted U, rejected K (emitted = used).\n"
+	"Exit status: 0 ok, 64 usage, 65 bad data (no usable record, a bad previous\n"
+	"or provenance document), 66 cannot open input, 73 cannot create output,\n"
+	"74 I/O error, 78 bad configuration.\n";
+
+struct opts {
+	enum pvd_render_fmt fmt;
+	int fr, quiet;
+	const char *previous, *provenance, *config, *output, *rejects, *report;
+};
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_REPORT = 256 };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "locale", required_argument, NULL, 'l' },
+		{ "previous", required_argument, NULL, 'p' },
+		{ "provenance", required_argument, NULL, 'P' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rejects", required_argument, NULL, 'r' },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "f:l:p:P:c:o:r:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (pvd_render_format(optarg, &o->fmt))
+				pvd_cli_usage_error("--format: '%s' is not json, html, md or csv", optarg);
+			break;
+		case 'l':
+			if (strcmp(optarg, "fr") != 0 && strcmp(optarg, "c") != 0 && strcmp(optarg, "C") != 0)
+				pvd_cli_usage_error("--locale: '%s' is not fr or c", optarg);
+			o->fr = strcmp(optarg, "fr") == 0;
+			break;
+		case 'p': o->previous = optarg; break;
+		case 'P': o->provenance = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'r': o->rejects = optarg; break;
+		case OPT_REPORT: o->report = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': pvd_cli_help(usage);
+		case 'V': pvd_cli_version();
+		default: pvd_cli_usage_error("unknown option");
+		}
+	}
+}
+
+/* Reads the records, attaches the previous document and the provenance. */
+static int build(struct pvd_dash *d, char *const *files, int nfiles, const struct opts *o,
+		 struct pvd_rejects *rj, struct pvd_stats *st, struct pvd_err *e)
+{
+	struct pvd_dash_sink sink;
+	pvd_dash_sink_init(&sink, d, rj, st);
+	int rc = pvd_stream_ndjson(files, nfiles, &sink.base, rj, st, e);
+	pvd_dash_sink_free(&sink);
+	if (!rc)
+		rc = pvd_dash_finish(d, e);
+	if (!rc && o->previous)
+		rc = pvd_dash_previous(d, o->previous, e);
+	if (!rc && o->provenance)
+		rc = pvd_dash_provenance(d, o->provenance, e);
+	return rc;
+}
+
+static void render(const struct pvd_dash *d, const struct opts *o, struct pvd_buf *b)
+{
+	switch (o->fmt) {
+	case PVD_RENDER_JSON: pvd_render_json(d, b); break;
+	case PVD_RENDER_HTML: pvd_render_html(d, b); break;
+	case PVD_RENDER_MD: pvd_render_md(d, b); break;
+	case PVD_RENDER_CSV: pvd_render_csv(d, o->fr, b); break;
+	}
+}
+
+static void notes(const struct pvd_dash *d)
+{
+	for (size_t i = 0; i < d->nwarnings; i++)
+		pvd_warn("%s", d->warnings[i]);
+	for (size_t s = 0; s < d->nsec; s++)
+		for (size_t j = 0; j < d->sec[s].ninds; j++) {
+			const struct pvd_dash_ind *in = &d->ind[d->sec[s].inds[j]];
+			if (in->configured && !in->present)
+				pvd_warn("%s: not in the input, shown as non disponible", in->id);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .fmt = PVD_RENDER_JSON };
+	pvd_cli_init(argc, argv);
+	parse(argc, argv, &o);
+	struct pvd_err e = { 0 };
+	struct pvd_dash d;
+	int rc = pvd_dash_load(&d, o.config, &e);
+	if (rc) {
+		pvd_err_print(&e);
+		pvd_dash_free(&d);
+		return rc;
+	}
+	struct pvd_out out;
+	struct pvd_rejects rj;
+	struct pvd_stats st;
+	if ((rc = pvd_out_open(&out, o.output, &e))) {
+		pvd_err_print(&e);
+		pvd_dash_free(&d);
+		return rc;
+	}
+	if ((rc = pvd_rejects_open(&rj, "render", o.rejects, o.quiet, &e))) {
+		pvd_err_print(&e);
+		pvd_out_abort(&out);
+		pvd_dash_free(&d);
+		return rc;
+	}
+	pvd_stats_init(&st, "records");
+	rc = build(&d, argv + optind, argc - optind, &o, &rj, &st, &e);
+	if (!rc) {
+		if (!o.quiet)
+			notes(&d);
+		render(&d, &o, &out.b);
+		rc = pvd_out_commit(&out, &e);
+		if (!rc)
+			rc = pvd_stats_finish(&st, NULL, o.quiet, &e);
+		if (!rc && o.report)
+			rc = pvd_stats_report(&st, &rj, "render", o.report, &e);
+		if (!rc)
+			rc = pvd_rejects_close(&rj, &e);
+		else
+			pvd_rejects_abort(&rj);
+	} else {
+		pvd_out_abort(&out);
+		pvd_rejects_abort(&rj);
+	}
+	if (rc)
+		pvd_err_print(&e);
+	pvd_stats_free(&st);
+	pvd_dash_free(&d);
+	return rc;
+}

@@ -1,0 +1,237 @@
+/* dashboard — the quarterly dashboard as a document model.
+ *
+ * Configuration (config/dashboard.yaml, documented in the file itself): the
+ * display rules (how shares are rounded, which month names a quarter), and
+ * the sections in order, each with the indicator ids it holds, in order, and
+ * the blocks that present them: headings, headline figures with their
+ * sentences, paragraphs, notes, bar charts, tables by breakdown, lists.  The
+ * sentences are templates: "{conventions.communes}" is the formatted value,
+ * "{ort.communes_part@previous}" the previous quarter's, "{x@difference}"
+ * the change, "{@previous_month}" the month of the previous period
+ * ("juillet 2021"); see pvd_dash_expand().
+ *
+ * Model: pvd_dash_load() reads the configuration and creates one slot per
+ * configured indicator.  pvd-aggregate's records are fed to the dashboard's
+ * sink (pvd_dash_sink_init), which validates each one and rejects what it
+ * cannot use; pvd_dash_finish() sorts; pvd_dash_previous() attaches the
+ * previous quarter's document (pvd-render's own JSON) and
+ * pvd_dash_provenance() the runner's provenance file.  Renderers (render.h)
+ * only read the model.
+ *
+ * Quantities are exact: value = n / d with d = 1 for counts, d = 100 (n in
+ * cents) for amounts, and num/den for shares and means.
+ *
+ * OWNERSHIP: struct pvd_dash owns everything reachable from it (strings,
+ * arrays, the provenance tree); pvd_dash_free() releases it all. */
+#ifndef PVD_DASHBOARD_H
+#define PVD_DASHBOARD_H
+#include "buf.h"
+#include "diag.h"
+#include "frfmt.h"
+#include "jtree.h"
+#include "period.h"
+#include "reject.h"
+#include "sink.h"
+#include "stats.h"
+#include <stdint.h>
+
+enum pvd_ukind { PVD_UK_COUNT, PVD_UK_EUR, PVD_UK_PART, PVD_UK_MOYENNE };
+
+enum pvd_qstate { PVD_Q_NONE, PVD_Q_NULL, PVD_Q_VALUE };
+struct pvd_qty {
+	enum pvd_qstate state; /* NONE: no such value; NULL: not computable (den 0) */
+	int64_t n, d;          /* see above; for a NULL share, num/den as read */
+	int nd;                /* num/den are known (shares and means) */
+};
+
+/* Periods (period.h) in French: "4e trimestre 2021", "juillet 2021",
+ * "31 décembre 2021", "2021". */
+void pvd_fr_period(const struct pvd_period *p, struct pvd_buf *b);
+/* The last day: "31 décembre 2021". */
+void pvd_fr_period_end(const struct pvd_period *p, struct pvd_buf *b);
+/* The month a sentence names for a period ("juillet 2021"): a quarter's
+ * first month, or its last when last is set; a year is just "2021". */
+void pvd_fr_period_month(const struct pvd_period *p, int last, struct pvd_buf *b);
+
+/* How a value is shown (config: format:). */
+enum pvd_fmt {
+	PVD_F_DEFAULT,    /* by unit: number, eur, percent, decimal */
+	PVD_F_NUMBER,     /* 1 426 */
+	PVD_F_PERCENT,    /* the rounding rule: 87 %, 6,4 % */
+	PVD_F_PERCENT0,   /* whole percent */
+	PVD_F_PERCENT1,   /* one decimal */
+	PVD_F_COMPLEMENT, /* 1 - share, as PERCENT: 15 % */
+	PVD_F_EUR,        /* 7 818 107 €, 3 076 335,49 € */
+	PVD_F_EUR_CENTS,  /* 7 818 107,00 € */
+	PVD_F_EUROS,      /* rounded to the euro */
+	PVD_F_MEUR,       /* 50,6 M€ */
+	PVD_F_DECIMAL,    /* a mean: 2,4 */
+	PVD_F_RANGE,      /* a mean between two whole numbers: "2 et 3" */
+	PVD_F_POINTS,     /* a difference of shares: +0,4 pt */
+};
+enum pvd_which { PVD_W_CUR, PVD_W_PREV, PVD_W_DIFF };
+enum pvd_docvar { PVD_D_PERIOD, PVD_D_PERIOD_END, PVD_D_PERIOD_MONTH, PVD_D_PREVIOUS_PERIOD,
+		  PVD_D_PREVIOUS_MONTH };
+
+/* One piece of a template: literal text, an indicator's value, or a
+ * document variable. */
+struct pvd_seg {
+	enum { PVD_SEG_TEXT, PVD_SEG_VALUE, PVD_SEG_DOC } kind;
+	char *text;           /* TEXT */
+	size_t ind;           /* VALUE: indicator index */
+	enum pvd_which which; /* VALUE */
+	enum pvd_fmt fmt;     /* VALUE */
+	enum pvd_docvar var;  /* DOC */
+};
+struct pvd_tmpl {
+	struct pvd_seg *s;
+	size_t n;             /* 0: no template */
+};
+
+struct pvd_figure {
+	char *title;          /* small caption above the value, or NULL */
+	char *prefix;         /* "+ de", "Entre", or NULL */
+	size_t ind;
+	enum pvd_fmt fmt;
+	struct pvd_tmpl text, previous;
+};
+struct pvd_item {             /* a chart bar or a table column */
+	size_t ind;
+	char *label;          /* NULL: the indicator's own label */
+	enum pvd_fmt fmt;     /* TABLE column: how its values are shown */
+};
+enum pvd_btype { PVD_B_HEADING, PVD_B_FIGURES, PVD_B_TEXT, PVD_B_NOTE, PVD_B_CHART, PVD_B_TABLE,
+		 PVD_B_LIST };
+struct pvd_block {
+	enum pvd_btype type;
+	char *title;               /* HEADING: its text; CHART, TABLE, LIST: title or NULL */
+	struct pvd_tmpl text, previous; /* TEXT, NOTE; previous: said only with a previous period */
+	struct pvd_figure *fig;    /* FIGURES */
+	size_t nfig;
+	struct pvd_item *items;    /* CHART bars / TABLE columns */
+	size_t nitems;
+	int has_of;                /* CHART: bars are the groups of indicator `of` along `by` */
+	size_t of;
+	char *by;                  /* CHART with has_of, TABLE: the breakdown dimension */
+	char *header;              /* TABLE: heading of the groups' column ("Région") */
+	int compare;               /* CHART: also draw the previous period's bars */
+	enum pvd_fmt fmt;          /* CHART: format of the values */
+	struct pvd_tmpl *list;     /* LIST */
+	size_t nlist;
+};
+struct pvd_section {
+	char *id, *title;
+	size_t *inds, ninds;       /* indicators, in order */
+	struct pvd_block *b;
+	size_t nb;
+};
+
+struct pvd_dash_val {
+	char *key, *key_label;     /* breakdown group; NULL for the headline */
+	struct pvd_qty cur, prev;
+	long long records;         /* -1 when not given */
+};
+struct pvd_dash_dim {
+	char *name;                /* "reg", "dep", "partenaire"... */
+	struct pvd_dash_val *v;    /* sorted by key after pvd_dash_finish() */
+	size_t n, cap;
+};
+struct pvd_dash_ind {
+	char *id, *label, *unit;   /* label, unit: NULL until a record gives them */
+	enum pvd_ukind kind;
+	size_t section;
+	int configured;            /* listed in dashboard.yaml */
+	int present;               /* its headline record was read */
+	struct pvd_dash_val head;
+	struct pvd_dash_dim *dims;
+	size_t ndims, capdims;
+	char **datasets, **inputs;
+	size_t ndatasets, ninputs;
+};
+
+struct pvd_dash_map; /* private hash tables */
+
+struct pvd_dash {
+	/* configuration */
+	char *conf_file;
+	char *title, *programme, *organisation;
+	struct pvd_pct_rule pct;
+	int moyenne_decimals, millions_decimals;
+	int quarter_last_month;    /* a quarter is named by its last month, not its first */
+	struct pvd_section *sec;   /* the last one holds indicators the config does not list */
+	size_t nsec;
+	/* model */
+	struct pvd_dash_ind *ind;
+	size_t nind, capind;
+	int have_period, have_prev;
+	struct pvd_period period, prev_period;
+	struct pvd_jnode *provenance; /* NULL when none */
+	char *provenance_name;
+	char **warnings;           /* for the caller to print */
+	size_t nwarnings;
+	struct pvd_dash_map *map;
+};
+
+/* Loads the configuration (path; NULL: dashboard.yaml in the config
+ * directory, see confpath.h).  Returns 0 or PVD_EX_CONFIG. */
+int pvd_dash_load(struct pvd_dash *d, const char *path, struct pvd_err *e);
+void pvd_dash_free(struct pvd_dash *d);
+
+/* The sink that fills the model: every record put is either taken
+ * (st->out) or rejected (st->rejected, through rj) — never a fatal error. */
+struct pvd_dash_sink {
+	struct pvd_sink base;
+	struct pvd_dash *d;
+	struct pvd_rejects *rj;
+	struct pvd_stats *st;
+	struct pvd_buf tmp;
+};
+void pvd_dash_sink_init(struct pvd_dash_sink *s, struct pvd_dash *d, struct pvd_rejects *rj,
+			struct pvd_stats *st);
+void pvd_dash_sink_free(struct pvd_dash_sink *s);
+
+/* After the last record: sorts breakdown groups and the unlisted
+ * indicators.  Returns 0, or PVD_EX_DATA when no record was usable (the
+ * period is unknown: nothing to render). */
+int pvd_dash_finish(struct pvd_dash *d, struct pvd_err *e);
+/* Reads the previous quarter's document and attaches its values.
+ * Returns 0, PVD_EX_NOINPUT, PVD_EX_IO or PVD_EX_DATA (not a dashboard
+ * document, or not for an earlier period). */
+int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e);
+/* Reads and checks the runner's provenance file (shape in
+ * config/schema/provenance.schema.json).  Same statuses. */
+int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e);
+
+/* Configured indicators without a headline record, in config order. */
+size_t pvd_dash_missing(const struct pvd_dash *d, size_t *out, size_t cap);
+/* Label to show: the data's, else the id. */
+const char *pvd_dash_label(const struct pvd_dash_ind *ind);
+
+/* v - prev as an exact quantity (state NONE when either is missing, NULL
+ * when either is not computable). */
+struct pvd_qty pvd_qty_diff(const struct pvd_qty *cur, const struct pvd_qty *prev);
+/* Machine text of a quantity of kind k with decimal point `point`:
+ * "1426", "3076335.49", "0.869512" (6 decimals, rounded half away from
+ * zero).  Appends nothing for NONE/NULL. */
+void pvd_qty_text(enum pvd_ukind k, const struct pvd_qty *q, char point, struct pvd_buf *b);
+/* French display of a quantity (diff: a difference, signed).  Returns 0,
+ * or -1 when the value is missing or not computable (nothing appended). */
+int pvd_qty_fr(const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q, enum pvd_fmt f,
+	       int diff, struct pvd_buf *b);
+
+/* Template expansion.  fn receives each piece in order: kind TEXT (literal
+ * text from the config), VALUE (a formatted value) or MISSING (the value
+ * is not available: text is "non disponible").  Returns 0, or 1 when the
+ * template speaks of the previous period and a value it needs is missing:
+ * the whole sentence is then left out and fn is not called. */
+enum pvd_piece { PVD_P_TEXT, PVD_P_VALUE, PVD_P_MISSING };
+typedef void (*pvd_piece_fn)(void *ctx, enum pvd_piece kind, const char *text, size_t n);
+int pvd_dash_expand(const struct pvd_dash *d, const struct pvd_tmpl *t, pvd_piece_fn fn, void *ctx);
+/* The same as plain text appended to b (returns 1 and appends nothing when left out). */
+int pvd_dash_expand_text(const struct pvd_dash *d, const struct pvd_tmpl *t, struct pvd_buf *b);
+/* A figure's value as shown (prefix included), or "non disponible". */
+void pvd_figure_value(const struct pvd_dash *d, const struct pvd_figure *f, struct pvd_buf *b);
+
+#define PVD_NA "non disponible"
+#define PVD_NC "non calculable"
+#endif

@@ -1,0 +1,588 @@
+/* render_html — the dashboard as one self-contained HTML page that a
+ * programme officer can open and send: inline CSS, charts as inline SVG, no
+ * script, no font or image fetched from anywhere (a Content-Security-Policy
+ * forbids it, so even an injection that slipped through could not run or
+ * call out).  Every text from the data or the config goes through
+ * pvd_html_escape(), in element content and in attributes alike. */
+#include "render.h"
+#include "xmem.h"
+#include <stdlib.h>
+#include <string.h>
+
+void pvd_html_escape(struct pvd_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '&': pvd_buf_adds(b, "&amp;"); break;
+		case '<': pvd_buf_adds(b, "&lt;"); break;
+		case '>': pvd_buf_adds(b, "&gt;"); break;
+		case '"': pvd_buf_adds(b, "&quot;"); break;
+		case '\'': pvd_buf_adds(b, "&#39;"); break;
+		default:
+			pvd_buf_addc(b, c < 0x20 && c != '\n' && c != '\t' ? ' ' : (char)c);
+		}
+	}
+}
+
+static void esc(struct pvd_buf *b, const char *s)
+{
+	if (s)
+		pvd_html_escape(b, s, strlen(s));
+}
+
+static const char css[] =
+	":root{--bleu:#000091;--bleu-2:#6a6af4;--bleu-clair:#ececfe;--texte:#161616;--gris:#595959;"
+	"--fond:#f5f5fe;--trait:#dddddd;--alerte:#b34000;--piste:#eeeeee;--prev:#b8b8ef}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"
+	"\"Liberation Sans\",sans-serif;color:var(--texte);background:#fff;line-height:1.5;font-size:16px}\n"
+	".wrap{max-width:60rem;margin:0 auto;padding:0 1.5rem}\n"
+	"header.masthead{background:var(--bleu);color:#fff;padding:1.8rem 0 1.6rem}\n"
+	"header .org{text-transform:uppercase;letter-spacing:.08em;font-size:.78rem;margin:0;opacity:.9}\n"
+	"header h1{margin:.35rem 0 .2rem;font-size:2.1rem;line-height:1.2}\n"
+	"header h1 span{display:block;font-weight:400;font-size:1.35rem}\n"
+	"header .period{margin:.6rem 0 0;font-size:.95rem}\n"
+	"nav.toc{margin:1.5rem 0 0;padding:.8rem 1rem;background:var(--fond);font-size:.92rem}\n"
+	"nav.toc ol{margin:0;padding-left:1.3rem;columns:2}\n"
+	"nav.toc a{color:var(--bleu)}\n"
+	"section.sec{margin-top:2.6rem}\n"
+	"h2{color:var(--bleu);font-size:1.55rem;border-bottom:3px solid var(--bleu);padding-bottom:.25rem;margin:0 0 1rem}\n"
+	"h3{font-size:1.15rem;margin:1.8rem 0 .6rem}\n"
+	"p{margin:.6rem 0}\n"
+	".figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem;margin:1rem 0}\n"
+	".figure{background:var(--fond);border-left:4px solid var(--bleu);padding:.9rem 1.1rem}\n"
+	".figures.one{grid-template-columns:minmax(15rem,24rem)}\n"
+	".figure .cap{font-size:.85rem;color:var(--gris);margin:0 0 .3rem}\n"
+	".captioned .figure .cap{min-height:3.9em}\n"
+	".figure .big{font-size:2.1rem;font-weight:700;color:var(--bleu);margin:0;line-height:1.15;"
+	"font-variant-numeric:tabular-nums}\n"
+	".figure p{margin:.35rem 0 0}\n"
+	".prev{color:var(--gris);font-size:.92rem}\n"
+	".nd{color:var(--alerte);font-style:italic;font-weight:400}\n"
+	".figure .big.long{font-size:1.6rem}\n"
+	".figure .big.nd{font-size:1.3rem}\n"
+	".note{font-size:.85rem;color:var(--gris)}\n"
+	".missing{background:#fff4f0;border-left:4px solid var(--alerte);padding:.6rem 1rem;margin:1.5rem 0 0}\n"
+	"figure.chart{margin:1.4rem 0}\n"
+	"figure.chart figcaption{font-weight:600;margin-bottom:.5rem}\n"
+	"svg.bars{display:block;width:100%;height:auto}\n"
+	"svg.bars text{font-size:13px;fill:var(--texte)}\n"
+	"svg.bars text.val{font-weight:700;fill:var(--bleu)}\n"
+	"svg.bars .track{fill:var(--piste)}\n"
+	"svg.bars .bar{fill:var(--bleu)}\n"
+	"svg.bars .bar-prev{fill:var(--prev)}\n"
+	"svg.bars text.pval{font-size:11px;fill:var(--gris)}\n"
+	".legend{font-size:.85rem;color:var(--gris);margin:0 0 .4rem}\n"
+	".legend i{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:-.05rem}\n"
+	".legend i:first-child{margin-left:0}\n"
+	".legend i.c{background:var(--bleu)}.legend i.p{background:var(--prev)}\n"
+	"table{border-collapse:collapse;width:100%;margin:.8rem 0 1.2rem;font-size:.9rem}\n"
+	"caption{text-align:left;font-weight:600;margin-bottom:.4rem}\n"
+	"th,td{padding:.35rem .55rem;border-bottom:1px solid var(--trait);text-align:left;vertical-align:top}\n"
+	"thead th{background:var(--bleu-clair);vertical-align:bottom}\n"
+	"thead th.n{white-space:normal}\n"
+	".tscroll{overflow-x:auto}\n"
+	"table.bd th,table.bd td{padding:.3rem .45rem}\n"
+	"table.bd tbody th,table.bd tfoot th{min-width:9rem}\n"
+	".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"tr.total td,tr.total th{font-weight:700;border-top:2px solid var(--texte)}\n"
+	"tr.grp th{background:var(--fond);color:var(--bleu)}\n"
+	"tbody th{font-weight:400}\n"
+	"td code,th code{font-size:.78rem;color:var(--gris)}\n"
+	"ul.list{margin:.4rem 0 1rem;padding-left:1.3rem}\n"
+	".lists{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:0 1.5rem}\n"
+	"footer{margin:3rem auto 2rem;color:var(--gris);font-size:.82rem;border-top:1px solid var(--trait);padding-top:.8rem}\n"
+	"@media print{header.masthead{background:none;color:var(--bleu);padding:0}nav.toc{display:none}"
+	".figure,figure.chart,table{break-inside:avoid}}\n";
+
+/* Template pieces: values in bold, missing values marked. */
+static void piece(void *ctx, enum pvd_piece kind, const char *text, size_t n)
+{
+	struct pvd_buf *b = ctx;
+	if (kind == PVD_P_VALUE)
+		pvd_buf_adds(b, "<strong>");
+	else if (kind == PVD_P_MISSING)
+		pvd_buf_adds(b, "<span class=\"nd\">");
+	pvd_html_escape(b, text, n);
+	if (kind == PVD_P_VALUE)
+		pvd_buf_adds(b, "</strong>");
+	else if (kind == PVD_P_MISSING)
+		pvd_buf_adds(b, "</span>");
+}
+
+/* <tag class="cls">template</tag>, or nothing when the template is empty
+ * or left out (a sentence about a previous period there is none of). */
+static void para(struct pvd_buf *b, const struct pvd_dash *d, const char *open, const char *close,
+		 const struct pvd_tmpl *t)
+{
+	if (!t->n)
+		return;
+	size_t mark = b->len;
+	pvd_buf_adds(b, open);
+	if (pvd_dash_expand(d, t, piece, b)) {
+		b->len = mark;
+		b->p[mark] = '\0';
+		return;
+	}
+	pvd_buf_adds(b, close);
+}
+
+static void qty(struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q,
+		enum pvd_fmt f, int diff)
+{
+	size_t mark = b->len;
+	if (pvd_qty_fr(d, k, q, f, diff, b) == 0) {
+		/* escaped like everything else, though digits and units need none */
+		char *t = xstrdup(b->p + mark);
+		b->len = mark;
+		b->p[mark] = '\0';
+		esc(b, t);
+		free(t);
+	} else if (q->state == PVD_Q_NULL) {
+		pvd_buf_adds(b, "<span class=\"nd\">" PVD_NC "</span>");
+	} else if (!(diff && q->state == PVD_Q_NONE)) {
+		pvd_buf_adds(b, "<span class=\"nd\">" PVD_NA "</span>");
+	}
+}
+
+/* Characters (code points) of a UTF-8 string: how wide a figure is. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
+{
+	struct pvd_buf v = { 0 };
+	int captioned = 0;
+	for (size_t i = 0; i < bl->nfig; i++)
+		captioned |= bl->fig[i].title != NULL;
+	pvd_buf_printf(b, "<div class=\"figures%s%s\">\n", bl->nfig == 1 ? " one" : "", captioned ? " captioned" : "");
+	for (size_t i = 0; i < bl->nfig; i++) {
+		const struct pvd_figure *f = &bl->fig[i];
+		int ok = d->ind[f->ind].head.cur.state == PVD_Q_VALUE;
+		pvd_buf_adds(b, "<div class=\"figure\">");
+		if (f->title) {
+			pvd_buf_adds(b, "<p class=\"cap\">");
+			esc(b, f->title);
+			pvd_buf_adds(b, "</p>");
+		}
+		pvd_buf_reset(&v);
+		pvd_figure_value(d, f, &v);
+		pvd_buf_adds(b, !ok ? "<p class=\"big nd\">" : chars(v.p) > 12 ? "<p class=\"big long\">" : "<p class=\"big\">");
+		esc(b, v.p);
+		pvd_buf_adds(b, "</p>");
+		para(b, d, "<p>", "</p>", &f->text);
+		para(b, d, "<p class=\"prev\">", "</p>", &f->previous);
+		pvd_buf_adds(b, "</div>\n");
+	}
+	pvd_buf_adds(b, "</div>\n");
+	pvd_buf_free(&v);
+}
+
+enum { CHART_W = 720, TRACK_W = 590, ROW = 46, ROW_CMP = 56 };
+
+static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
+{
+	struct pvd_bar *bars;
+	size_t n = pvd_chart_bars(d, bl, &bars);
+	int cmp = bl->compare && d->have_prev;
+	int row = cmp ? ROW_CMP : ROW;
+	struct pvd_buf v = { 0 };
+	pvd_buf_adds(b, "<figure class=\"chart\">");
+	if (bl->title && *bl->title) {
+		pvd_buf_adds(b, "<figcaption>");
+		esc(b, bl->title);
+		pvd_buf_adds(b, "</figcaption>");
+	}
+	if (!n) {
+		pvd_buf_adds(b, "<p class=\"nd\">" PVD_NA "</p></figure>\n");
+		free(bars);
+		return;
+	}
+	if (cmp) {
+		pvd_buf_adds(b, "\n<p class=\"legend\"><i class=\"c\"></i>");
+		pvd_fr_period(&d->period, b);
+		pvd_buf_adds(b, "<i class=\"p\"></i>");
+		pvd_fr_period(&d->prev_period, b);
+		pvd_buf_adds(b, "</p>");
+	}
+	pvd_buf_printf(b, "\n<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %zu\" role=\"img\" aria-label=\"",
+		       CHART_W, n * (size_t)row + 4);
+	esc(b, bl->title);
+	pvd_buf_adds(b, "\">\n");
+	for (size_t i = 0; i < n; i++) {
+		long y = (long)i * row;
+		long w = pvd_bar_length(bars, n, bars[i].cur, TRACK_W);
+		pvd_buf_reset(&v);
+		if (pvd_qty_fr(d, bars[i].kind, bars[i].cur, bl->fmt, 0, &v))
+			pvd_buf_adds(&v, bars[i].cur->state == PVD_Q_NULL ? PVD_NC : PVD_NA);
+		pvd_buf_printf(b, "<text class=\"lbl\" x=\"0\" y=\"%ld\">", y + 15);
+		esc(b, bars[i].label);
+		pvd_buf_printf(b, "</text>\n<rect class=\"track\" x=\"0\" y=\"%ld\" width=\"%d\" height=\"16\" rx=\"2\"/>"
+			       "<rect class=\"bar\" x=\"0\" y=\"%ld\" width=\"%ld\" height=\"16\" rx=\"2\"><title>",
+			       y + 21, TRACK_W, y + 21, w);
+		esc(b, bars[i].label);
+		pvd_buf_adds(b, " : ");
+		esc(b, v.p);
+		pvd_buf_printf(b, "</title></rect><text class=\"val\" x=\"%d\" y=\"%ld\">", TRACK_W + 8, y + 34);
+		esc(b, v.p);
+		pvd_buf_adds(b, "</text>\n");
+		if (cmp && bars[i].prev->state == PVD_Q_VALUE) {
+			long pw = pvd_bar_length(bars, n, bars[i].prev, TRACK_W);
+			pvd_buf_reset(&v);
+			pvd_qty_fr(d, bars[i].kind, bars[i].prev, bl->fmt, 0, &v);
+			pvd_buf_printf(b, "<rect class=\"bar-prev\" x=\"0\" y=\"%ld\" width=\"%ld\" height=\"7\" rx=\"2\"><title>",
+				       y + 40, pw);
+			pvd_fr_period(&d->prev_period, b);
+			pvd_buf_adds(b, " : ");
+			esc(b, v.p);
+			pvd_buf_printf(b, "</title></rect><text class=\"pval\" x=\"%ld\" y=\"%ld\">", pw + 6, y + 47);
+			esc(b, v.p);
+			pvd_buf_adds(b, "</text>\n");
+		}
+	}
+	pvd_buf_adds(b, "</svg></figure>\n");
+	pvd_buf_free(&v);
+	free(bars);
+}
+
+static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
+{
+	const char **keys, **labels;
+	size_t n = pvd_table_rows(d, bl, &keys, &labels);
+	pvd_buf_adds(b, "<div class=\"tscroll\"><table class=\"bd\">");
+	if (bl->title && *bl->title) {
+		pvd_buf_adds(b, "<caption>");
+		esc(b, bl->title);
+		pvd_buf_adds(b, "</caption>");
+	}
+	pvd_buf_adds(b, "\n<thead><tr><th scope=\"col\">");
+	esc(b, bl->header ? bl->header : bl->by);
+	pvd_buf_adds(b, "</th>");
+	for (size_t c = 0; c < bl->nitems; c++) {
+		pvd_buf_adds(b, "<th scope=\"col\" class=\"n\">");
+		esc(b, pvd_item_label(d, &bl->items[c]));
+		pvd_buf_adds(b, "</th>");
+	}
+	pvd_buf_adds(b, "</tr></thead>\n<tbody>\n");
+	for (size_t r = 0; r <= n; r++) {
+		pvd_buf_adds(b, r < n ? "<tr><th scope=\"row\">" : "</tbody>\n<tfoot><tr class=\"total\"><th scope=\"row\">");
+		if (r < n)
+			esc(b, labels[r]);
+		else
+			pvd_buf_adds(b, "Ensemble");
+		pvd_buf_adds(b, "</th>");
+		for (size_t c = 0; c < bl->nitems; c++) {
+			const struct pvd_dash_ind *in = &d->ind[bl->items[c].ind];
+			const struct pvd_dash_val *v = r < n ? pvd_dash_group(in, bl->by, keys[r]) : &in->head;
+			pvd_buf_adds(b, "<td class=\"n\">");
+			if (v)
+				qty(b, d, in->kind, &v->cur, bl->items[c].fmt, 0);
+			else
+				pvd_buf_adds(b, "<span title=\"" PVD_NA "\">—</span>");
+			pvd_buf_adds(b, "</td>");
+		}
+		pvd_buf_adds(b, "</tr>\n");
+	}
+	pvd_buf_adds(b, "</tfoot></table></div>\n");
+	free(keys);
+	free(labels);
+}
+
+static void list(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
+{
+	pvd_buf_adds(b, "<div class=\"lst\">");
+	if (bl->title && *bl->title) {
+		pvd_buf_adds(b, "<h4>");
+		esc(b, bl->title);
+		pvd_buf_adds(b, "</h4>");
+	}
+	pvd_buf_adds(b, "<ul class=\"list\">\n");
+	for (size_t j = 0; j < bl->nlist; j++)
+		para(b, d, "<li>", "</li>\n", &bl->list[j]);
+	pvd_buf_adds(b, "</ul></div>\n");
+}
+
+static void section(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_section *s)
+{
+	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-");
+	esc(b, s->id);
+	pvd_buf_adds(b, "\">\n<h2>");
+	esc(b, s->title);
+	pvd_buf_adds(b, "</h2>\n");
+	for (size_t i = 0; i < s->nb; i++) {
+		const struct pvd_block *bl = &s->b[i];
+		/* consecutive lists side by side */
+		if (bl->type == PVD_B_LIST && (i == 0 || s->b[i - 1].type != PVD_B_LIST))
+			pvd_buf_adds(b, "<div class=\"lists\">\n");
+		switch (bl->type) {
+		case PVD_B_HEADING:
+			pvd_buf_adds(b, "<h3>");
+			esc(b, bl->title);
+			pvd_buf_adds(b, "</h3>\n");
+			break;
+		case PVD_B_FIGURES:
+			figures(b, d, bl);
+			break;
+		case PVD_B_TEXT:
+		case PVD_B_NOTE: {
+			size_t mark = b->len;
+			pvd_buf_adds(b, bl->type == PVD_B_NOTE ? "<p class=\"note\">" : "<p>");
+			size_t body = b->len;
+			para(b, d, "", "", &bl->text);
+			para(b, d, " <span class=\"prev\">", "</span>", &bl->previous);
+			if (b->len == body) {
+				b->len = mark;
+				b->p[mark] = '\0';
+			} else {
+				pvd_buf_adds(b, "</p>\n");
+			}
+			break;
+		}
+		case PVD_B_CHART:
+			chart(b, d, bl);
+			break;
+		case PVD_B_TABLE:
+			table(b, d, bl);
+			break;
+		case PVD_B_LIST:
+			list(b, d, bl);
+			break;
+		}
+		if (bl->type == PVD_B_LIST && (i + 1 == s->nb || s->b[i + 1].type != PVD_B_LIST))
+			pvd_buf_adds(b, "</div>\n");
+	}
+	pvd_buf_adds(b, "</section>\n");
+}
+
+static void annex(struct pvd_buf *b, const struct pvd_dash *d)
+{
+	int prev = d->have_prev;
+	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-indicateurs\">\n<h2>Tableau des indicateurs</h2>\n"
+			"<table class=\"all\">\n<thead><tr><th scope=\"col\">Indicateur</th><th scope=\"col\" class=\"n\">");
+	pvd_fr_period(&d->period, b);
+	if (prev) {
+		pvd_buf_adds(b, "</th><th scope=\"col\" class=\"n\">");
+		pvd_fr_period(&d->prev_period, b);
+		pvd_buf_adds(b, "</th><th scope=\"col\" class=\"n\">Évolution");
+	}
+	pvd_buf_adds(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < d->nsec; i++) {
+		const struct pvd_section *s = &d->sec[i];
+		if (!s->ninds)
+			continue;
+		pvd_buf_printf(b, "<tr class=\"grp\"><th colspan=\"%d\" scope=\"rowgroup\">", prev ? 4 : 2);
+		esc(b, s->title);
+		pvd_buf_adds(b, "</th></tr>\n");
+		for (size_t j = 0; j < s->ninds; j++) {
+			const struct pvd_dash_ind *in = &d->ind[s->inds[j]];
+			pvd_buf_adds(b, "<tr><th scope=\"row\">");
+			esc(b, pvd_dash_label(in));
+			pvd_buf_adds(b, "<br><code>");
+			esc(b, in->id);
+			pvd_buf_adds(b, "</code></th><td class=\"n\">");
+			qty(b, d, in->kind, &in->head.cur, PVD_F_DEFAULT, 0);
+			if (prev) {
+				struct pvd_qty df = pvd_qty_diff(&in->head.cur, &in->head.prev);
+				pvd_buf_adds(b, "</td><td class=\"n\">");
+				qty(b, d, in->kind, &in->head.prev, PVD_F_DEFAULT, 0);
+				pvd_buf_adds(b, "</td><td class=\"n\">");
+				qty(b, d, in->kind, &df, PVD_F_DEFAULT, 1);
+			}
+			pvd_buf_adds(b, "</td></tr>\n");
+		}
+	}
+	pvd_buf_adds(b, "</tbody></table>\n</section>\n");
+}
+
+static void num(struct pvd_buf *b, const struct pvd_jnode *n)
+{
+	int64_t v;
+	if (n && n->type == PVD_J_NUM && pvd_fixed_parse(n->text, n->len, 0, &v) == 0)
+		pvd_fr_fixed(b, v, 0);
+	else if (n)
+		esc(b, n->text);
+}
+
+/* "path (sha256 12 first digits…)" of a file entry. */
+static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f)
+{
+	const char *h = pvd_j_str(f, "sha256");
+	pvd_buf_adds(b, "<code>");
+	esc(b, pvd_j_str(f, "path"));
+	pvd_buf_adds(b, "</code> <code class=\"sha\" title=\"SHA-256 ");
+	esc(b, h);
+	pvd_buf_adds(b, "\">");
+	pvd_html_escape(b, h, 12);
+	pvd_buf_adds(b, "…</code>");
+}
+
+static void file_line(struct pvd_buf *b, const struct pvd_jnode *p, const char *key, const char *what)
+{
+	const struct pvd_jnode *f = pvd_j_typed(p, key, PVD_J_OBJ);
+	if (!f)
+		return;
+	pvd_buf_printf(b, "<li>%s : ", what);
+	file_ref(b, f);
+	pvd_buf_adds(b, "</li>\n");
+}
+
+static void sources(struct pvd_buf *b, const struct pvd_dash *d)
+{
+	const struct pvd_jnode *p = d->provenance, *ins = pvd_j_get(p, "inputs"), *rj = pvd_j_get(p, "rejects");
+	const struct pvd_jnode *refs = pvd_j_typed(p, "references", PVD_J_ARR);
+	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n<ul class=\"list\">\n");
+	if (pvd_j_str(p, "program")) {
+		pvd_buf_adds(b, "<li>Produit par ");
+		esc(b, pvd_j_str(p, "program"));
+		pvd_buf_adds(b, " ");
+		esc(b, pvd_j_str(p, "version"));
+		pvd_buf_adds(b, "</li>\n");
+	}
+	file_line(b, p, "pipeline", "Chaîne de traitement");
+	file_line(b, p, "indicators", "Catalogue des indicateurs");
+	file_line(b, p, "previous", "Tableau de bord précédent");
+	for (size_t i = 0; refs && i < refs->n; i++) {
+		const struct pvd_jnode *r = refs->items[i], *files = pvd_j_get(r, "files");
+		pvd_buf_adds(b, "<li>Référentiel ");
+		esc(b, pvd_j_str(r, "name"));
+		if (pvd_j_str(r, "value")) {
+			pvd_buf_adds(b, " (");
+			esc(b, pvd_j_str(r, "value"));
+			pvd_buf_adds(b, ")");
+		}
+		pvd_buf_adds(b, " : ");
+		for (size_t k = 0; k < files->n; k++) {
+			pvd_buf_adds(b, k ? ", " : "");
+			file_ref(b, files->items[k]);
+		}
+		pvd_buf_adds(b, "</li>\n");
+	}
+	pvd_buf_adds(b, "</ul>\n<table class=\"src\"><caption>Fichiers reçus</caption>\n<thead><tr>"
+			"<th scope=\"col\">Fichier</th><th scope=\"col\">Source</th><th scope=\"col\" class=\"n\">Lignes</th>"
+			"<th scope=\"col\" class=\"n\">Enregistrements</th><th scope=\"col\" class=\"n\">Rejetés</th>"
+			"<th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < ins->n; i++) {
+		const struct pvd_jnode *o = ins->items[i], *r = pvd_j_get(o, "rejected");
+		const char *h = pvd_j_str(o, "sha256");
+		int64_t tot = 0, v;
+		pvd_buf_adds(b, "<tr><td>");
+		esc(b, pvd_j_str(o, "path"));
+		pvd_buf_adds(b, "</td><td>");
+		esc(b, pvd_j_str(o, "source"));
+		if (pvd_j_str(o, "profile") && (!pvd_j_str(o, "source") || strcmp(pvd_j_str(o, "source"), pvd_j_str(o, "profile")))) {
+			pvd_buf_adds(b, " <code>");
+			esc(b, pvd_j_str(o, "profile"));
+			pvd_buf_adds(b, "</code>");
+		}
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		num(b, pvd_j_get(o, "rows"));
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		num(b, pvd_j_get(o, "records"));
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		for (size_t k = 0; r && k < r->n; k++)
+			if (pvd_fixed_parse(r->items[k]->text, r->items[k]->len, 0, &v) == 0)
+				tot += v;
+		if (r)
+			pvd_fr_fixed(b, tot, 0);
+		pvd_buf_adds(b, "</td><td><code class=\"sha\" title=\"");
+		esc(b, h);
+		pvd_buf_adds(b, "\">");
+		pvd_html_escape(b, h, 12);
+		pvd_buf_adds(b, "…</code></td></tr>\n");
+	}
+	pvd_buf_adds(b, "</tbody></table>\n<table class=\"src\"><caption>Enregistrements rejetés, par étape</caption>\n"
+			"<thead><tr><th scope=\"col\">Étape</th><th scope=\"col\" class=\"n\">Rejetés</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < rj->n; k++) {
+		int total = strcmp(rj->keys[k], "total") == 0;
+		pvd_buf_adds(b, total ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+		esc(b, rj->keys[k]);
+		pvd_buf_adds(b, "</th><td class=\"n\">");
+		num(b, rj->items[k]);
+		pvd_buf_adds(b, "</td></tr>\n");
+	}
+	pvd_buf_adds(b, "</tbody></table>\n</section>\n");
+}
+
+void pvd_render_html(const struct pvd_dash *d, struct pvd_buf *b)
+{
+	struct pvd_buf t = { 0 };
+	pvd_fr_period(&d->period, &t);
+	pvd_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+			"<title>");
+	esc(b, d->title);
+	if (d->programme) {
+		pvd_buf_adds(b, " — ");
+		esc(b, d->programme);
+	}
+	pvd_buf_adds(b, " — ");
+	esc(b, t.p);
+	pvd_buf_adds(b, "</title>\n<style>\n");
+	pvd_buf_adds(b, css);
+	pvd_buf_adds(b, "</style>\n</head>\n<body>\n<header class=\"masthead\"><div class=\"wrap\">\n");
+	if (d->organisation) {
+		pvd_buf_adds(b, "<p class=\"org\">");
+		esc(b, d->organisation);
+		pvd_buf_adds(b, "</p>\n");
+	}
+	pvd_buf_adds(b, "<h1>");
+	esc(b, d->title);
+	if (d->programme) {
+		pvd_buf_adds(b, " <span>");
+		esc(b, d->programme);
+		pvd_buf_adds(b, "</span>");
+	}
+	pvd_buf_adds(b, "</h1>\n<p class=\"period\">");
+	esc(b, t.p);
+	pvd_buf_adds(b, " · données au ");
+	pvd_fr_period_end(&d->period, b);
+	if (d->have_prev) {
+		pvd_buf_adds(b, " · comparaison avec le ");
+		pvd_fr_period(&d->prev_period, b);
+	}
+	pvd_buf_adds(b, "</p>\n</div></header>\n<main class=\"wrap\">\n<nav class=\"toc\" aria-label=\"Sommaire\"><ol>\n");
+	for (size_t i = 0; i + 1 < d->nsec; i++) {
+		pvd_buf_adds(b, "<li><a href=\"#s-");
+		esc(b, d->sec[i].id);
+		pvd_buf_adds(b, "\">");
+		esc(b, d->sec[i].title);
+		pvd_buf_adds(b, "</a></li>\n");
+	}
+	pvd_buf_adds(b, "<li><a href=\"#s-indicateurs\">Tableau des indicateurs</a></li>\n");
+	if (d->provenance)
+		pvd_buf_adds(b, "<li><a href=\"#s-sources\">Sources et traitements</a></li>\n");
+	pvd_buf_adds(b, "</ol></nav>\n");
+	size_t nm = pvd_dash_missing(d, NULL, 0);
+	if (nm) {
+		size_t *m = xcalloc(nm, sizeof *m);
+		pvd_dash_missing(d, m, nm);
+		pvd_buf_adds(b, "<p class=\"missing\" role=\"note\">Indicateurs non disponibles pour cette période : ");
+		for (size_t i = 0; i < nm; i++) {
+			pvd_buf_adds(b, i ? ", <code>" : "<code>");
+			esc(b, d->ind[m[i]].id);
+			pvd_buf_adds(b, "</code>");
+		}
+		pvd_buf_adds(b, ".</p>\n");
+		free(m);
+	}
+	for (size_t i = 0; i + 1 < d->nsec; i++)
+		section(b, d, &d->sec[i]);
+	annex(b, d);
+	if (d->provenance)
+		sources(b, d);
+	pvd_buf_adds(b, "</main>\n<footer class=\"wrap\">");
+	esc(b, d->title);
+	pvd_buf_adds(b, " · ");
+	esc(b, t.p);
+	pvd_buf_adds(b, " (");
+	esc(b, d->period.text);
+	pvd_buf_adds(b, ") · établi par pvd-render à partir des indicateurs consolidés.</footer>\n</body>\n</html>\n");
+	pvd_buf_free(&t);
+}
