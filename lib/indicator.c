@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -311,6 +312,29 @@ static int load_datasets(struct ld *L, const struct pvd_ynode *map)
 		}
 	}
 	return 0;
+}
+
+char *pvd_catalog_default(void)
+{
+	struct pvd_buf b = { 0 };
+	pvd_buf_printf(&b, "%s/indicators.yaml", pvd_config_dir());
+	return b.p;
+}
+
+char *pvd_catalog_schema_dir(const char *catalog)
+{
+	const char *slash = strrchr(catalog, '/');
+	struct pvd_buf b = { 0 };
+	if (slash)
+		pvd_buf_printf(&b, "%.*s/datasets", (int)(slash - catalog), catalog);
+	else
+		pvd_buf_adds(&b, "datasets");
+	struct stat sb;
+	if (stat(b.p, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		pvd_buf_free(&b);
+		return NULL;
+	}
+	return b.p;
 }
 
 /* ---- cross-check with the dataset schemas of pvd-clean ----------------- */

@@ -116,6 +116,13 @@ struct pvd_catalog {
 	int schemas_checked;    /* datasets cross-checked with config/datasets/<name>.yaml */
 };
 
+/* The default catalogue: indicators.yaml of the config directory
+ * (confpath.h).  malloc'd. */
+char *pvd_catalog_default(void);
+/* The dataset schemas a catalogue is checked against: the directory
+ * datasets/ beside it, when there (malloc'd), else NULL. */
+char *pvd_catalog_schema_dir(const char *catalog);
+
 /* Units of the output and what they mean for a value. */
 int pvd_unit_is_count(const char *unit);
 

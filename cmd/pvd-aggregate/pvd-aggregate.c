@@ -1,7 +1,6 @@
 /* pvd-aggregate — cleaned, joined records to one record per indicator. */
 #include "aggregate.h"
 #include "cli.h"
-#include "confpath.h"
 #include "diag.h"
 #include "indicator.h"
 #include "output.h"
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: pvd-aggregate --period P [OPTION]... [FILE]...\n"
@@ -44,30 +42,6 @@ static const char usage[] =
 	"(emitted = records used).  Exit status: 0 ok, 64 usage, 65 bad data (a sum\n"
 	"overflowing, a bad state to merge), 66 cannot open input, 73 cannot create\n"
 	"output, 74 I/O error, 78 bad catalogue.\n";
-
-static char *default_catalog(void)
-{
-	struct pvd_buf b = { 0 };
-	pvd_buf_printf(&b, "%s/indicators.yaml", pvd_config_dir());
-	return b.p;
-}
-
-/* The dataset schemas beside the catalogue (DIR/datasets), when there. */
-static char *schema_dir(const char *catalog)
-{
-	const char *slash = strrchr(catalog, '/');
-	struct pvd_buf b = { 0 };
-	if (slash)
-		pvd_buf_printf(&b, "%.*s/datasets", (int)(slash - catalog), catalog);
-	else
-		pvd_buf_adds(&b, "datasets");
-	struct stat sb;
-	if (stat(b.p, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		pvd_buf_free(&b);
-		return NULL;
-	}
-	return b.p;
-}
 
 int main(int argc, char **argv)
 {
@@ -108,10 +82,10 @@ int main(int argc, char **argv)
 	if (pvd_period_parse(period, &p))
 		pvd_cli_usage_error("--period: '%s' is not a period (2021-Q4, 2021-11, 2021-12-31 or 2021)", period);
 	if (!catalog)
-		catalog = default_catalog();
+		catalog = pvd_catalog_default();
 	struct pvd_err e = { 0 };
 	struct pvd_catalog cat;
-	char *sdir = schema_dir(catalog);
+	char *sdir = pvd_catalog_schema_dir(catalog);
 	int rc = pvd_catalog_load(&cat, catalog, &p, sdir, &e);
 	free(sdir);
 	if (rc) {
