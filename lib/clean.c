@@ -403,11 +403,19 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		}
 		c->rec_rounded += (unsigned)rounded;
 		pvd_buf_reset(&c->tmp);
-		if (eur)
+		if (eur) {
 			pvd_cents_format(val, &c->tmp);
-		else
-			pvd_buf_printf(&c->tmp, "%lld", (long long)val);
-		queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
+			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
+		} else {
+			char d[24], *p = d + sizeof d;
+			uint64_t a = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
+			do
+				*--p = (char)('0' + a % 10);
+			while (a /= 10);
+			if (val < 0)
+				*--p = '-';
+			queue(c, f->name, PVD_NUM, p, (size_t)(d + sizeof d - p), 0);
+		}
 		return 0;
 	}
 	case PVD_FT_DATE: {
@@ -653,12 +661,11 @@ static int record_hash(struct pvd_clean *c, const struct pvd_schema *s, const st
 		const struct pvd_field *f = &r->f[i];
 		if (r->arena[f->name] == '_')
 			continue;
-		pvd_buf_reset(&c->tmp);
-		pvd_buf_add(&c->tmp, r->arena + f->name, f->name_len + 1);
-		pvd_buf_addc(&c->tmp, (char)('0' + f->kind));
-		pvd_buf_add(&c->tmp, r->arena + f->val, f->val_len);
-		uint64_t fh[2];
-		hash128(c->tmp.p, c->tmp.len, 0x7076642d726f77ULL, fh);
+		/* the name's hash seeds the value's (no copy); the kind tells "1" from 1 */
+		uint64_t nh[2], fh[2];
+		hash128(r->arena + f->name, f->name_len, 0x7076642d726f77ULL, nh);
+		hash128(r->arena + f->val, f->val_len, nh[0] ^ f->kind, fh);
+		fh[1] ^= nh[1];
 		uint64_t lo = h[0] + fh[0];
 		h[1] += fh[1] + (lo < h[0]);
 		h[0] = lo;
