@@ -369,12 +369,16 @@ EOF
 	[ "$status" -eq 0 ]
 	# And a typo in a code is caught against the schema even where the catalogue's own
 	# list agrees with the typo.
+	local c=$BATS_TEST_TMPDIR/config
+	mkdir -p "$c" && cp -R config/datasets "$c/"
 	sed 's/statut: \[signee, en_cours, non_signee\]/statut: [signe, en_cours, non_signee]/; s/where: {statut: signee}/where: {statut: signe}/' \
-		config/indicators.yaml >config/.indicators-test.yaml
-	run pvd-aggregate -p 2021-Q4 -i config/.indicators-test.yaml </dev/null
-	rm -f config/.indicators-test.yaml
+		config/indicators.yaml >"$c/indicators.yaml"
+	run pvd-aggregate -p 2021-Q4 -i "$c/indicators.yaml" </dev/null
 	[ "$status" -eq 78 ]
-	[[ "$output" == *"indicators-test.yaml:"*": dataset 'ort': 'signe' is not a code of field 'statut' in the schema config/datasets/ort.yaml" ]]
+	[[ "$output" == *"config/indicators.yaml:"*": dataset 'ort': 'signe' is not a code of field 'statut' in the schema $c/datasets/ort.yaml" ]]
+	# The default catalogue is the config directory's ($PVD_CONFIG first).
+	run env PVD_CONFIG="$c" pvd-aggregate -p 2021-Q4 </dev/null
+	[ "$status" -eq 78 ]
 }
 
 @test "usage: --period required and checked; --help, --version; the man page lists every option" {
