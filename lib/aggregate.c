@@ -797,6 +797,7 @@ static int emit_state_group(struct pvd_agg *a, const struct pvd_acc *acc, const 
 			pvd_rec_set_list(r, "set", b->p ? b->p : "", b->len, (unsigned)n);
 			done += n;
 		}
+		a->cnt.values++;
 		rc = pvd_sink_put(a->next, r, e);
 		first = 0;
 	} while (!rc && done < nset);
@@ -818,6 +819,7 @@ static int emit_state(struct pvd_agg *a, struct pvd_err *e)
 	pvd_rec_set_long(r, "used", (long long)k.used);
 	pvd_rec_set_long(r, "rejected", (long long)k.rejected);
 	pvd_rec_set_long(r, "skipped", (long long)k.skipped);
+	a->cnt.values++;
 	int rc = pvd_sink_put(a->next, r, e);
 	for (size_t i = 0; i < c->naccs && !rc; i++) {
 		const struct pvd_acc *acc = &c->accs[i];

@@ -1138,10 +1138,15 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 	c->period = *period;
 	struct pvd_ydoc d;
 	int rc = pvd_ydoc_load(&d, path, e);
-	if (rc)
+	if (rc) {
 		pvd_ydoc_free(&d);   /* a failed load still holds the file name */
-	if (rc)
-		return rc == PVD_EX_NOINPUT ? pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "%s", e->msg) : rc;
+		if (rc == PVD_EX_NOINPUT) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			rc = pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "indicator catalogue: %s", msg);
+		}
+		return rc;
+	}
 	fingerprint(c, path);
 	struct ld L = { .c = c, .d = &d, .e = e };
 	snprintf(L.pv[0], sizeof L.pv[0], "%s", period->text);

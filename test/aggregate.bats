@@ -265,6 +265,11 @@ EOF
 	cat "$d/piece.02.state" "$d/piece.00.state" | pvd-aggregate -q -p 2021-Q4 --merge --partial >"$d/ab.state" 2>/dev/null
 	pvd-aggregate -q -p 2021-Q4 --merge "$d/piece.01.state" - <"$d/ab.state" >"$d/merged2.ndjson" 2>/dev/null
 	cmp "$d/one.ndjson" "$d/merged2.ndjson"
+	# Merged states are the state of one pass too (header counts included).
+	pvd-aggregate -q -p 2021-Q4 --partial "$Q" >"$d/all.state" 2>/dev/null
+	pvd-aggregate -q -p 2021-Q4 --merge --partial "$d"/piece.0*.state >"$d/m.state" 2>"$d/err"
+	cmp "$d/all.state" "$d/m.state"
+	grep -q "; 3 states merged, $(wc -l <"$d/all.state") state records" "$d/err"
 	# The measures fixture too (sums, labels, last values, null groups, rejects in a piece).
 	pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 "$M.ndjson" >"$d/m1.ndjson" 2>/dev/null
 	head -3 "$M.ndjson" >"$d/ma"; tail -n +4 "$M.ndjson" >"$d/mb"
@@ -411,4 +416,7 @@ EOF
 @test "an unreadable input is exit 66" {
 	run pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 /nonexistent.ndjson
 	[ "$status" -eq 66 ]
+	run pvd-aggregate -q -i /nonexistent/indicators.yaml -p 2021-Q4 </dev/null
+	[ "$status" -eq 78 ]
+	[ "$output" = "pvd-aggregate: /nonexistent/indicators.yaml: indicator catalogue: cannot open: No such file or directory" ]
 }
