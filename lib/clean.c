@@ -208,13 +208,18 @@ static int load_schema(struct pvd_clean *c, const char *name, int must_exist, st
 	if (path) {
 		x->s = xcalloc(1, sizeof *x->s);
 		int rc = pvd_schema_load(x->s, path, e);
-		if (rc == 0 && strchr(name, '/') == NULL && strcmp(x->s->dataset, name) != 0)
+		if (rc == 0 && valid_name(name) && strcmp(x->s->dataset, name) != 0)
 			rc = pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "the schema of dataset '%s' says dataset: %s",
 					 name, x->s->dataset);
 		free(path);
 		if (rc) {
 			sch_free(x);
 			return rc;
+		}
+		if (!valid_name(name)) {
+			/* a schema given as a file answers to its dataset's name */
+			free(x->name);
+			x->name = xstrdup(x->s->dataset);
 		}
 		x->prec = xcalloc(x->s->nf ? x->s->nf : 1, sizeof *x->prec);
 		for (size_t i = 0; i < x->s->nf; i++)

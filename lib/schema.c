@@ -169,7 +169,7 @@ static int limit(const struct pvd_ydoc *d, const struct pvd_ynode *n, struct pvd
 					  : pvd_int_parse(n->str, len, v) == PVD_AMT_OK)
 			return 0;
 	}
-	return pvd_y_error(e, d, n, "%s: %s must be %s", f->name, what,
+	return pvd_y_error(e, d, n, "field %s: %s must be %s", f->name, what,
 			   f->type == PVD_FT_EUR ? "an amount like 1234.56" : "a whole number");
 }
 

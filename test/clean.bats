@@ -182,6 +182,11 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	run pvd-clean -d nosuch "$T/in.ndjson"
 	assert_failure 78
 	assert_output --partial "no datasets named 'nosuch'"
+	# a schema given as a file answers to its dataset's name, records that name it included
+	printf '%s\n' 'dataset: ort' 'fields:' '  statut: {type: enum, values: {en_cours: [Signé partiellement]}}' >"$T/ort.yaml"
+	printf '%s\n' '{"_dataset":"ort","statut":"Signé partiellement"}' >"$T/in3.ndjson"
+	run pvd-clean -d "$T/ort.yaml" "$T/in3.ndjson"
+	assert_line '{"_dataset":"ort","statut":"en_cours"}'
 }
 
 @test "clean: cleaning cleaned records changes nothing" {
