@@ -186,6 +186,17 @@ static int load_ref(struct ld *l, const char *name, const struct pvd_ynode *v, s
 	return 0;
 }
 
+/* path when it lies inside dir (both normalised the same way), else NULL. */
+static const char *within(const char *dir, const char *path)
+{
+	char *p = pvd_path_resolve(".", path);
+	size_t n = strlen(dir);
+	int in = strcmp(dir, ".") == 0 ? p[0] != '/' && strncmp(p, "../", 3) != 0 && strcmp(p, "..") != 0
+					: strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+	free(p);
+	return in ? path : NULL;
+}
+
 static int load_root(struct ld *l)
 {
 	struct pvd_pipeline *p = l->p;
@@ -246,12 +257,32 @@ static int load_root(struct ld *l)
 
 	if (!(n = scalar(l, root, "output")))
 		return PVD_EX_CONFIG;
-	p->output = pvd_path_resolve(p->dir, n->str);
-	const char *base = strrchr(p->output, '/');
-	base = base ? base + 1 : p->output;
-	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+	/* The run replaces the output as a whole: it must be named by a last
+	 * component of its own ("out/..", "." or "/" would be somewhere else)
+	 * and hold none of the run's inputs. */
+	size_t len = strlen(n->str);
+	while (len > 1 && n->str[len - 1] == '/')
+		len--;
+	const char *base = n->str + len;
+	while (base > n->str && base[-1] != '/')
+		base--;
+	if (base == n->str + len || (len - (size_t)(base - n->str) == 1 && base[0] == '.') ||
+	    (len - (size_t)(base - n->str) == 2 && base[0] == '.' && base[1] == '.'))
 		return pvd_y_error(l->e, l->d, n, "output: '%s' must name a directory of its own (out/2021-Q4)",
 				   n->str);
+	p->output = pvd_path_resolve(p->dir, n->str);
+	const char *inside = within(p->output, p->file);
+	for (size_t i = 0; !inside && i < p->nsources; i++)
+		inside = within(p->output, p->sources[i].file);
+	for (size_t i = 0; !inside && i < p->nrefs; i++)
+		inside = p->refs[i].path ? within(p->output, p->refs[i].path) : NULL;
+	if (!inside)
+		inside = within(p->output, p->indicators);
+	if (!inside && p->previous)
+		inside = within(p->output, p->previous);
+	if (inside)
+		return pvd_y_error(l->e, l->d, n, "output: %s holds an input of the run (%s), which the run would delete",
+				   p->output, inside);
 
 	n = pvd_y_get(root, "formats");
 	if (n && n->type != PVD_Y_SEQ)

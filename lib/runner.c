@@ -683,7 +683,7 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 					 R.names[i], o->self_dir ? o->self_dir : "?");
 			goto free_progs;
 		}
-	pvd_plan_build(&R.plan, p, 1);
+	pvd_plan_build(&R.plan, p, PVD_PLAN_SUM_TAP);
 	pvd_runreport_init(&R.rep, p, o->version);
 
 	sigemptyset(&R.waitset);

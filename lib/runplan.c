@@ -22,7 +22,7 @@ static const struct stage_def {
 	{ "merge", "pvd-aggregate",
 	  "-q --merge --indicators {indicators} --period {period} --rejects {rejects} --report {report} {states}" },
 	{ "render", "pvd-render",
-	  "-q [--previous {previous}] --provenance {provenance} --format {format} --output {output} --rejects {rejects} --report {report} {input}" },
+	  "-q [--previous {previous}] [--provenance {provenance}] --format {format} --output {output} --rejects {rejects} --report {report} {input}" },
 };
 
 static const struct stage_def *def(const char *stage)
@@ -197,8 +197,9 @@ static void add_cmd(struct pvd_job *j, const char *stage, const char *tag, struc
 	c->n = n0;
 }
 
-void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int sum_tap)
+void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags)
 {
+	int sum_tap = flags & PVD_PLAN_SUM_TAP;
 	memset(pl, 0, sizeof *pl);
 	pl->p = p;
 	pl->indicators = at(PVD_AT_NEW, "indicators.ndjson");
@@ -255,7 +256,8 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int sum_t
 		char *output = at(PVD_AT_NEW, "indicators.%s", p->formats[i]);
 		struct ctx rc = { .n = 0 };
 		set(&rc, "previous", p->previous);
-		set(&rc, "provenance", pl->provenance);
+		/* A script cannot have the provenance file: pvd-run writes it. */
+		set(&rc, "provenance", flags & PVD_PLAN_SCRIPT ? NULL : pl->provenance);
 		set(&rc, "format", p->formats[i]);
 		set(&rc, "output", output);
 		set(&rc, "input", pl->indicators);
@@ -370,7 +372,7 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 	for (size_t i = 0; i < p->nformats; i++)
 		pvd_buf_printf(out, " %s", p->formats[i]);
 	pvd_buf_adds(out, ".\n# pvd-run itself also sums the cleaned amounts between pvd-clean and pvd-join\n"
-			  "# (TOTAL rows check), writes provenance.json before rendering, checks that the\n"
+			  "# (TOTAL rows check), writes provenance.json for pvd-render, checks that the\n"
 			  "# counts reconcile, writes run-report.json/.txt, and swaps the new directory in\n"
 			  "# atomically.\n");
 	pvd_buf_adds(out, "set -eo pipefail\nmkdir -p ");
@@ -391,7 +393,8 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 	}
 	pvd_buf_adds(out, "\n# merge the sources' states into the indicators\n");
 	pipeline(out, &pl->merge);
-	pvd_buf_adds(out, "\n# render (pvd-run writes \"$new\"/provenance.json first)\n");
+	pvd_buf_adds(out, "\n# render (pvd-run also passes --provenance with the provenance.json it writes:\n"
+			  "# input files with sha256, records and rejects per stage)\n");
 	for (size_t i = 0; i < pl->nrenders; i++)
 		pipeline(out, &pl->renders[i]);
 	pvd_buf_adds(out, "\n# replace the output directory\nrm -rf ");

@@ -51,9 +51,12 @@ struct pvd_plan {
 	char *provenance;    /* provenance.json, in the new output dir */
 };
 
-/* Builds the plan of p (which must outlive it); sum_tap: put the sum tap
- * between clean and join. */
-void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int sum_tap);
+enum {
+	PVD_PLAN_SUM_TAP = 1,  /* the sum tap between clean and join */
+	PVD_PLAN_SCRIPT = 2,   /* for --dry-run: no --provenance (pvd-run writes that file) */
+};
+/* Builds the plan of p (which must outlive it). */
+void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags);
 void pvd_plan_free(struct pvd_plan *pl);
 
 /* The distinct programs the plan runs, NULL-terminated (static strings). */

@@ -27,6 +27,8 @@ void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, c
 		json_array_append_new(r->sources, json_null()); /* filled in pipeline order */
 	r->warnings = json_array();
 	r->render = json_array();
+	for (size_t i = 0; i < p->nformats; i++)
+		json_array_append_new(r->render, json_null());
 }
 
 void pvd_runreport_free(struct pvd_runreport *r)
@@ -338,8 +340,16 @@ int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const
 	json_t *s = NULL;
 	int rc = c->report ? stage_entry(c, work, new, j->label, &s, e) : 0;
 	if (s) {
-		json_object_set_new(s, "format", json_string(strchr(j->label, ' ') ? strchr(j->label, ' ') + 1 : j->label));
-		json_array_append_new(r->render, s);
+		/* in the order of the pipeline's formats, whatever order they finished in */
+		const char *fmt = strchr(j->label, ' ') ? strchr(j->label, ' ') + 1 : j->label;
+		size_t k = 0;
+		while (k < r->p->nformats && strcmp(r->p->formats[k], fmt) != 0)
+			k++;
+		json_object_set_new(s, "format", json_string(fmt));
+		if (k < json_array_size(r->render))
+			json_array_set_new(r->render, k, s);
+		else
+			json_array_append_new(r->render, s);
 	}
 	if (rc)
 		return rc;
@@ -579,6 +589,9 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 	json_t *rs;
 	json_array_foreach(rd, ri, rs)
 		json_object_del(rs, "_report");
+	for (ri = json_array_size(rd); ri-- > 0;)
+		if (!json_is_object(json_array_get(rd, ri)))
+			json_array_remove(rd, ri);
 	json_object_set_new(doc, "render", rd);
 	json_t *outs = json_array();
 	json_array_append_new(outs, json_string("indicators.ndjson"));
@@ -609,7 +622,8 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 	if (r->merge)
 		txt_row(&b, "(all)", r->merge);
 	json_array_foreach(r->render, i, s)
-		txt_row(&b, json_string_value(json_object_get(s, "format")), s);
+		if (json_is_object(s))
+			txt_row(&b, json_string_value(json_object_get(s, "format")), s);
 	json_t *rj = json_object_get(doc, "rejected");
 	pvd_buf_printf(&b, "\nrejected: %llu (", num(rj, "total"));
 	for (const char *const *st = stages; *st; st++)

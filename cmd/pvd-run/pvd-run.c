@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 	} else if (dry) {
 		struct pvd_plan plan;
 		struct pvd_buf b = { 0 };
-		pvd_plan_build(&plan, &p, 0);
+		pvd_plan_build(&plan, &p, PVD_PLAN_SCRIPT);
 		pvd_plan_script(&plan, &b);
 		rc = print_text(b.p, b.len);
 		pvd_buf_free(&b);
