@@ -874,6 +874,8 @@ static int compile_operand(struct ld *L, struct pendings *pd, size_t ind, int wh
 		return PVD_EX_CONFIG;
 	enum pvd_mkind k;
 	const struct pvd_ynode *arg;
+	if (!pvd_y_get(on, "measure"))
+		return err(L, on, "an inline operand needs its 'measure'");
 	if (measure_kind(L, pvd_y_get(on, "measure"), &k, &arg))
 		return PVD_EX_CONFIG;
 	if (k == PVD_M_RATIO || k == PVD_M_MEAN)
@@ -971,13 +973,11 @@ static int compile_indicator(struct ld *L, const struct pvd_ynode *m, struct pen
 	memcpy(I->dims, dims, ndims * sizeof *dims);
 	I->ndims = ndims;
 	if (k == PVD_M_RATIO) {
-		for (size_t i = 0; i < sizeof keys / sizeof *keys - 1; i++) {
-			static const char *const no[] = { "dataset", "where", "date", "undated", "window" };
-			for (size_t j = 0; j < 5; j++)
-				if (strcmp(keys[i], no[j]) == 0 && pvd_y_get(m, no[j]))
-					return err(L, pvd_y_get(m, no[j]),
-						   "a ratio has no '%s' of its own: give it to an inline operand", no[j]);
-		}
+		static const char *const no[] = { "dataset", "where", "date", "undated", "window" };
+		for (size_t j = 0; j < sizeof no / sizeof *no; j++)
+			if (pvd_y_get(m, no[j]))
+				return err(L, pvd_y_get(m, no[j]),
+					   "a ratio has no '%s' of its own: give it to an inline operand", no[j]);
 		if (arg->type != PVD_Y_MAP)
 			return err(L, arg, "'ratio' is {num: ..., den: ...}");
 		static const char *const rk[] = { "num", "den", NULL };
