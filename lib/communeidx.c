@@ -92,6 +92,43 @@ static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t k
 	(*count)++;
 }
 
+/* --- code → commune: a direct-address table ---------------------------------
+ * A commune code is its own perfect hash: 5 digits are 0..99999, Corsica's
+ * 2A/2B + 3 digits go after them.  One int32 per possible code,
+ * (commune << 2 | hit), -1 when the code leads nowhere: a lookup is one
+ * array access, no probing. */
+#define CODE_SLOTS 102000
+
+static long code_slot(const char *s)
+{
+	long v = 0;
+	if (s[0] == '2' && (s[1] == 'A' || s[1] == 'B')) {
+		for (int i = 2; i < 5; i++)
+			v = v * 10 + (s[i] - '0');
+		return 100000 + (s[1] == 'B') * 1000 + v;
+	}
+	for (int i = 0; i < 5; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* The commune a (well-formed) code leads to, or -1. */
+static int32_t code_get(const struct pvd_cidx *x, const char *code, enum pvd_code_hit *hit)
+{
+	int32_t v = x->codes ? x->codes[code_slot(code)] : -1;
+	*hit = v < 0 ? PVD_HIT_NONE : (enum pvd_code_hit)(v & 3);
+	return v < 0 ? -1 : v >> 2;
+}
+
+static void code_set(struct pvd_cidx *x, const char *code, int32_t commune, enum pvd_code_hit hit)
+{
+	if (!x->codes) {
+		x->codes = xmalloc(CODE_SLOTS * sizeof *x->codes);
+		memset(x->codes, 0xff, CODE_SLOTS * sizeof *x->codes);
+	}
+	x->codes[code_slot(code)] = commune << 2 | (int32_t)hit;
+}
+
 /* --- name keys ------------------------------------------------------------ */
 
 struct pvd_nameent {
@@ -181,7 +218,7 @@ struct build {
 	struct pvd_cidx *x;
 	struct pvd_reflog *log;
 	size_t ccap, dcap, ecap;
-	size_t codes_n, sirens_n, deps_n;
+	size_t sirens_n, deps_n;
 	int32_t last_dep;
 	struct pvd_name_scratch s;
 };
@@ -191,7 +228,8 @@ static const char *dup(struct pvd_cidx *x, const char *s)
 	return s ? pvd_strpool_dup(&x->pool, s, strlen(s)) : NULL;
 }
 
-static void add_name(struct build *b, const char *name, int32_t commune, const char *what)
+/* name: a string of the index's pool, or of a table (then copied) */
+static void add_name(struct build *b, const char *name, int32_t commune, const char *what, int pooled)
 {
 	struct pvd_cidx *x = b->x;
 	int art;
@@ -206,7 +244,7 @@ static void add_name(struct build *b, const char *name, int32_t commune, const c
 	x->names = xgrow(x->names, &x->names_cap, x->nnames + 1, sizeof *x->names);
 	struct pvd_nameent *ne = &x->names[x->nnames];
 	ne->key = dup(x, pvd_buf_str(&b->s.bare));
-	ne->name = dup(x, name);
+	ne->name = pooled ? name : dup(x, name);
 	ne->what = what;
 	ne->commune = commune;
 	size_t h = str_hash(ne->key) & x->names_mask;
@@ -289,10 +327,11 @@ static void load_communes(struct build *b, const struct pvd_reftab *t)
 		if (t->skip[r])
 			continue;
 		const char *code = pvd_reftab_get(t, r, PVD_COM_CODE);
-		struct pvd_slot *sl = map_find(x->codes, x->codes_mask, pack(code, 5));
-		if (sl) {
+		enum pvd_code_hit hit;
+		int32_t dupl = code_get(x, code, &hit);
+		if (dupl >= 0) {
 			pvd_reflog_add(b->log, t->file, t->line[r], pvd_reftab_colname(t, PVD_COM_CODE),
-				       "duplicate code %s (first at line %ld): row skipped", code, first[sl->val]);
+				       "duplicate code %s (first at line %ld): row skipped", code, first[dupl]);
 			continue;
 		}
 		first = xgrow(first, &fcap, x->nc + 1, sizeof *first);
@@ -305,12 +344,12 @@ static void load_communes(struct build *b, const struct pvd_reftab *t)
 		c->dep = dep_of(b, t, r);
 		const char *siren = pvd_reftab_get(t, r, PVD_COM_EPCI);
 		c->epci = siren ? epci_add(b, siren, pvd_reftab_get(t, r, PVD_COM_EPCI_NOM)) : -1;
-		map_put(&x->codes, &x->codes_mask, &b->codes_n, pack(code, 5), (int32_t)x->nc, PVD_HIT_CODE);
+		code_set(x, code, (int32_t)x->nc, PVD_HIT_CODE);
 		x->nc++;
 	}
 	free(first);
 	for (size_t i = 0; i < x->nc; i++)
-		add_name(b, x->c[i].nom, (int32_t)i, "commune");
+		add_name(b, x->c[i].nom, (int32_t)i, "commune", 1);
 	/* What an EPCI beneficiary carries: the département / région its
 	 * communes share, when they share one. */
 	for (size_t i = 0; i < x->nc; i++) {
@@ -419,22 +458,22 @@ static void load_oldcodes(struct build *b, const struct pvd_reftab *t)
 				continue;
 			const char *old = pvd_reftab_get(t, r, PVD_OLD_CODE);
 			const char *cur = pvd_reftab_get(t, r, PVD_OLD_CUR);
-			struct pvd_slot *o = map_find(x->codes, x->codes_mask, pack(old, 5));
-			if (o) {
+			enum pvd_code_hit hit;
+			int32_t o = code_get(x, old, &hit);
+			if (o >= 0) {
 				done[r] = 1;
-				if (o->hit == PVD_HIT_CODE)
+				if (hit == PVD_HIT_CODE)
 					pvd_reflog_add(b->log, t->file, t->line[r], pvd_reftab_colname(t, PVD_OLD_CODE),
 						       "%s is a current commune code, not an old one: row skipped", old);
-				else if (strcmp(x->c[o->val].code, cur) != 0)
+				else if (strcmp(x->c[o].code, cur) != 0)
 					pvd_reflog_add(b->log, t->file, t->line[r], pvd_reftab_colname(t, PVD_OLD_CODE),
-						       "old code %s already leads to %s: row skipped", old,
-						       x->c[o->val].code);
+						       "old code %s already leads to %s: row skipped", old, x->c[o].code);
 				continue;
 			}
-			struct pvd_slot *c = map_find(x->codes, x->codes_mask, pack(cur, 5));
-			if (!c)
+			int32_t c = code_get(x, cur, &hit);
+			if (c < 0)
 				continue; /* perhaps an old code resolved in a later round */
-			map_put(&x->codes, &x->codes_mask, &b->codes_n, pack(old, 5), c->val, PVD_HIT_OLD);
+			code_set(x, old, c, PVD_HIT_OLD);
 			x->n_old++;
 			done[r] = 1;
 			progress = 1;
@@ -472,11 +511,12 @@ static void load_subs(struct build *b, const struct pvd_reftab *t)
 				       "%s leads to no current commune: row skipped", parent ? parent : code);
 			continue;
 		}
-		if (parent && !map_find(x->codes, x->codes_mask, pack(code, 5))) {
-			map_put(&x->codes, &x->codes_mask, &b->codes_n, pack(code, 5), c, PVD_HIT_ARM);
+		enum pvd_code_hit had;
+		if (parent && code_get(x, code, &had) < 0) {
+			code_set(x, code, c, PVD_HIT_ARM);
 			x->n_arm++;
 		}
-		add_name(b, pvd_reftab_get(t, r, PVD_SUB_NOM), c, type ? dup(x, type) : "commune-deleguee");
+		add_name(b, pvd_reftab_get(t, r, PVD_SUB_NOM), c, type ? dup(x, type) : "commune-deleguee", 0);
 		x->n_sub_names++;
 	}
 }
@@ -484,9 +524,6 @@ static void load_subs(struct build *b, const struct pvd_reftab *t)
 void pvd_cidx_build(struct pvd_cidx *x, const struct pvd_cog_tabs *t, struct pvd_reflog *log)
 {
 	struct build b = { .x = x, .log = log, .last_dep = -1 };
-	size_t rows = t->communes->nrows + (t->oldcodes ? t->oldcodes->nrows : 0) +
-		      (t->subs ? t->subs->nrows : 0);
-	map_reserve(&x->codes, &x->codes_mask, rows);
 	map_reserve(&x->sirens, &x->sirens_mask, t->epci && t->epci->nrows ? t->epci->nrows : 2048);
 	load_communes(&b, t->communes);
 	check_deps(&b, t->deps, t->regs);
@@ -563,7 +600,7 @@ void pvd_cidx_set_pvd(struct pvd_cidx *x, const struct pvd_reftab *t, struct pvd
 		if (nom && strcmp(nom, c->nom) != 0) {
 			/* a renamed or merged commune: its name in the list leads to it too */
 			x->pvd_renamed++;
-			add_name(&b, nom, ci, "PVD-list name");
+			add_name(&b, nom, ci, "PVD-list name", 0);
 		}
 		const char *dep = pvd_reftab_get(t, r, PVD_PVD_DEP);
 		if (dep && strcmp(dep, x->d[c->dep].code) != 0)
@@ -632,11 +669,7 @@ int32_t pvd_cidx_code(const struct pvd_cidx *x, const char *code, size_t n, enum
 	*hit = PVD_HIT_NONE;
 	if (!pvd_is_insee(code, n))
 		return -1;
-	struct pvd_slot *sl = map_find(x->codes, x->codes_mask, pack(code, n));
-	if (!sl)
-		return -1;
-	*hit = (enum pvd_code_hit)sl->hit;
-	return sl->val;
+	return code_get(x, code, hit);
 }
 
 int32_t pvd_cidx_epci(const struct pvd_cidx *x, const char *siren, size_t n)

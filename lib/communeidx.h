@@ -1,5 +1,6 @@
-/* communeidx — the commune reference in memory: hash indexes on commune
- * codes, old codes of merged communes, EPCI SIRENs and folded names, and the
+/* communeidx — the commune reference in memory: indexes on commune codes
+ * and old codes of merged communes (a direct-address table: a code is its
+ * own perfect hash), EPCI SIRENs and folded names (hash tables), and the
  * PVD list of the period laid over it.
  *
  * Built once from the COG tables (reftable.h): every current commune with
@@ -66,8 +67,7 @@ struct pvd_cidx {
 	size_t ne;
 	uint32_t *pvd_members;       /* commune indices, grouped by EPCI */
 	/* hash tables (open addressing) */
-	struct pvd_slot *codes;      /* code → commune (current, old, arrondissement) */
-	size_t codes_mask;
+	int32_t *codes;              /* code → commune << 2 | hit (direct-address, see .c) */
 	struct pvd_slot *sirens;     /* SIREN → EPCI */
 	size_t sirens_mask;
 	struct pvd_slot *depmap;     /* département code → dep */

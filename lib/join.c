@@ -161,29 +161,64 @@ struct outcome {
 	const char *reason;     /* failure: PVD_R_* */
 	const char *field;      /* failure: the field at fault */
 	const char *value;
+	int stale;              /* the record has remapped_from or match_error */
+	char code[8];           /* the code as looked up (value may point here) */
 };
 
-static const char *const code_fields[] = { "insee", "beneficiaire_insee" };
-static const char *const siren_fields[] = { "beneficiaire_siren", "epci_siren" };
-static const char *const name_fields[] = { "nom", "beneficiaire_nom", "commune" };
-static const char *const dep_fields[] = { "dep", "beneficiaire_dep" };
+/* The fields a record is located by, in order of preference within each
+ * group: codes, EPCI SIRENs, names, départements. */
+enum { F_INSEE, F_BEN_INSEE, F_BEN_SIREN, F_EPCI_SIREN, F_NOM, F_BEN_NOM, F_COMMUNE, F_DEP, F_BEN_DEP,
+       F_OLD, /* and one that a previous join may have left: remapped_from / match_error */
+       NF };
+static const char *const fname[NF] = { "insee", "beneficiaire_insee", "beneficiaire_siren", "epci_siren",
+				       "nom", "beneficiaire_nom", "commune", "dep", "beneficiaire_dep", "" };
 
-/* The first of fields that has a value: its index in fields, or -1.
+/* Finds them all in one pass over the record (the hot path: a lookup per
+ * name would scan the record nine times). */
+static void scan(const struct pvd_record *r, const struct pvd_field *fs[NF])
+{
+	for (int k = 0; k < NF; k++)
+		fs[k] = NULL;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct pvd_field *f = &r->f[i];
+		const char *nm = r->arena + f->name;
+		int k = -1;
+		switch (f->name_len) {
+		case 3: k = !memcmp(nm, "nom", 3) ? F_NOM : !memcmp(nm, "dep", 3) ? F_DEP : -1; break;
+		case 5: k = !memcmp(nm, "insee", 5) ? F_INSEE : -1; break;
+		case 7: k = !memcmp(nm, "commune", 7) ? F_COMMUNE : -1; break;
+		case 10: k = !memcmp(nm, "epci_siren", 10) ? F_EPCI_SIREN : -1; break;
+		case 11: k = !memcmp(nm, "match_error", 11) ? F_OLD : -1; break;
+		case 13: k = !memcmp(nm, "remapped_from", 13) ? F_OLD : -1; break;
+		case 16:
+			k = !memcmp(nm, "beneficiaire_nom", 16) ? F_BEN_NOM : !memcmp(nm, "beneficiaire_dep", 16) ? F_BEN_DEP : -1;
+			break;
+		case 18:
+			k = !memcmp(nm, "beneficiaire_insee", 18) ? F_BEN_INSEE :
+			    !memcmp(nm, "beneficiaire_siren", 18) ? F_BEN_SIREN : -1;
+			break;
+		}
+		if (k >= 0 && !fs[k])
+			fs[k] = f;
+	}
+}
+
+/* The first of fields [from, to) that has a value: its F_*, or -1.
  * *present is set to the first of them that is there at all (null or empty
  * too), unless it was set already. */
-static int first_value(const struct pvd_record *r, const char *const *fields, size_t n,
+static int first_value(const struct pvd_field *const fs[NF], int from, int to,
 		       const struct pvd_field **out, const char **present)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct pvd_field *f = pvd_rec_get(r, fields[i]);
+	for (int k = from; k < to; k++) {
+		const struct pvd_field *f = fs[k];
 		if (!f)
 			continue;
 		if (!*present)
-			*present = fields[i];
+			*present = fname[k];
 		if (f->kind == PVD_NULL || (f->kind == PVD_STR && f->val_len == 0))
 			continue;
 		*out = f;
-		return (int)i;
+		return k;
 	}
 	return -1;
 }
@@ -225,20 +260,20 @@ static void list_cands(struct pvd_join *j, const struct pvd_name_cand *c, size_t
 }
 
 /* siren_msg: why an EPCI SIREN given beside the name was not used, or NULL. */
-static void by_name(struct pvd_join *j, const struct pvd_record *r, struct outcome *o,
-		    const char *name_field, const char *name, const char *siren_msg)
+static void by_name(struct pvd_join *j, const struct pvd_record *r, const struct pvd_field *const fs[NF],
+		    struct outcome *o, const char *name_field, const char *name, const char *siren_msg)
 {
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_field *df = NULL;
 	const char *present = NULL;
-	int di = first_value(r, dep_fields, 2, &df, &present);
+	int di = first_value(fs, F_DEP, F_BEN_DEP + 1, &df, &present);
 	char dep[4];
 	const char *depv = NULL;
 	if (di >= 0) {
 		depv = pvd_rec_val(r, df);
 		if (df->kind == PVD_LIST || df->kind == PVD_RAW || pvd_dep_canon(depv, df->val_len, dep) != 0 ||
 		    (strcmp(dep, "20") != 0 && pvd_cidx_dep(x, dep) < 0)) {
-			fail(j, o, PVD_R_NO_MATCH, dep_fields[di], df->kind == PVD_LIST ? NULL : depv,
+			fail(j, o, PVD_R_NO_MATCH, fname[di], df->kind == PVD_LIST ? NULL : depv,
 			     "not a département of the commune table: \"%s\"", df->kind == PVD_LIST ? "[...]" : depv);
 			return;
 		}
@@ -271,20 +306,22 @@ static void by_name(struct pvd_join *j, const struct pvd_record *r, struct outco
 static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcome *o)
 {
 	const struct pvd_cidx *x = &j->ref->idx;
-	const struct pvd_field *f = NULL;
+	const struct pvd_field *fs[NF], *f = NULL;
 	const char *present = NULL; /* the first locating field there, even empty */
 	memset(o, 0, sizeof *o);
 	o->commune = o->epci = -1;
+	scan(r, fs);
+	o->stale = fs[F_OLD] != NULL;
 
-	int i = first_value(r, code_fields, 2, &f, &present);
+	int i = first_value(fs, F_INSEE, F_BEN_INSEE + 1, &f, &present);
 	if (i >= 0) {
 		const char *v = pvd_rec_val(r, f);
 		if (f->kind != PVD_STR && f->kind != PVD_NUM) {
-			fail(j, o, PVD_R_TYPE, code_fields[i], NULL, "not a commune code: a %s",
+			fail(j, o, PVD_R_TYPE, fname[i], NULL, "not a commune code: a %s",
 			     f->kind == PVD_LIST ? "list" : f->kind == PVD_BOOL ? "boolean" : "JSON value");
 			return;
 		}
-		char code[6];
+		char *code = o->code;
 		size_t n = f->val_len;
 		if (n == 5) { /* "2a004" is written "2A004" in the tables */
 			memcpy(code, v, 6);
@@ -296,10 +333,10 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 		int32_t c = pvd_cidx_code(x, v, n, &hit);
 		if (c < 0) {
 			if (!pvd_is_insee(v, n))
-				fail(j, o, PVD_R_TYPE, code_fields[i], pvd_rec_val(r, f), "not a commune code: \"%s\"",
+				fail(j, o, PVD_R_TYPE, fname[i], pvd_rec_val(r, f), "not a commune code: \"%s\"",
 				     pvd_rec_val(r, f));
 			else
-				fail(j, o, PVD_R_NO_MATCH, code_fields[i], v,
+				fail(j, o, PVD_R_NO_MATCH, fname[i], v,
 				     "%s is neither a current commune nor an old code of the commune table", v);
 			return;
 		}
@@ -314,7 +351,7 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 	 * siren_why does not (the reject line names the field itself). */
 	const char *siren_msg = NULL, *siren_why = NULL;
 	const char *siren_field = NULL, *siren_val = NULL;
-	i = first_value(r, siren_fields, 2, &f, &present);
+	i = first_value(fs, F_BEN_SIREN, F_EPCI_SIREN + 1, &f, &present);
 	if (i >= 0) {
 		const char *v = pvd_rec_val(r, f);
 		int32_t ep = (f->kind == PVD_STR || f->kind == PVD_NUM) ? pvd_cidx_epci(x, v, f->val_len) : -1;
@@ -325,7 +362,7 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 		}
 		/* Perhaps a commune's own SIREN: the name may still say which. */
 		pvd_buf_reset(&j->val);
-		pvd_buf_printf(&j->val, "%s: ", siren_fields[i]);
+		pvd_buf_printf(&j->val, "%s: ", fname[i]);
 		size_t at = j->val.len;
 		if (f->kind == PVD_STR || f->kind == PVD_NUM)
 			pvd_buf_printf(&j->val, "%s is not an EPCI of the commune table", v);
@@ -333,17 +370,17 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 			pvd_buf_adds(&j->val, "not a SIREN");
 		siren_msg = pvd_buf_str(&j->val);
 		siren_why = siren_msg + at;
-		siren_field = siren_fields[i];
+		siren_field = fname[i];
 		siren_val = f->kind == PVD_STR || f->kind == PVD_NUM ? v : NULL;
 	}
 
-	i = first_value(r, name_fields, 3, &f, &present);
+	i = first_value(fs, F_NOM, F_COMMUNE + 1, &f, &present);
 	if (i >= 0 && f->kind == PVD_STR) {
-		by_name(j, r, o, name_fields[i], pvd_rec_val(r, f), siren_msg);
+		by_name(j, r, fs, o, fname[i], pvd_rec_val(r, f), siren_msg);
 		return;
 	}
 	if (i >= 0) {
-		fail(j, o, PVD_R_TYPE, name_fields[i], NULL, "not a name");
+		fail(j, o, PVD_R_TYPE, fname[i], NULL, "not a name");
 		return;
 	}
 	if (siren_msg) {
@@ -369,6 +406,7 @@ static void set_opt(struct pvd_record *r, const char *name, const char *v)
 
 static void set_place(struct pvd_join *j, struct pvd_record *r, const struct outcome *o)
 {
+	int stale = o->stale; /* fields of a previous join to remove, if not set again */
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_commune *c = o->commune >= 0 ? &x->c[o->commune] : NULL;
 	const struct pvd_epci *ep = c ? (c->epci >= 0 ? &x->e[c->epci] : NULL) : o->epci >= 0 ? &x->e[o->epci] : NULL;
@@ -401,12 +439,12 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 		pvd_rec_set_null(r, "match");
 	if (o->remapped)
 		pvd_rec_set_str(r, "remapped_from", o->remapped);
-	else
+	else if (stale)
 		pvd_rec_del(r, "remapped_from");
 	if (o->how == HOW_FAIL) {
 		pvd_rec_set_str(r, "match_error", o->reason);
 		pvd_rec_set_str(r, "match_message", pvd_buf_str(&j->msg));
-	} else {
+	} else if (stale) {
 		pvd_rec_del(r, "match_error");
 		pvd_rec_del(r, "match_message");
 	}

@@ -251,6 +251,7 @@ static const char *const input[] = {
 	"{\"_file\":\"t\",\"_line\":5,\"nom\":\"Vergne\",\"dep\":\"17\"}",
 	"{\"_file\":\"t\",\"_line\":6,\"indicateur\":\"x\"}",
 	"{\"_file\":\"t\",\"_line\":7,\"insee\":\"2b999\"}",
+	"{\"_file\":\"t\",\"_line\":8,\"insee\":\"01001\",\"match_error\":\"no-match\",\"match_message\":\"m\",\"remapped_from\":\"x\"}",
 };
 #define NIN (sizeof input / sizeof *input)
 
@@ -293,7 +294,7 @@ static void test_engine(void)
 	struct pvd_join j;
 
 	run(&ref, PVD_JOIN_INNER, &cap, &st, &j);
-	CHECK_INT(st.out, 5, "inner: 5 emitted (4 matched + 1 not about a place)");
+	CHECK_INT(st.out, 6, "inner: 6 emitted (5 matched + 1 not about a place)");
 	CHECK_INT(st.rejected, 2, "inner: 2 rejected (ambiguous name, unknown code)");
 	CHECK_INT(st.in, st.out + st.rejected + st.skipped, "inner: in = out + rejected");
 	CHECK(has(&cap, "\"insee\":\"01001\",\"commune_insee\":\"01001\",\"commune_nom\":\"L'Abergement-Clémenciat\","
@@ -313,10 +314,12 @@ static void test_engine(void)
 	      has(&cap, "\"collectivite\":\"17464\",\"pvd\":false,\"id_pvd\":null,\"pvd_communes\":[],\"match\":\"code\""),
 	      "a commune outside the programme: pvd false, []");
 	CHECK(has(&cap, "{\"_file\":\"t\",\"_line\":6,\"indicateur\":\"x\"}\n"), "a record not about a place passes untouched");
-	CHECK_INT(j.by_match[0], 2, "2 matched by code");
+	CHECK_INT(j.by_match[0], 3, "3 matched by code");
 	CHECK_INT(j.by_match[1], 1, "1 by old code");
 	CHECK_INT(j.by_match[3], 1, "1 EPCI");
-	CHECK_INT(j.pvd, 3, "3 in the programme");
+	CHECK_INT(j.pvd, 4, "4 in the programme");
+	CHECK(has(&cap, "{\"_file\":\"t\",\"_line\":8,\"insee\":\"01001\",\"commune_insee\"") && !has(&cap, "\"m\""),
+	      "what a previous join left (match_error, match_message, remapped_from) is removed");
 	pvd_buf_free(&cap.b);
 	pvd_join_free(&j);
 	pvd_stats_free(&st);
@@ -334,10 +337,10 @@ static void test_engine(void)
 
 	run(&ref, PVD_JOIN_ANTI, &cap, &st, &j);
 	CHECK_INT(st.out, 3, "anti: 3 emitted (outside the programme or unmatched)");
-	CHECK_INT(st.skipped, 4, "anti: 4 skipped (3 in the programme, 1 not about a place)");
+	CHECK_INT(st.skipped, 5, "anti: 5 skipped (4 in the programme, 1 not about a place)");
 	CHECK_INT(st.in, st.out + st.rejected + st.skipped, "anti: in = out + skipped");
 	CHECK(!has(&cap, "\"pvd\":true"), "anti: nothing in the programme emitted");
-	CHECK_STR(pvd_join_skip_detail(&j), "(3 in the programme, 1 not about a place)", "anti: summary word");
+	CHECK_STR(pvd_join_skip_detail(&j), "(4 in the programme, 1 not about a place)", "anti: summary word");
 	pvd_buf_free(&cap.b);
 	pvd_join_free(&j);
 	pvd_stats_free(&st);
