@@ -539,9 +539,11 @@ static void live_draw(struct runner *R, size_t total_sources)
 		pvd_buf_printf(&b, " | %s", jr->j->label);
 		if (jr->j->source >= 0 && jr->pr[0].state == P_RUN && jr->bytes) {
 			long long pos = input_pos(jr, &jr->pr[0]);
-			if (pos >= 0)
+			if (pos >= 0 && (unsigned long long)pos < jr->bytes)
 				pvd_buf_printf(&b, " %lld%% %.1f MB/s", pos * 100 / (long long)jr->bytes,
 					       (double)pos / 1e6 / (t - jr->t0 > 0.001 ? t - jr->t0 : 0.001));
+			else if (pos >= 0)
+				pvd_buf_adds(&b, " read");
 		} else if (jr->j->source >= 0) {
 			pvd_buf_adds(&b, " finishing");
 		}

@@ -24,14 +24,15 @@ quarter:
 	@$(MAKE) --no-print-directory out/$(Q)/.stamp
 
 # The dependencies are asked of pvd-run when the stamp is considered (second
-# expansion), so that a `make` of anything else never runs it.
+# expansion), so that a `make` of anything else never runs it.  A previous
+# quarter's out/Q/indicators.json is depended on through its stamp: the
+# stamp is what says that quarter is up to date.  (The % of that patsubst
+# comes from a variable: a literal one would be taken for the rule's stem.)
+PVD_PCT := %
 .SECONDEXPANSION:
 out/%/.stamp: pipelines/%.yaml $(BINS) $$(shell find config -type f 2>/dev/null) \
-		$$(shell $(PVD_RUN) --print-deps pipelines/$$*.yaml 2>/dev/null)
+		$$(patsubst out/$$(PVD_PCT)/indicators.json,out/$$(PVD_PCT)/.stamp,$$(shell $(PVD_RUN) --print-deps pipelines/$$*.yaml 2>/dev/null))
 	$(PVD_RUN) $(PVD_RUN_FLAGS) $<
 	@touch $@
 
-# A quarter's indicators.json (the next quarter's `previous:`) comes from its
-# run; precious, so that make never deletes it as an intermediate file.
-out/%/indicators.json: out/%/.stamp ;
-.PRECIOUS: out/%/indicators.json out/%/.stamp
+.PRECIOUS: out/%/.stamp
