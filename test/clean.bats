@@ -248,3 +248,22 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	assert_success
 	assert_line 'pvd-clean: read 6 records: emitted 3, rejected 3'
 }
+
+@test "clean: constraint-error for min/max and for digits beyond the cent when the schema says subcent: reject" {
+	{
+		echo '{"_file":"c.csv","_line":2,"_dataset":"dotations","dotation":"DETR","montant":"1","exercice":"1850"}'
+		echo '{"_file":"c.csv","_line":3,"_dataset":"pvd","insee":"01004","nom":"Ambérieu-en-Bugey","population":"-5"}'
+		echo '{"_file":"c.csv","_line":4,"_dataset":"dotations","dotation":"DETR","montant":"13621.544"}'
+	} >"$T/in.ndjson"
+	run pvd-clean -r "$T/rej.ndjson" "$T/in.ndjson"
+	assert_success
+	assert_line 'pvd-clean: c.csv:2: exercice: below the minimum 1990: "1850"'
+	assert_line 'pvd-clean: c.csv:3: population: below the minimum 0: "-5"'
+	assert_line --partial '"montant":13621.54'
+	run jq -r .reason "$T/rej.ndjson"
+	assert_output $'constraint-error\nconstraint-error'
+	sed 's/montant: {type: eur, required: true}/montant: {type: eur, required: true, subcent: reject}/' \
+		config/datasets/dotations.yaml >"$T/dotations.yaml"
+	run pvd-clean -d "$T/dotations.yaml" "$T/in.ndjson"
+	assert_line 'pvd-clean: c.csv:4: montant: more than two decimals: "13621.544"'
+}
