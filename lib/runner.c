@@ -190,6 +190,7 @@ struct runner {
 	int stop;                 /* no new jobs: failure without keep_going, or a signal */
 	int sig;                  /* interrupted by this signal */
 	int status;               /* first failure's status */
+	int reported;             /* failures were shown on o->msg */
 	struct pvd_err first;
 	size_t live_len;          /* length of the live progress line on screen */
 	double last_draw;
@@ -255,15 +256,18 @@ static void replay(struct runner *R, const struct pvd_cmd *c)
 	fflush(R->o->msg);
 }
 
+/* A job failed: its line goes out now, after the stage's own messages, so
+ * that with --keep-going each failure reads with its messages. */
 static void fail(struct runner *R, const struct pvd_err *e)
 {
 	if (!R->status) {
 		R->status = e->status;
 		R->first = *e;
-	} else {
-		live_clear(R);
-		fprintf(R->o->msg, "%s: %s\n", pvd_progname, e->msg);
 	}
+	live_clear(R);
+	fprintf(R->o->msg, "%s: %s\n", pvd_progname, e->msg);
+	fflush(R->o->msg);
+	R->reported = 1;
 }
 
 static void stop_all(struct runner *R)
@@ -718,6 +722,7 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 out:
 	result(&R, res);
 	res->signal = R.sig;
+	res->reported = R.reported && rc == R.status;
 	if (o->keep_work && R.dir.work)
 		res->work = xstrdup(R.dir.work);
 	pvd_rundir_close(&R.dir, o->keep_work);

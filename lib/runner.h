@@ -7,7 +7,8 @@
  * Failure: the first stage that failed (a stage killed by SIGPIPE only
  * because the next one stopped reading is not the cause) fails the run with
  * its exit status, or PVD_EX_SOFTWARE when a signal killed it; its stderr is
- * shown as it wrote it, and e holds pvd-run's line naming stage and source.
+ * shown as it wrote it, then pvd-run's line naming stage and source (also
+ * left in e; res->reported says it was shown).
  * The other jobs are stopped (SIGTERM) unless keep_going.  Nothing of a
  * failed run reaches the output directory.
  *
@@ -37,6 +38,7 @@ struct pvd_run_result {
 	char **warnings;             /* NULL-terminated (TOTAL rows that disagree) */
 	size_t nwarnings;
 	int signal;                  /* the run was interrupted by this signal */
+	int reported;                /* the failure in e was already shown on msg */
 	char *work;                  /* the work directory, when kept */
 };
 

@@ -171,9 +171,9 @@ int main(int argc, char **argv)
 			raise(sig);
 			return rc;
 		}
-		if (rc)
+		if (rc && !res.reported)
 			pvd_err_print(&e);
-		else if (!quiet)
+		else if (!rc && !quiet)
 			fprintf(stderr, "%s: %s: %zu source%s, %llu rows read, %llu rejected, %zu warning%s: wrote %s\n",
 				pvd_progname, p.period, p.nsources, p.nsources > 1 ? "s" : "", res.rows, res.rejected,
 				res.nwarnings, res.nwarnings == 1 ? "" : "s", p.output);
