@@ -8,7 +8,7 @@
  * sentences are templates: "{conventions.communes}" is the formatted value,
  * "{ort.communes_part@previous}" the previous quarter's, "{x@difference}"
  * the change, "{@previous_month}" the month of the previous period
- * ("juillet 2021"); see pvd_dash_expand().
+ * ("juillet 2021"); see pvd_dash_expand() in render.h.
  *
  * Model: pvd_dash_load() reads the configuration and creates one slot per
  * configured indicator.  pvd-aggregate's records are fed to the dashboard's
@@ -43,15 +43,6 @@ struct pvd_qty {
 	int64_t n, d;          /* see above; for a NULL share, num/den as read */
 	int nd;                /* num/den are known (shares and means) */
 };
-
-/* Periods (period.h) in French: "4e trimestre 2021", "juillet 2021",
- * "31 décembre 2021", "2021". */
-void pvd_fr_period(const struct pvd_period *p, struct pvd_buf *b);
-/* The last day: "31 décembre 2021". */
-void pvd_fr_period_end(const struct pvd_period *p, struct pvd_buf *b);
-/* The month a sentence names for a period ("juillet 2021"): a quarter's
- * first month, or its last when last is set; a year is just "2021". */
-void pvd_fr_period_month(const struct pvd_period *p, int last, struct pvd_buf *b);
 
 /* How a value is shown (config: format:). */
 enum pvd_fmt {
@@ -206,31 +197,6 @@ int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e)
 size_t pvd_dash_missing(const struct pvd_dash *d, size_t *out, size_t cap);
 /* Label to show: the data's, else the id. */
 const char *pvd_dash_label(const struct pvd_dash_ind *ind);
-
-/* v - prev as an exact quantity (state NONE when either is missing, NULL
- * when either is not computable). */
-struct pvd_qty pvd_qty_diff(const struct pvd_qty *cur, const struct pvd_qty *prev);
-/* Machine text of a quantity of kind k with decimal point `point`:
- * "1426", "3076335.49", "0.869512" (6 decimals, rounded half away from
- * zero).  Appends nothing for NONE/NULL. */
-void pvd_qty_text(enum pvd_ukind k, const struct pvd_qty *q, char point, struct pvd_buf *b);
-/* French display of a quantity (diff: a difference, signed).  Returns 0,
- * or -1 when the value is missing or not computable (nothing appended). */
-int pvd_qty_fr(const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q, enum pvd_fmt f,
-	       int diff, struct pvd_buf *b);
-
-/* Template expansion.  fn receives each piece in order: kind TEXT (literal
- * text from the config), VALUE (a formatted value) or MISSING (the value
- * is not available: text is "non disponible").  Returns 0, or 1 when the
- * template speaks of the previous period and a value it needs is missing:
- * the whole sentence is then left out and fn is not called. */
-enum pvd_piece { PVD_P_TEXT, PVD_P_VALUE, PVD_P_MISSING };
-typedef void (*pvd_piece_fn)(void *ctx, enum pvd_piece kind, const char *text, size_t n);
-int pvd_dash_expand(const struct pvd_dash *d, const struct pvd_tmpl *t, pvd_piece_fn fn, void *ctx);
-/* The same as plain text appended to b (returns 1 and appends nothing when left out). */
-int pvd_dash_expand_text(const struct pvd_dash *d, const struct pvd_tmpl *t, struct pvd_buf *b);
-/* A figure's value as shown (prefix included), or "non disponible". */
-void pvd_figure_value(const struct pvd_dash *d, const struct pvd_figure *f, struct pvd_buf *b);
 
 #define PVD_NA "non disponible"
 #define PVD_NC "non calculable"

@@ -120,20 +120,28 @@ static int string(struct jp *z)
 		case 't': pvd_buf_addc(&z->tmp, '\t'); break;
 		case 'u': {
 			unsigned cp, lo;
-			if (z->end - z->p < 4 || hex4(z->p, &cp))
-				return fail(z, "bad \\u escape");
-			z->p += 4;
-			if (cp >= 0xD800 && cp < 0xDC00) {
-				if (z->end - z->p < 6 || z->p[0] != '\\' || z->p[1] != 'u' || hex4(z->p + 2, &lo) ||
-				    lo < 0xDC00 || lo > 0xDFFF)
-					return fail(z, "unpaired surrogate in \\u escape");
-				z->p += 6;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-				return fail(z, "unpaired surrogate in \\u escape");
+			const char *at = z->p - 2; /* errors point at the backslash */
+			const char *why = NULL;
+			if (z->end - z->p < 4 || hex4(z->p, &cp)) {
+				why = "bad \\u escape";
+			} else {
+				z->p += 4;
+				if (cp >= 0xD800 && cp < 0xDC00) {
+					if (z->end - z->p < 6 || z->p[0] != '\\' || z->p[1] != 'u' || hex4(z->p + 2, &lo) ||
+					    lo < 0xDC00 || lo > 0xDFFF)
+						why = "unpaired surrogate in \\u escape";
+					else
+						z->p += 6, cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+					why = "unpaired surrogate in \\u escape";
+				}
+				if (!why && cp == 0)
+					why = "\\u0000 in string";
 			}
-			if (cp == 0)
-				return fail(z, "\\u0000 in string");
+			if (why) {
+				z->p = at;
+				return fail(z, why);
+			}
 			utf8(&z->tmp, cp);
 			break;
 		}

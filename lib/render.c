@@ -1,6 +1,7 @@
 /* render — what the four renderers share (see render.h). */
 #include "render.h"
 #include "xmem.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,3 +204,267 @@ void pvd_section_texts(const struct pvd_dash *d, const struct pvd_section *s,
 	}
 	pvd_buf_free(&t.b);
 }
+
+/* ---- periods in French ---- */
+
+static int p_month(const struct pvd_period *p, int end) { return (int)((end ? p->r.end : p->r.start) / 100 % 100); }
+
+void pvd_fr_period(const struct pvd_period *p, struct pvd_buf *b)
+{
+	int m = p_month(p, 0);
+	switch (p->r.prec) {
+	case PVD_QUARTER: {
+		int q = (m - 1) / 3 + 1;
+		pvd_buf_printf(b, "%d%s trimestre %d", q, q == 1 ? "er" : "e", p->year);
+		break;
+	}
+	case PVD_MONTH:
+		pvd_buf_printf(b, "%s %d", pvd_fr_month(m), p->year);
+		break;
+	case PVD_DAY:
+		pvd_fr_period_end(p, b);
+		break;
+	case PVD_YEAR:
+		pvd_buf_printf(b, "%d", p->year);
+		break;
+	}
+}
+
+void pvd_fr_period_end(const struct pvd_period *p, struct pvd_buf *b)
+{
+	int day = (int)(p->r.end % 100);
+	pvd_buf_printf(b, "%d%s %s %d", day, day == 1 ? "er" : "", pvd_fr_month(p_month(p, 1)), p->year);
+}
+
+void pvd_fr_period_month(const struct pvd_period *p, int last, struct pvd_buf *b)
+{
+	if (p->r.prec == PVD_YEAR)
+		pvd_buf_printf(b, "%d", p->year);
+	else
+		pvd_buf_printf(b, "%s %d", pvd_fr_month(p_month(p, p->r.prec == PVD_QUARTER && last)), p->year);
+}
+
+/* ---- formatting ---- */
+
+struct pvd_qty pvd_qty_diff(const struct pvd_qty *a, const struct pvd_qty *b)
+{
+	struct pvd_qty q = { 0 };
+	if (a->state == PVD_Q_NONE || b->state == PVD_Q_NONE)
+		return q;
+	q.state = PVD_Q_NULL;
+	if (a->state == PVD_Q_NULL || b->state == PVD_Q_NULL)
+		return q;
+	q.nd = a->nd;
+	if (a->d == b->d) {
+		q.d = a->d;
+		if (__builtin_sub_overflow(a->n, b->n, &q.n))
+			return q;
+	} else {
+		int64_t x, y;
+		if (__builtin_mul_overflow(a->n, b->d, &x) || __builtin_mul_overflow(b->n, a->d, &y) ||
+		    __builtin_sub_overflow(x, y, &q.n) || __builtin_mul_overflow(a->d, b->d, &q.d))
+			return q;
+	}
+	q.state = PVD_Q_VALUE;
+	return q;
+}
+
+void pvd_qty_text(enum pvd_ukind k, const struct pvd_qty *q, char point, struct pvd_buf *b)
+{
+	int64_t r;
+	if (q->state != PVD_Q_VALUE)
+		return;
+	switch (k) {
+	case PVD_UK_COUNT:
+		pvd_fixed_text(b, q->n, 0, point);
+		break;
+	case PVD_UK_EUR:
+		pvd_fixed_text(b, q->n, 2, point);
+		break;
+	case PVD_UK_PART:
+	case PVD_UK_MOYENNE:
+		if (pvd_ratio_round(q->n, q->d, 6, &r) == 0)
+			pvd_fixed_text(b, r, 6, point);
+		break;
+	}
+}
+
+/* The format a value of kind k is shown in: fmt when it suits the kind,
+ * else the kind's default. */
+static enum pvd_fmt fmt_for(enum pvd_ukind k, enum pvd_fmt f, int diff)
+{
+	switch (k) {
+	case PVD_UK_COUNT:
+		return PVD_F_NUMBER;
+	case PVD_UK_EUR:
+		return f >= PVD_F_EUR && f <= PVD_F_MEUR ? f : PVD_F_EUR;
+	case PVD_UK_PART:
+		if (diff)
+			return PVD_F_POINTS;
+		return f >= PVD_F_PERCENT && f <= PVD_F_COMPLEMENT ? f : PVD_F_PERCENT;
+	case PVD_UK_MOYENNE:
+		return f == PVD_F_RANGE && !diff ? f : PVD_F_DECIMAL;
+	}
+	return PVD_F_NUMBER;
+}
+
+int pvd_qty_fr(const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q, enum pvd_fmt f,
+	       int diff, struct pvd_buf *b)
+{
+	static const struct pvd_pct_rule p0 = { 0, 0, 0 }, p1 = { 1, 1, 0 };
+	static const enum pvd_eur_style eur[] = {
+		[PVD_F_EUR] = PVD_EUR_AUTO, [PVD_F_EUR_CENTS] = PVD_EUR_CENTS,
+		[PVD_F_EUROS] = PVD_EUR_EUROS, [PVD_F_MEUR] = PVD_EUR_MILLIONS,
+	};
+	int64_t r;
+	if (q->state != PVD_Q_VALUE)
+		return -1;
+	f = fmt_for(k, f, diff);
+	switch (f) {
+	case PVD_F_NUMBER:
+		if (diff)
+			pvd_fr_signed(b, q->n, 0);
+		else
+			pvd_fr_fixed(b, q->n, 0);
+		return 0;
+	case PVD_F_PERCENT:
+		return pvd_fr_percent(b, q->n, q->d, &d->pct);
+	case PVD_F_PERCENT0:
+		return pvd_fr_percent(b, q->n, q->d, &p0);
+	case PVD_F_PERCENT1:
+		return pvd_fr_percent(b, q->n, q->d, &p1);
+	case PVD_F_COMPLEMENT:
+		return pvd_fr_percent(b, q->d - q->n, q->d, &d->pct);
+	case PVD_F_EUR:
+	case PVD_F_EUR_CENTS:
+	case PVD_F_EUROS:
+	case PVD_F_MEUR:
+		pvd_fr_eur(b, q->n, eur[f], d->millions_decimals, diff);
+		return 0;
+	case PVD_F_POINTS:
+		return pvd_fr_points(b, q->n, q->d);
+	case PVD_F_RANGE:
+		if (q->n % q->d == 0)
+			pvd_fr_fixed(b, q->n / q->d, 0);
+		else
+			pvd_buf_printf(b, "%lld et %lld", (long long)(q->n / q->d), (long long)(q->n / q->d + 1));
+		return 0;
+	case PVD_F_DECIMAL:
+	default:
+		if (pvd_ratio_round(q->n, q->d, d->moyenne_decimals, &r))
+			return -1;
+		if (diff)
+			pvd_fr_signed(b, r, d->moyenne_decimals);
+		else
+			pvd_fr_fixed(b, r, d->moyenne_decimals);
+		return 0;
+	}
+}
+
+/* ---- templates ---- */
+
+static struct pvd_qty seg_qty(const struct pvd_dash *d, const struct pvd_seg *g)
+{
+	const struct pvd_dash_val *v = &d->ind[g->ind].head;
+	switch (g->which) {
+	case PVD_W_PREV:
+		return v->prev;
+	case PVD_W_DIFF:
+		return pvd_qty_diff(&v->cur, &v->prev);
+	case PVD_W_CUR:
+	default:
+		return v->cur;
+	}
+}
+
+static int seg_doc(const struct pvd_dash *d, enum pvd_docvar v, struct pvd_buf *b)
+{
+	switch (v) {
+	case PVD_D_PERIOD:
+		pvd_fr_period(&d->period, b);
+		return 0;
+	case PVD_D_PERIOD_END:
+		pvd_fr_period_end(&d->period, b);
+		return 0;
+	case PVD_D_PERIOD_MONTH:
+		pvd_fr_period_month(&d->period, d->quarter_last_month, b);
+		return 0;
+	case PVD_D_PREVIOUS_PERIOD:
+		if (!d->have_prev)
+			return -1;
+		pvd_fr_period(&d->prev_period, b);
+		return 0;
+	case PVD_D_PREVIOUS_MONTH:
+		if (!d->have_prev)
+			return -1;
+		pvd_fr_period_month(&d->prev_period, d->quarter_last_month, b);
+		return 0;
+	}
+	return -1;
+}
+
+int pvd_dash_expand(const struct pvd_dash *d, const struct pvd_tmpl *t, pvd_piece_fn fn, void *ctx)
+{
+	struct pvd_buf b = { 0 };
+	/* A sentence about the previous period is said whole or not at all. */
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pvd_seg *g = &t->s[i];
+		int gone = 0;
+		if (g->kind == PVD_SEG_VALUE && g->which != PVD_W_CUR) {
+			struct pvd_qty q = seg_qty(d, g);
+			gone = q.state != PVD_Q_VALUE;
+		} else if (g->kind == PVD_SEG_DOC) {
+			gone = (g->var == PVD_D_PREVIOUS_PERIOD || g->var == PVD_D_PREVIOUS_MONTH) && !d->have_prev;
+		}
+		if (gone)
+			return 1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pvd_seg *g = &t->s[i];
+		pvd_buf_reset(&b);
+		if (g->kind == PVD_SEG_TEXT) {
+			fn(ctx, PVD_P_TEXT, g->text, strlen(g->text));
+		} else if (g->kind == PVD_SEG_DOC) {
+			seg_doc(d, g->var, &b);
+			fn(ctx, PVD_P_VALUE, pvd_buf_str(&b), b.len);
+		} else {
+			struct pvd_qty q = seg_qty(d, g);
+			if (pvd_qty_fr(d, d->ind[g->ind].kind, &q, g->fmt, g->which == PVD_W_DIFF, &b) == 0)
+				fn(ctx, PVD_P_VALUE, pvd_buf_str(&b), b.len);
+			else if (q.state == PVD_Q_NULL)
+				fn(ctx, PVD_P_MISSING, PVD_NC, strlen(PVD_NC));
+			else
+				fn(ctx, PVD_P_MISSING, PVD_NA, strlen(PVD_NA));
+		}
+	}
+	pvd_buf_free(&b);
+	return 0;
+}
+
+static void to_buf(void *ctx, enum pvd_piece kind, const char *text, size_t n)
+{
+	(void)kind;
+	pvd_buf_add(ctx, text, n);
+}
+
+int pvd_dash_expand_text(const struct pvd_dash *d, const struct pvd_tmpl *t, struct pvd_buf *b)
+{
+	return pvd_dash_expand(d, t, to_buf, b);
+}
+
+void pvd_figure_value(const struct pvd_dash *d, const struct pvd_figure *f, struct pvd_buf *b)
+{
+	const struct pvd_dash_ind *in = &d->ind[f->ind];
+	size_t mark = b->len;
+	if (f->prefix && *f->prefix) {
+		pvd_buf_adds(b, f->prefix);
+		pvd_buf_addc(b, ' ');
+	}
+	if (pvd_qty_fr(d, in->kind, &in->head.cur, f->fmt, 0, b)) {
+		b->len = mark;
+		if (b->p)
+			b->p[mark] = '\0';
+		pvd_buf_adds(b, in->head.cur.state == PVD_Q_NULL ? PVD_NC : PVD_NA);
+	}
+}
+

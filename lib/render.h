@@ -37,6 +37,41 @@ void pvd_csv_cell(struct pvd_buf *b, const char *s, size_t n, char sep, int text
 
 /* ---- shared by the renderers ---- */
 
+/* Periods (period.h) in French: "4e trimestre 2021", "juillet 2021",
+ * "31 décembre 2021", "2021". */
+void pvd_fr_period(const struct pvd_period *p, struct pvd_buf *b);
+/* The last day: "31 décembre 2021". */
+void pvd_fr_period_end(const struct pvd_period *p, struct pvd_buf *b);
+/* The month a sentence names for a period ("juillet 2021"): a quarter's
+ * first month, or its last when last is set; a year is just "2021". */
+void pvd_fr_period_month(const struct pvd_period *p, int last, struct pvd_buf *b);
+
+/* v - prev as an exact quantity (state NONE when either is missing, NULL
+ * when either is not computable). */
+struct pvd_qty pvd_qty_diff(const struct pvd_qty *cur, const struct pvd_qty *prev);
+/* Machine text of a quantity of kind k with decimal point `point`:
+ * "1426", "3076335.49", "0.869512" (6 decimals, rounded half away from
+ * zero).  Appends nothing for NONE/NULL. */
+void pvd_qty_text(enum pvd_ukind k, const struct pvd_qty *q, char point, struct pvd_buf *b);
+/* French display of a quantity (diff: a difference, signed).  Returns 0,
+ * or -1 when the value is missing or not computable (nothing appended). */
+int pvd_qty_fr(const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q, enum pvd_fmt f,
+	       int diff, struct pvd_buf *b);
+
+/* Template expansion.  fn receives each piece in order: kind TEXT (literal
+ * text from the config), VALUE (a formatted value) or MISSING (the value
+ * is not available: text is "non disponible").  Returns 0, or 1 when the
+ * template speaks of the previous period and a value it needs is missing:
+ * the whole sentence is then left out and fn is not called. */
+enum pvd_piece { PVD_P_TEXT, PVD_P_VALUE, PVD_P_MISSING };
+typedef void (*pvd_piece_fn)(void *ctx, enum pvd_piece kind, const char *text, size_t n);
+int pvd_dash_expand(const struct pvd_dash *d, const struct pvd_tmpl *t, pvd_piece_fn fn, void *ctx);
+/* The same as plain text appended to b (returns 1 and appends nothing when left out). */
+int pvd_dash_expand_text(const struct pvd_dash *d, const struct pvd_tmpl *t, struct pvd_buf *b);
+/* A figure's value as shown (prefix included), or "non disponible". */
+void pvd_figure_value(const struct pvd_dash *d, const struct pvd_figure *f, struct pvd_buf *b);
+
+
 /* One bar of a chart. */
 struct pvd_bar {
 	const char *label;          /* borrowed from the model or the config */
