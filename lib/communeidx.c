@@ -530,6 +530,15 @@ void pvd_cidx_build(struct pvd_cidx *x, const struct pvd_cog_tabs *t, struct pvd
 	check_epci(&b, t->epci);
 	load_oldcodes(&b, t->oldcodes);
 	load_subs(&b, t->subs);
+	for (size_t i = 0; i < x->nc; i++)
+		x->d[x->c[i].dep].ncommunes++;
+	for (size_t d = 0; d < x->nd; d++) {
+		if (!x->d[d].nom)
+			continue;
+		int art;
+		pvd_name_keys(x->d[d].nom, strlen(x->d[d].nom), &b.s.full, &b.s.bare, &art, &b.s.tmp);
+		x->d[d].key = dup(x, pvd_buf_str(&b.s.bare));
+	}
 	group_names_by_dep(x);
 	pvd_name_scratch_free(&b.s);
 }
@@ -747,11 +756,20 @@ void pvd_cidx_name(const struct pvd_cidx *x, const char *name, size_t n, const c
 		   struct pvd_name_result *res, struct pvd_name_scratch *s)
 {
 	memset(res, 0, sizeof *res);
+	res->dep_named = -1;
 	int article;
 	pvd_name_keys(name, n, &s->full, &s->bare, &article, &s->tmp);
 	if (!s->bare.len || !x->name_heads)
 		return;
 	const char *bare = pvd_buf_str(&s->bare);
+	for (size_t d = 0; d < x->nd && res->dep_named < 0; d++) {
+		const struct pvd_dep *dp = &x->d[d];
+		int in = !dep || strcmp(dp->code, dep) == 0 ||
+			 (dep[0] == '2' && dep[1] == '0' && !dep[2] && dp->code[0] == '2' &&
+			  (dp->code[1] == 'A' || dp->code[1] == 'B'));
+		if (in && dp->key && dp->ncommunes > 1 && strcmp(dp->key, bare) == 0)
+			res->dep_named = (int32_t)d;
+	}
 	uint32_t hits[MAXHITS];
 	size_t nh = 0;
 	for (int32_t i = x->name_heads[str_hash(bare) & x->names_mask]; i >= 0; i = x->names[i].next) {
@@ -761,6 +779,11 @@ void pvd_cidx_name(const struct pvd_cidx *x, const char *name, size_t n, const c
 		if (nh < MAXHITS)
 			hits[nh++] = (uint32_t)i;
 		add_cand(res->c, &res->n, &res->total, e);
+	}
+	if (res->total >= 1 && res->dep_named >= 0) {
+		res->status = PVD_NAME_AMBIGUOUS;
+		qsort_r(res->c, res->n, sizeof *res->c, cmp_cand, (void *)x);
+		return;
 	}
 	if (res->total == 1) {
 		res->status = PVD_NAME_MATCH;

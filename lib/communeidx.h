@@ -45,6 +45,8 @@ struct pvd_commune {
 struct pvd_dep {
 	char code[4], reg[4];
 	const char *nom, *reg_nom;
+	const char *key;       /* bare name key of nom (NULL without a name) */
+	uint32_t ncommunes;
 };
 struct pvd_epci {
 	char siren[10];
@@ -116,6 +118,9 @@ struct pvd_name_cand {
 };
 struct pvd_name_result {
 	enum pvd_name_status status;
+	int32_t dep_named;     /* a département (of more than one commune) with this very
+				* name, -1: "Mayenne" in 53 may be the conseil
+				* départemental; the name is then ambiguous */
 	size_t n;              /* candidates kept (distinct communes, at most PVD_NAME_MAXCAND) */
 	size_t total;          /* distinct communes found */
 	struct pvd_name_cand c[PVD_NAME_MAXCAND];
@@ -132,7 +137,10 @@ struct pvd_name_scratch {
  * A name that leads to one commune (through any number of names) matches.
  * When it leads to several: a candidate written exactly as given wins, then,
  * if the name was given with its article, the candidate with that article;
- * otherwise the name is ambiguous.  res->c[0] is the match. */
+ * otherwise the name is ambiguous.  A name that is also the name of the
+ * département (any département when dep is NULL) is ambiguous whatever the
+ * communes: grants to a conseil départemental are named so (Paris, a
+ * département of one commune, is not).  res->c[0] is the match. */
 void pvd_cidx_name(const struct pvd_cidx *x, const char *name, size_t n, const char *dep,
 		   struct pvd_name_result *res, struct pvd_name_scratch *s);
 void pvd_name_scratch_free(struct pvd_name_scratch *s);

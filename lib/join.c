@@ -1,5 +1,6 @@
 #include "join.h"
 #include "confpath.h"
+#include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,10 +169,11 @@ struct outcome {
 /* The fields a record is located by, in order of preference within each
  * group: codes, EPCI SIRENs, names, départements. */
 enum { F_INSEE, F_BEN_INSEE, F_BEN_SIREN, F_EPCI_SIREN, F_NOM, F_BEN_NOM, F_COMMUNE, F_DEP, F_BEN_DEP,
-       F_OLD, /* and one that a previous join may have left: remapped_from / match_error */
+       F_KIND,  /* what the beneficiary is, when an export says: echelon / beneficiaire_type */
+       F_OLD,   /* what a previous join may have left: remapped_from / match_error */
        NF };
 static const char *const fname[NF] = { "insee", "beneficiaire_insee", "beneficiaire_siren", "epci_siren",
-				       "nom", "beneficiaire_nom", "commune", "dep", "beneficiaire_dep", "" };
+				       "nom", "beneficiaire_nom", "commune", "dep", "beneficiaire_dep", "echelon", "" };
 
 /* Finds them all in one pass over the record (the hot path: a lookup per
  * name would scan the record nine times). */
@@ -186,13 +188,16 @@ static void scan(const struct pvd_record *r, const struct pvd_field *fs[NF])
 		switch (f->name_len) {
 		case 3: k = !memcmp(nm, "nom", 3) ? F_NOM : !memcmp(nm, "dep", 3) ? F_DEP : -1; break;
 		case 5: k = !memcmp(nm, "insee", 5) ? F_INSEE : -1; break;
-		case 7: k = !memcmp(nm, "commune", 7) ? F_COMMUNE : -1; break;
+		case 7:
+			k = !memcmp(nm, "commune", 7) ? F_COMMUNE : !memcmp(nm, "echelon", 7) ? F_KIND : -1;
+			break;
 		case 10: k = !memcmp(nm, "epci_siren", 10) ? F_EPCI_SIREN : -1; break;
 		case 11: k = !memcmp(nm, "match_error", 11) ? F_OLD : -1; break;
 		case 13: k = !memcmp(nm, "remapped_from", 13) ? F_OLD : -1; break;
 		case 16:
 			k = !memcmp(nm, "beneficiaire_nom", 16) ? F_BEN_NOM : !memcmp(nm, "beneficiaire_dep", 16) ? F_BEN_DEP : -1;
 			break;
+		case 17: k = !memcmp(nm, "beneficiaire_type", 17) ? F_KIND : -1; break;
 		case 18:
 			k = !memcmp(nm, "beneficiaire_insee", 18) ? F_BEN_INSEE :
 			    !memcmp(nm, "beneficiaire_siren", 18) ? F_BEN_SIREN : -1;
@@ -221,6 +226,17 @@ static int first_value(const struct pvd_field *const fs[NF], int from, int to,
 		return k;
 	}
 	return -1;
+}
+
+/* Whether the beneficiary may be a commune, as far as the export says: no
+ * echelon / beneficiaire_type field, or one that reads "commune...". */
+static int commune_kind(const struct pvd_record *r, const struct pvd_field *k, struct pvd_buf *tmp)
+{
+	if (!k || k->kind != PVD_STR || k->val_len == 0)
+		return 1;
+	pvd_buf_reset(tmp);
+	pvd_fold(pvd_rec_val(r, k), k->val_len, 0, tmp);
+	return strncmp(pvd_buf_str(tmp), "commune", 7) == 0;
 }
 
 static int fail(struct pvd_join *j, struct outcome *o, const char *reason, const char *field,
@@ -288,6 +304,14 @@ static void by_name(struct pvd_join *j, const struct pvd_record *r, const struct
 	char where[32] = "France";
 	if (di >= 0)
 		snprintf(where, sizeof where, "département %s", dep);
+	if (res.status == PVD_NAME_AMBIGUOUS && res.dep_named >= 0) {
+		const struct pvd_dep *dp = &x->d[res.dep_named];
+		fail(j, o, PVD_R_AMBIGUOUS_MATCH, name_field, name,
+		     "%s%s\"%s\" in %s names the département as well as a commune: département %s (%s), ",
+		     siren_msg ? siren_msg : "", siren_msg ? "; " : "", name, where, dp->nom, dp->code);
+		list_cands(j, res.c, res.n, res.total);
+		return;
+	}
 	if (res.status == PVD_NAME_AMBIGUOUS) {
 		fail(j, o, PVD_R_AMBIGUOUS_MATCH, name_field, name, "%s%s\"%s\" in %s matches %zu communes: ",
 		     siren_msg ? siren_msg : "", siren_msg ? "; " : "", name, where, res.total);
@@ -360,14 +384,22 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 			o->epci = ep;
 			return;
 		}
-		/* Perhaps a commune's own SIREN: the name may still say which. */
+		/* A commune's own SIREN (21...: INSEE numbers communes so) says
+		 * nothing the name does not; any other SIREN is a body that is not
+		 * a commune (an EPCI gone since, a syndicate): its name must not be
+		 * matched against commune names. */
+		int commune_siren = (f->kind == PVD_STR || f->kind == PVD_NUM) && f->val_len == 9 &&
+				    v[0] == '2' && v[1] == '1';
+		if (!commune_siren) {
+			fail(j, o, PVD_R_NO_MATCH, fname[i], f->kind == PVD_STR || f->kind == PVD_NUM ? v : NULL,
+			     "%s is not an EPCI of the commune table (nor a commune's SIREN: the name is not tried)",
+			     f->kind == PVD_STR || f->kind == PVD_NUM ? v : "the value");
+			return;
+		}
 		pvd_buf_reset(&j->val);
 		pvd_buf_printf(&j->val, "%s: ", fname[i]);
 		size_t at = j->val.len;
-		if (f->kind == PVD_STR || f->kind == PVD_NUM)
-			pvd_buf_printf(&j->val, "%s is not an EPCI of the commune table", v);
-		else
-			pvd_buf_adds(&j->val, "not a SIREN");
+		pvd_buf_printf(&j->val, "%s is a commune's SIREN, not an EPCI", v);
 		siren_msg = pvd_buf_str(&j->val);
 		siren_why = siren_msg + at;
 		siren_field = fname[i];
@@ -375,6 +407,12 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 	}
 
 	i = first_value(fs, F_NOM, F_COMMUNE + 1, &f, &present);
+	if (i >= 0 && f->kind == PVD_STR && !commune_kind(r, fs[F_KIND], &j->items)) {
+		fail(j, o, PVD_R_NO_MATCH, pvd_rec_name(r, fs[F_KIND]), pvd_rec_val(r, fs[F_KIND]),
+		     "the beneficiary is a \"%s\", not a commune: its name \"%s\" is not tried",
+		     pvd_rec_val(r, fs[F_KIND]), pvd_rec_val(r, f));
+		return;
+	}
 	if (i >= 0 && f->kind == PVD_STR) {
 		by_name(j, r, fs, o, fname[i], pvd_rec_val(r, f), siren_msg);
 		return;

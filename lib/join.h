@@ -20,7 +20,11 @@
  *      listed in `pvd_communes`; it is not duplicated);
  *   3. no code and no EPCI: the name (`nom`, `beneficiaire_nom`, `commune`)
  *      in the département (`dep`, `beneficiaire_dep`; all of France when
- *      absent), see pvd_cidx_name (match "name");
+ *      absent), see pvd_cidx_name (match "name").  Not tried when the
+ *      record says its beneficiary is something else: a SIREN that is
+ *      neither a known EPCI nor a commune's (communes' SIRENs begin with 21),
+ *      or an `echelon` / `beneficiaire_type` that does not read "commune"
+ *      (a syndicate named like a commune, a conseil départemental);
  *   4. none of these fields present at all (a record not about a place,
  *      such as the club's own figures): passed through untouched.
  * A failure has a reason: type-error (not a code), no-match,

@@ -220,7 +220,7 @@ list_records() {
 	inprog=$(pvd-join -q --ref pvd-2021-01 -m left fixtures/join/records.ndjson | jq -s 'map(select(.pvd == true)) | length')
 	grep -q "skipped $((inprog + 1)) ($inprog in the programme, 1 not about a place)" "$T/stderr"
 	run pvd-join --ref pvd-2021-01 -m anti fixtures/join/names.ndjson
-	assert_line --regexp 'read 23 records: emitted [0-9]+, rejected 0, skipped [0-9]+ in the programme$'
+	assert_line --regexp 'read 29 records: emitted [0-9]+, rejected 0, skipped [0-9]+ in the programme$'
 }
 
 @test "name fallback: case, accents, hyphens, St/Ste, articles, delegated communes, ambiguity; golden" {
@@ -241,7 +241,15 @@ list_records() {
 	# inner: the ambiguous record is rejected, reason ambiguous-match
 	run pvd-join --ref pvd-2021-01 -r "$T/rej" fixtures/join/names.ndjson
 	assert_line 'pvd-join: names.csv:5: nom: "Vergne" in département 17 matches 2 communes: Vergné (17464), La Vergne (17465)'
-	[ "$(jq -r .reason "$T/rej" | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" = "ambiguous-match:3 no-match:3 " ]
+	[ "$(jq -r .reason "$T/rej" | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" = "ambiguous-match:4 no-match:5 " ]
+	# a name that is also its département's (a grant to the conseil départemental
+	# in the real DSID 2019 file) is not given to the homonymous commune; Paris,
+	# a département of one commune, is
+	jq -e -s '(.[] | select(.name == "Mayenne") | .match_error == "ambiguous-match" and (.match_message | test("département Mayenne \\(53\\), Mayenne \\(53147\\)"))) and (.[] | select(.name == "Paris") | .commune_insee == "75056")' "$T/out"
+	[ "$(mlr --icsv --ocsv -S --headerless-csv-output filter '$code_departement == "75"' then count $COG/communes.csv)" -eq 1 ]
+	# the export says the beneficiary is not a commune (a syndicate, a SIREN
+	# that is no commune's): its name is not matched to a commune's
+	jq -e -s '[.[] | select(.name | test("(?i)lambronne|coulommiers"))] | map(.commune_insee) == [null, "77131", null, "77131"]' "$T/out"
 }
 
 @test "joining a joined stream gives the same stream" {
