@@ -85,6 +85,14 @@ assert_intact() {
 	[ "$(ls run/out/2021-Q4/rejects | wc -l)" = 11 ]
 }
 
+@test "stdout checked on close: --dry-run and --print-deps to a full disk exit 74" {
+	run bash -c 'bin/pvd-run --dry-run run/stub.yaml >/dev/full'
+	assert_failure 74
+	assert_output "pvd-run: write error on standard output: No space left on device"
+	run bash -c 'bin/pvd-run --print-deps run/stub.yaml >/dev/full'
+	assert_failure 74
+}
+
 @test "--print-deps lists the files the run reads" {
 	run bin/pvd-run --print-deps run/stub.yaml
 	assert_success
