@@ -48,7 +48,7 @@ int pvd_join_refs_add(struct pvd_join_refs *r, const char *arg, struct pvd_err *
 	return 0;
 }
 
-/* The COG files of a directory, in the order of cog_rows. */
+/* The COG files of a directory, in the order of struct pvd_cog_tabs. */
 static const struct {
 	const char *file;
 	enum pvd_reftab_kind kind;
@@ -100,7 +100,6 @@ int pvd_join_ref_load(struct pvd_join_ref *ref, const struct pvd_join_refs *name
 		if (!cog_files[i].required && access(path.p, F_OK) != 0)
 			continue;
 		rc = pvd_reftab_load(&tabs[i], cog_files[i].kind, path.p, &ref->log, e);
-		ref->cog_rows[i] = tabs[i].nrows;
 	}
 	if (!rc) { /* the COG first, so that the warnings come table by table */
 		struct pvd_cog_tabs t = { &tabs[0], &tabs[1], &tabs[2], &tabs[3], &tabs[4], &tabs[5] };

@@ -76,7 +76,6 @@ struct pvd_join_ref {
 	struct pvd_cidx idx;
 	struct pvd_reflog log;    /* warnings about the tables, for the caller to print */
 	char *pvd_file, *cog_dir; /* as found */
-	size_t cog_rows[6];       /* data rows read: communes, old codes, subs, epci, deps, regs */
 	double load_ms;           /* wall time to read, check and index everything */
 };
 /* Loads and indexes the reference.  Returns 0, or PVD_EX_CONFIG (a table
