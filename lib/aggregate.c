@@ -929,12 +929,14 @@ static int merge_group(struct pvd_agg *a, const struct pvd_record *r, const char
 	const char *label = pvd_rec_str(r, "label");
 	if (label)
 		set_label(a, g, label, strlen(label));
-	const struct pvd_field *f = pvd_rec_get(r, "inputs");
-	if (f && f->kind == PVD_LIST)
+	const struct pvd_field *f = pvd_rec_get(r, "inputs"), *fs = pvd_rec_get(r, "set");
+	if ((f && f->kind != PVD_LIST) || (fs && fs->kind != PVD_LIST))
+		return bad(e, file, line, "state group: inputs and set must be lists of strings%s", NULL);
+	if (f)
 		for (const char *it = pvd_list_first(r, f); it; it = pvd_list_next(r, f, it))
 			add_input(g, pvd_strset_add(&a->files, it, strlen(it), NULL));
-	f = pvd_rec_get(r, "set");
-	if (f && f->kind == PVD_LIST) {
+	f = fs;
+	if (f) {
 		if (!g->set) {
 			g->set = xmalloc(sizeof *g->set);
 			pvd_strset_init(g->set);

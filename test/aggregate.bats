@@ -317,6 +317,15 @@ EOF
 	[[ "$output" == *"measures.ndjson:1: not an aggregate state (no state header before this line)" ]]
 	run pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 --merge /nonexistent.state
 	[ "$status" -eq 66 ]
+	# A group that cannot be merged whole is refused, not half used.
+	{ head -1 "$d/q4.state"; echo '{"acc":"t.distinct_k","dim":null,"key":null,"records":1,"set":[1,2]}'; } >"$d/bad.state"
+	run pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 --merge "$d/bad.state"
+	[ "$status" -eq 65 ]
+	[ "$output" = "pvd-aggregate: $d/bad.state:2: state group: inputs and set must be lists of strings" ]
+	{ head -1 "$d/q4.state"; echo '{"acc":"t.nope","dim":null,"key":null,"records":1}'; } >"$d/bad.state"
+	run pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 --merge "$d/bad.state"
+	[ "$status" -eq 65 ]
+	[ "$output" = "pvd-aggregate: $d/bad.state:2: state of an unknown accumulator 't.nope'" ]
 }
 
 @test "2M amounts sum exactly to the cent (checked with awk on integer cents)" {
