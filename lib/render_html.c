@@ -61,7 +61,7 @@ static const char css[] =
 	".prev{color:var(--gris);font-size:.92rem}\n"
 	".nd{color:var(--alerte);font-style:italic;font-weight:400}\n"
 	".figure .big.long{font-size:1.6rem}\n"
-	".figure .big.nd{font-size:1.3rem}\n"
+	".figure .big.nd{font-size:1.3rem;color:var(--alerte)}\n"
 	".note{font-size:.85rem;color:var(--gris)}\n"
 	".missing{background:#fff4f0;border-left:4px solid var(--alerte);padding:.6rem 1rem;margin:1.5rem 0 0}\n"
 	"figure.chart{margin:1.4rem 0}\n"
@@ -69,6 +69,7 @@ static const char css[] =
 	"svg.bars{display:block;width:100%;height:auto}\n"
 	"svg.bars text{font-size:13px;fill:var(--texte)}\n"
 	"svg.bars text.val{font-weight:700;fill:var(--bleu)}\n"
+	"svg.bars text.val.na{font-weight:400;font-style:italic;fill:var(--alerte)}\n"
 	"svg.bars .track{fill:var(--piste)}\n"
 	"svg.bars .bar{fill:var(--bleu)}\n"
 	"svg.bars .bar-prev{fill:var(--prev)}\n"
@@ -219,7 +220,8 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 		long y = (long)i * row;
 		long w = pvd_bar_length(bars, n, bars[i].cur, TRACK_W);
 		pvd_buf_reset(&v);
-		if (pvd_qty_fr(d, bars[i].kind, bars[i].cur, bl->fmt, 0, &v))
+		int na = pvd_qty_fr(d, bars[i].kind, bars[i].cur, bl->fmt, 0, &v) != 0;
+		if (na)
 			pvd_buf_adds(&v, bars[i].cur->state == PVD_Q_NULL ? PVD_NC : PVD_NA);
 		pvd_buf_printf(b, "<text class=\"lbl\" x=\"0\" y=\"%ld\">", y + 15);
 		esc(b, bars[i].label);
@@ -229,7 +231,7 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 		esc(b, bars[i].label);
 		pvd_buf_adds(b, " : ");
 		esc(b, v.p);
-		pvd_buf_printf(b, "</title></rect><text class=\"val\" x=\"%d\" y=\"%ld\">", TRACK_W + 8, y + 34);
+		pvd_buf_printf(b, "</title></rect><text class=\"val%s\" x=\"%d\" y=\"%ld\">", na ? " na" : "", TRACK_W + 8, y + 34);
 		esc(b, v.p);
 		pvd_buf_adds(b, "</text>\n");
 		if (cmp && bars[i].prev->state == PVD_Q_VALUE) {
