@@ -142,7 +142,7 @@ measures() { pvd-aggregate -q -i "$M.yaml" "$@" "$M.ndjson" >"$OUT"; }
 }
 
 @test "the catalogue: every indicator of config/indicators.yaml on a hand-written quarter" {
-	pvd-aggregate -q -p 2021-Q4 "$Q" >"$OUT" 2>"$BATS_TEST_TMPDIR/err"
+	pvd-aggregate -p 2021-Q4 "$Q" >"$OUT" 2>"$BATS_TEST_TMPDIR/err"
 	# The world: PVD communes 01001 01002 01003 (région 84) and 77001 77002 (région 11);
 	# 01010 and 77010 are not PVD; EPCI 200000001 holds the PVD communes 01001 and 01002.
 	while read -r id want; do
@@ -257,7 +257,7 @@ EOF
 	for p in "$d"/piece.0*; do
 		pvd-aggregate -q -p 2021-Q4 --partial "$p" >"$p.state" 2>/dev/null
 	done
-	pvd-aggregate -q -p 2021-Q4 --merge "$d"/piece.0*.state >"$d/merged.ndjson" 2>"$d/err"
+	pvd-aggregate -p 2021-Q4 --merge "$d"/piece.0*.state >"$d/merged.ndjson" 2>"$d/err"
 	cmp "$d/one.ndjson" "$d/merged.ndjson"
 	# The counts of the merged states are those of the records behind them.
 	grep -q 'read 79 records: emitted 77, rejected 1, skipped 1 (no indicator); 3 states merged, 254 values' "$d/err"
@@ -267,7 +267,7 @@ EOF
 	cmp "$d/one.ndjson" "$d/merged2.ndjson"
 	# Merged states are the state of one pass too (header counts included).
 	pvd-aggregate -q -p 2021-Q4 --partial "$Q" >"$d/all.state" 2>/dev/null
-	pvd-aggregate -q -p 2021-Q4 --merge --partial "$d"/piece.0*.state >"$d/m.state" 2>"$d/err"
+	pvd-aggregate -p 2021-Q4 --merge --partial "$d"/piece.0*.state >"$d/m.state" 2>"$d/err"
 	cmp "$d/all.state" "$d/m.state"
 	grep -q "; 3 states merged, $(wc -l <"$d/all.state") state records" "$d/err"
 	# The measures fixture too (sums, labels, last values, null groups, rejects in a piece).

@@ -79,7 +79,7 @@ lines() { cat "$@" | grep -c .; }
 }
 
 @test "clean: DETR/DSIL/DSID 2019 (24811 records): sums per dotation equal awk's on integer cents" {
-	pvd-ingest -q -p dotations-2019 "$D19" 2>/dev/null | pvd-clean -q >"$T/out.ndjson" 2>"$T/err"
+	pvd-ingest -q -p dotations-2019 "$D19" 2>/dev/null | pvd-clean >"$T/out.ndjson" 2>"$T/err"
 	assert_equal "$(cat "$T/err")" 'pvd-clean: read 24811 records: emitted 24811, rejected 0'
 	# pvd-clean's side, from the JSON text: "montant":1978400.00 → 197840000 cents
 	for f in montant cout; do
@@ -107,7 +107,7 @@ lines() { cat "$@" | grep -c .; }
 
 @test "clean: ORT (DGALN, 2290 records): statut counts equal mlr's count of the raw 'Signée ?' column" {
 	f=fixtures/exports/ort_suivi_conventions_dgaln.csv
-	pvd-ingest -q -p ort-dgaln "$f" 2>/dev/null | pvd-clean -q >"$T/out.ndjson" 2>"$T/err"
+	pvd-ingest -q -p ort-dgaln "$f" 2>/dev/null | pvd-clean >"$T/out.ndjson" 2>"$T/err"
 	assert_equal "$(cat "$T/err")" 'pvd-clean: read 2290 records: emitted 2290, rejected 0'
 	jq -r '.statut // "null"' "$T/out.ndjson" | sort | uniq -c | awk '{print $2, $1}' >"$T/got"
 	mlr -S --icsv --ojson count-distinct -f 'Signée ?' "$f" |
@@ -118,7 +118,7 @@ lines() { cat "$@" | grep -c .; }
 
 @test "clean: France Services (2845 records): the date inside 'Espace labellisé dd/mm/yyyy' (dates: in-text)" {
 	f=fixtures/exports/france_services_liste-fs-20240801.csv
-	pvd-ingest -q -p france-services "$f" 2>/dev/null | pvd-clean -q >"$T/out.ndjson" 2>"$T/err"
+	pvd-ingest -q -p france-services "$f" 2>/dev/null | pvd-clean >"$T/out.ndjson" 2>"$T/err"
 	assert_equal "$(cat "$T/err")" 'pvd-clean: read 2845 records: emitted 2845, rejected 0'
 	jq -r '[.id_fs, .date_labellisation, .type] | @tsv' "$T/out.ndjson" | sort >"$T/got"
 	mlr -S --icsv --otsv --headerless-tsv-output cut -o -f id_fs,labellisation_fs,type_fs "$f" |
@@ -150,7 +150,7 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	pvd-clean --strict "$C/prefecture.ndjson" >"$T/out" 2>&1 || true
 	assert_golden "$T/out" "$G/strict.out"
 	# without --strict the same input goes on to the end
-	run pvd-clean -q "$C/prefecture.ndjson"
+	run pvd-clean "$C/prefecture.ndjson"
 	assert_success
 	assert_line 'pvd-clean: read 22 records: emitted 7, rejected 15'
 	# a clean stream passes
@@ -159,10 +159,12 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	assert_success
 }
 
-@test "clean: -q drops the reject lines, not the summary" {
-	run pvd-clean -q "$C/prefecture.ndjson"
+@test "clean: -q keeps only errors on stderr: no reject lines, no summary" {
+	run bash -c "pvd-clean -q '$C/prefecture.ndjson' 2>&1 >/dev/null"
 	assert_success
-	refute_line --partial 'prefecture/detr-2021-ain.csv:9:'
+	assert_output ''
+	run pvd-clean "$C/prefecture.ndjson"
+	assert_line --partial 'prefecture/detr-2021-ain.csv:9:'
 	assert_line 'pvd-clean: read 22 records: emitted 7, rejected 15'
 }
 
@@ -244,7 +246,7 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	run pvd-clean "$C/fnadt-excel.ndjson"
 	assert_failure 78
 	assert_output --partial "prefecture/fnadt-2021.csv:2: _source: no sources named 'fnadt-excel'"
-	run pvd-clean -q -p "$C/sources/fnadt-excel.yaml" "$C/fnadt-excel.ndjson"
+	run pvd-clean -p "$C/sources/fnadt-excel.yaml" "$C/fnadt-excel.ndjson"
 	assert_success
 	assert_line 'pvd-clean: read 6 records: emitted 3, rejected 3'
 }

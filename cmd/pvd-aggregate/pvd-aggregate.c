@@ -30,7 +30,8 @@ static const char usage[] =
 	"                           with --partial, write the combined state\n"
 	"  -r, --rejects FILE       write rejected records there as NDJSON\n"
 	"      --report FILE        write the counts (and skipped datasets) as JSON\n"
-	"  -q, --quiet              no line on stderr per rejected record\n"
+	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
+	"                           no summary\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
 				 partial ? "state records" : "values");
 		st.extra = json_pack("{s:I, s:o}", partial ? "state_records" : "values", (json_int_t)k.values,
 				     "skipped_datasets", pvd_agg_skipped_json(agg));
-		if ((rc = pvd_stats_finish(&st, detail, 0, &e)) ||
+		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "aggregate", report, &e))) ||
 		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
 			pvd_err_print(&e);

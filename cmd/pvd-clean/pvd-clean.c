@@ -26,7 +26,8 @@ static const char usage[] =
 	"  -r, --rejects FILE       write rejected records there as NDJSON\n"
 	"      --report FILE        write the counts (per input, reason, dataset) as JSON\n"
 	"      --strict             stop at the first reject, exit 65\n"
-	"  -q, --quiet              no line on stderr per rejected record\n"
+	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
+	"                           no summary\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 		if (rc)
 			pvd_err_print(&e);
 		st.extra = pvd_clean_report(c);
-		if ((rc2 = pvd_stats_finish(&st, NULL, 0, &e2)) ||
+		if ((rc2 = pvd_stats_finish(&st, NULL, quiet, &e2)) ||
 		    (report && (rc2 = pvd_stats_report(&st, &rj, "clean", report, &e2))) ||
 		    (rc2 = pvd_rejects_close(&rj, &e2)) || (rc2 = pvd_out_commit(&out, &e2))) {
 			pvd_err_print(&e2);
