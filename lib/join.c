@@ -62,10 +62,10 @@ static const struct {
 	{ "regions.csv", PVD_TAB_REGS, 0 },
 };
 
-static double now_ms(void)
+static double now_ms(clockid_t clk)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -73,7 +73,7 @@ int pvd_join_ref_load(struct pvd_join_ref *ref, const struct pvd_join_refs *name
 {
 	memset(ref, 0, sizeof *ref);
 	pvd_cidx_init(&ref->idx);
-	double t0 = now_ms();
+	double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
 	if (!names->pvd)
 		return pvd_err_set(e, PVD_EX_CONFIG, NULL, 0, 0,
 				   "no PVD list: name the list in force with --ref pvd=NAME|FILE");
@@ -113,7 +113,8 @@ int pvd_join_ref_load(struct pvd_join_ref *ref, const struct pvd_join_refs *name
 	pvd_reftab_free(&list);
 	pvd_buf_free(&path);
 	pvd_reflog_sort(&ref->log);
-	ref->load_ms = now_ms() - t0;
+	ref->load_ms = now_ms(CLOCK_MONOTONIC) - t0;
+	ref->load_cpu_ms = now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	return rc;
 }
 
@@ -127,7 +128,7 @@ json_t *pvd_join_ref_report(const struct pvd_join_ref *ref)
 							  (json_int_t)w->line, "field", w->field, "message", w->msg));
 	}
 	return json_pack(
-		"{s:{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:f}",
+		"{s:{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:f, s:f}",
 		"pvd", "file", ref->pvd_file ? ref->pvd_file : "", "rows", (json_int_t)x->pvd_rows,
 		"communes", (json_int_t)x->pvd_communes, "skipped", (json_int_t)x->pvd_skipped,
 		"through_old_codes", (json_int_t)x->pvd_old, "names_differ", (json_int_t)x->pvd_renamed,
@@ -137,7 +138,7 @@ json_t *pvd_join_ref_report(const struct pvd_join_ref *ref)
 		"old_codes", (json_int_t)x->n_old, "arrondissements", (json_int_t)x->n_arm,
 		"delegated_names", (json_int_t)x->n_sub_names, "epci", (json_int_t)x->ne,
 		"departements", (json_int_t)x->nd, "names", (json_int_t)x->nnames,
-		"warnings", warnings, "load_ms", ref->load_ms);
+		"warnings", warnings, "load_ms", ref->load_ms, "load_cpu_ms", ref->load_cpu_ms);
 }
 
 void pvd_join_ref_free(struct pvd_join_ref *ref)

@@ -77,6 +77,7 @@ struct pvd_join_ref {
 	struct pvd_reflog log;    /* warnings about the tables, for the caller to print */
 	char *pvd_file, *cog_dir; /* as found */
 	double load_ms;           /* wall time to read, check and index everything */
+	double load_cpu_ms;       /* the CPU time it took (the same on a busy machine) */
 };
 /* Loads and indexes the reference.  Returns 0, or PVD_EX_CONFIG (a table
  * missing or unreadable) with e filled.  Free with pvd_join_ref_free either
