@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- u64 → int32 open-addressing map (key 0 = empty slot) -------------- */
+/* --- u64 → int32 open-addressing map (key 0 = empty slot): SIRENs and
+ * département codes ---------------------------------------------------------- */
 
 struct pvd_slot {
 	uint64_t key;
 	int32_t val;
-	uint8_t hit;
 };
 
 static uint64_t mix64(uint64_t k)
@@ -22,7 +22,7 @@ static uint64_t mix64(uint64_t k)
 	return k;
 }
 
-/* Codes are at most 8 bytes: packed as they are, never 0. */
+/* A département code (2 or 3 bytes) packed as it is, never 0. */
 static uint64_t pack(const char *s, size_t n)
 {
 	uint64_t k = 0;
@@ -65,8 +65,7 @@ static void map_reserve(struct pvd_slot **m, size_t *mask, size_t n)
 }
 
 /* Inserts key (absent) with val; grows the table to stay at most half full. */
-static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t key, int32_t val,
-		    uint8_t hit)
+static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t key, int32_t val)
 {
 	if (!*m || (*count + 1) * 2 > *mask + 1) {
 		size_t ncap = *m ? (*mask + 1) * 2 : 1024;
@@ -88,7 +87,6 @@ static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t k
 		i = (i + 1) & *mask;
 	(*m)[i].key = key;
 	(*m)[i].val = val;
-	(*m)[i].hit = hit;
 	(*count)++;
 }
 
@@ -297,7 +295,7 @@ static int32_t dep_of(struct build *b, const struct pvd_reftab *t, size_t r)
 	memcpy(d->reg, reg, strlen(reg) + 1);
 	d->nom = dup(x, pvd_reftab_get(t, r, PVD_COM_DEP_NOM));
 	d->reg_nom = dup(x, pvd_reftab_get(t, r, PVD_COM_REG_NOM));
-	map_put(&x->depmap, &x->depmap_mask, &b->deps_n, pack(code, strlen(code)), (int32_t)x->nd, 0);
+	map_put(&x->depmap, &x->depmap_mask, &b->deps_n, pack(code, strlen(code)), (int32_t)x->nd);
 	b->last_dep = (int32_t)x->nd;
 	return (int32_t)x->nd++;
 }
@@ -314,7 +312,7 @@ static int32_t epci_add(struct build *b, const char *siren, const char *nom)
 	memcpy(ep->siren, siren, 10);
 	ep->nom = dup(x, nom);
 	ep->dep = ep->reg_dep = -2; /* -2: no member seen yet */
-	map_put(&x->sirens, &x->sirens_mask, &b->sirens_n, siren_key(siren), (int32_t)x->ne, 0);
+	map_put(&x->sirens, &x->sirens_mask, &b->sirens_n, siren_key(siren), (int32_t)x->ne);
 	return (int32_t)x->ne++;
 }
 
