@@ -705,8 +705,11 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	const struct pvd_field *fb = pvd_rec_get(r, "breakdown");
 	if (fb && fb->kind != PVD_NULL && (fb->kind != PVD_STR || !*bd))
 		REJECT(PVD_R_TYPE, "breakdown", bd, "breakdown: expected a dimension name or null");
-	if (bd && !key)
-		REJECT(PVD_R_REQUIRED, "key", NULL, "a breakdown record needs a key");
+	/* A group's key may be null: pvd-aggregate's group of the records
+	 * without a value for the dimension (an EPCI across two régions). */
+	const struct pvd_field *fk = pvd_rec_get(r, "key");
+	if (bd && (!fk || (fk->kind != PVD_NULL && !key)))
+		REJECT(PVD_R_REQUIRED, "key", NULL, "a breakdown record needs a key (null for the group without one)");
 	num_or_null(r, "num", &num);
 	num_or_null(r, "den", &den);
 	struct pvd_qty q;
@@ -727,13 +730,14 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	pvd_buf_add(&s->tmp, id, strlen(id) + 1);
 	if (bd) {
 		pvd_buf_add(&s->tmp, bd, strlen(bd) + 1);
-		pvd_buf_adds(&s->tmp, key);
+		if (key)
+			pvd_buf_add(&s->tmp, key, strlen(key) + 1);
 	}
 	int added = 0;
 	pvd_strset_add(&d->map->seen, s->tmp.p, s->tmp.len, &added);
 	if (!added)
 		REJECT(PVD_R_DUPLICATE, "id", id, "duplicate indicator record: %s%s%s%s%s", id, bd ? " by " : "",
-		       bd ? bd : "", bd ? " = " : "", bd ? key : "");
+		       bd ? bd : "", bd ? " = " : "", bd ? (key ? key : "null") : "");
 	/* Taken. */
 	if (!d->have_period) {
 		d->period = p;
@@ -769,7 +773,7 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		dm->v = xgrow(dm->v, &dm->cap, dm->n + 1, sizeof *dm->v);
 		v = &dm->v[dm->n++];
 		memset(v, 0, sizeof *v);
-		v->key = xstrdup(key);
+		v->key = key ? xstrdup(key) : NULL;
 		v->key_label = key_label ? xstrdup(key_label) : NULL;
 	}
 	v->cur = q;
@@ -794,9 +798,16 @@ void pvd_dash_sink_free(struct pvd_dash_sink *s)
 	pvd_buf_free(&s->tmp);
 }
 
+int pvd_key_cmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a - !b; /* the group without a key comes last */
+	return strcmp(a, b);
+}
+
 static int val_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct pvd_dash_val *)a)->key, ((const struct pvd_dash_val *)b)->key);
+	return pvd_key_cmp(((const struct pvd_dash_val *)a)->key, ((const struct pvd_dash_val *)b)->key);
 }
 
 static const struct pvd_dash *sort_d;
@@ -894,9 +905,11 @@ static int prev_breakdowns(struct jctx *c, struct pvd_dash_ind *in, const struct
 			return jfail(c, arr, "%s: breakdowns: %s: expected an array", in->id, bds->keys[i]);
 		for (size_t j = 0; j < arr->n; j++) {
 			const struct pvd_jnode *g = arr->items[j];
-			const char *key = pvd_j_str(g, "key");
-			if (!key)
-				return jfail(c, g, "%s: breakdowns: %s: a group needs a key", in->id, bds->keys[i]);
+			const struct pvd_jnode *kn = pvd_j_get(g, "key");
+			if (!kn || (kn->type != PVD_J_STR && kn->type != PVD_J_NULL))
+				return jfail(c, g, "%s: breakdowns: %s: a group needs a key (a string or null)", in->id,
+					     bds->keys[i]);
+			const char *key = kn->type == PVD_J_STR ? kn->text : NULL;
 			struct pvd_qty q;
 			int rc = jqty(c, in->kind, g, in->id, &q);
 			if (rc)

@@ -118,13 +118,14 @@ struct pvd_section {
 };
 
 struct pvd_dash_val {
-	char *key, *key_label;     /* breakdown group; NULL for the headline */
+	char *key, *key_label;     /* breakdown group: key NULL for the group without a
+				    * value of the dimension (and for the headline) */
 	struct pvd_qty cur, prev;
 	long long records;         /* -1 when not given */
 };
 struct pvd_dash_dim {
 	char *name;                /* "reg", "dep", "partenaire"... */
-	struct pvd_dash_val *v;    /* sorted by key after pvd_dash_finish() */
+	struct pvd_dash_val *v;    /* sorted by key (pvd_key_cmp) after pvd_dash_finish() */
 	size_t n, cap;
 };
 struct pvd_dash_ind {
@@ -193,6 +194,8 @@ int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e);
  * config/schema/provenance.schema.json).  Same statuses. */
 int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e);
 
+/* Order of group keys: bytewise, the null key (no value) last. */
+int pvd_key_cmp(const char *a, const char *b);
 /* Configured indicators without a headline record, in config order. */
 size_t pvd_dash_missing(const struct pvd_dash *d, size_t *out, size_t cap);
 /* Label to show: the data's, else the id. */

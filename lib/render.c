@@ -43,7 +43,7 @@ const struct pvd_dash_val *pvd_dash_group(const struct pvd_dash_ind *in, const c
 	size_t lo = 0, hi = dm ? dm->n : 0;
 	while (lo < hi) { /* groups are sorted by key (pvd_dash_finish) */
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(dm->v[mid].key, key);
+		int c = pvd_key_cmp(dm->v[mid].key, key);
 		if (c == 0)
 			return &dm->v[mid];
 		if (c < 0)
@@ -62,8 +62,8 @@ size_t pvd_chart_bars(const struct pvd_dash *d, const struct pvd_block *b, struc
 		size_t n = dm ? dm->n : 0;
 		*out = xcalloc(n ? n : 1, sizeof **out);
 		for (size_t i = 0; i < n; i++)
-			(*out)[i] = (struct pvd_bar){ dm->v[i].key_label ? dm->v[i].key_label : dm->v[i].key,
-						      in->kind, &dm->v[i].cur, &dm->v[i].prev };
+			(*out)[i] = (struct pvd_bar){ pvd_group_label(&dm->v[i]), in->kind, &dm->v[i].cur,
+						      &dm->v[i].prev };
 		return n;
 	}
 	*out = xcalloc(b->nitems ? b->nitems : 1, sizeof **out);
@@ -102,7 +102,12 @@ long pvd_bar_length(const struct pvd_bar *bars, size_t n, const struct pvd_qty *
 
 static int key_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return pvd_key_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *pvd_group_label(const struct pvd_dash_val *v)
+{
+	return v->key_label ? v->key_label : v->key ? v->key : PVD_NO_KEY;
 }
 
 size_t pvd_table_rows(const struct pvd_dash *d, const struct pvd_block *b, const char ***keys,
@@ -121,11 +126,11 @@ size_t pvd_table_rows(const struct pvd_dash *d, const struct pvd_block *b, const
 		qsort(k, n, sizeof *k, key_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
-		if (u == 0 || strcmp(k[u - 1], k[i]) != 0)
+		if (u == 0 || pvd_key_cmp(k[u - 1], k[i]) != 0)
 			k[u++] = k[i];
 	const char **l = xcalloc(u ? u : 1, sizeof *l);
 	for (size_t i = 0; i < u; i++) {
-		l[i] = k[i];
+		l[i] = k[i] ? k[i] : PVD_NO_KEY;
 		for (size_t c = 0; c < b->nitems; c++) {
 			const struct pvd_dash_val *v = pvd_dash_group(&d->ind[b->items[c].ind], b->by, k[i]);
 			if (v && v->key_label) {

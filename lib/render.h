@@ -85,11 +85,16 @@ size_t pvd_chart_bars(const struct pvd_dash *d, const struct pvd_block *b, struc
 long pvd_bar_length(const struct pvd_bar *bars, size_t n, const struct pvd_qty *q, long scale);
 
 /* The groups (rows) of a TABLE block: the union of the keys of its
- * columns' breakdown along b->by, sorted by key.  keys[i] and labels[i]
- * are borrowed; the arrays are malloc'd (free both). */
+ * columns' breakdown along b->by, sorted by key (a NULL key, the group
+ * without one, last).  keys[i] and labels[i] are borrowed; the arrays are
+ * malloc'd (free both). */
 size_t pvd_table_rows(const struct pvd_dash *d, const struct pvd_block *b, const char ***keys,
 		      const char ***labels);
-/* The group of indicator in along dim with that key, or NULL. */
+/* How a group is named: its key_label, else its key, else PVD_NO_KEY. */
+const char *pvd_group_label(const struct pvd_dash_val *v);
+#define PVD_NO_KEY "Non renseigné"
+/* The group of indicator in along dim with that key (NULL: the group
+ * without a key), or NULL when there is none. */
 const struct pvd_dash_val *pvd_dash_group(const struct pvd_dash_ind *in, const char *dim, const char *key);
 
 /* Calls fn for each sentence of a section, as plain text (figures: value

@@ -238,6 +238,25 @@ pvd-render: read 116 records: emitted 116, rejected 0"
 	pvd-render -q -f json "$R/bad-records.ndjson" | jq -e '.sections[-1].indicators[0] | .display == "non calculable" and .value == null and .den == 0'
 }
 
+@test "render: a group without a key (null: no value of the dimension) is a group like the others, shown last" {
+	null_group() { # FILE VALUE
+		sed -n '2p' "$1" | sed -E 's/"value":[0-9]+,/"value":'"$2"',/; s/"key":"01","key_label":"Guadeloupe"/"key":null,"key_label":null/'
+	}
+	{ cat "$Q3"; null_group "$Q3" 1; } >"$T/q3.ndjson"
+	{ cat "$Q4"; null_group "$Q4" 3; } >"$T/q4.ndjson"
+	pvd-render -q "$T/q3.ndjson" >"$T/q3.json"
+	pvd-render -q -p "$T/q3.json" "$T/q4.ndjson" >"$T/q4.json"
+	run jq -c '.sections[0].indicators[0].breakdowns.reg[-1]' "$T/q4.json"
+	assert_output '{"key":null,"key_label":null,"value":3,"num":null,"den":null,"previous":{"period":"2021-Q3","value":1,"num":null,"den":null},"difference":2,"records":6}'
+	assert_equal "$(jq '.sections[0].indicators[0].breakdowns.reg | length' "$T/q4.json")" 19
+	validate "$T/q4.json" || fail "$(head -c 2000 "$T/validate.out")"
+	pvd-render -q -f html "$T/q4.ndjson" | grep -q '<tr><th scope="row">Non renseigné</th><td class="n">3</td>'
+	pvd-render -q -f csv "$T/q4.ndjson" | grep -q '^2021-Q4,deploiement,pvd.communes,Communes Petites villes de demain,communes,reg,,,ok,3,'
+	# a second one is a duplicate
+	{ cat "$T/q4.ndjson"; null_group "$Q4" 4; } | pvd-render -f csv >/dev/null 2>"$T/err"
+	grep -q 'duplicate indicator record: pvd.communes by reg = null' "$T/err"
+}
+
 @test "render: records from standard input; no usable record is exit 65 and no output file" {
 	run sh -c "head -1 '$Q4' | pvd-render -q | jq -r .period"
 	assert_output 2021-Q4
