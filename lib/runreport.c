@@ -1,4 +1,5 @@
 #include "runreport.h"
+#include "textnorm.h"
 #include "amount.h"
 #include "money.h"
 #include "ndjson.h"
@@ -194,18 +195,32 @@ static int cents_text(const char *s, int64_t *c)
 	return pvd_cents_parse(s, strlen(s), c);
 }
 
-/* Compares the TOTAL rows of ingest's report with the sums. */
+/* A sous-total covers only the rows above it, back to the previous one. */
+static int is_subtotal(const char *label)
+{
+	struct pvd_buf b = { 0 };
+	pvd_fold(label ? label : "", label ? strlen(label) : 0, 0, &b);
+	int sub = !strncmp(pvd_buf_str(&b), "sous", 4);
+	pvd_buf_free(&b);
+	return sub;
+}
+
+/* Compares the TOTAL rows of ingest's report with the sums of the source's
+ * records.  Sous-total rows are not compared with the whole source: their
+ * sum, per field, is compared with the grand total instead. */
 static json_t *check_totals(struct pvd_runreport *r, const char *src, const json_t *ingest_report,
 			    const json_t *sums, const char *from)
 {
 	json_t *checks = json_array();
 	json_t *totals = json_object_get(ingest_report, "totals");
+	json_t *subsums = json_object(); /* field -> sum of its sous-totals, in cents (as text) */
 	size_t i;
 	json_t *t;
 	json_array_foreach(totals, i, t) {
 		json_t *fields = json_object_get(t, "fields");
 		const char *label = json_string_value(json_object_get(t, "label"));
 		long long line = json_integer_value(json_object_get(t, "line"));
+		int sub = is_subtotal(label);
 		const char *k;
 		json_t *v;
 		json_object_foreach(fields, k, v) {
@@ -223,7 +238,31 @@ static json_t *check_totals(struct pvd_runreport *r, const char *src, const json
 			pvd_cents_format(dc, &b);
 			json_object_set_new(c, "declared_amount", json_string(b.p));
 			pvd_buf_reset(&b);
-			if (!sum || cents_text(sum, &sc) != 0) {
+			if (sub) {
+				json_int_t acc = json_integer_value(json_object_get(subsums, k));
+				json_int_t nacc;
+				if (__builtin_add_overflow(acc, (json_int_t)dc, &nacc))
+					nacc = acc;
+				json_object_set_new(subsums, k, json_integer(nacc));
+				json_object_set_new(c, "sum", json_null());
+				json_object_set_new(c, "difference", json_null());
+				json_object_set_new(c, "status", json_string("sous-total"));
+			} else if (json_object_get(subsums, k)) {
+				/* A grand total below sous-totals: they must add up to it. */
+				int64_t parts = (int64_t)json_integer_value(json_object_get(subsums, k));
+				if (parts != dc) {
+					struct pvd_buf w = { 0 }, pb = { 0 };
+					pvd_cents_format(parts, &pb);
+					pvd_buf_printf(&w, "source %s: %s row at line %lld: %s declared %s, its sous-totals add up to %s",
+						       src, label ? label : "total", line, k, declared, pb.p);
+					json_array_append_new(r->warnings, json_string(w.p));
+					json_object_set_new(c, "sous_totals", json_string(pb.p));
+					pvd_buf_free(&w);
+					pvd_buf_free(&pb);
+				}
+			}
+			if (sub) {
+			} else if (!sum || cents_text(sum, &sc) != 0) {
 				json_object_set_new(c, "sum", json_null());
 				json_object_set_new(c, "difference", json_null());
 				json_object_set_new(c, "status", json_string("no-values"));
@@ -249,6 +288,7 @@ static json_t *check_totals(struct pvd_runreport *r, const char *src, const json
 			json_array_append_new(checks, c);
 		}
 	}
+	json_decref(subsums);
 	return checks;
 }
 

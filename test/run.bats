@@ -400,3 +400,23 @@ need_filters() {
 	diff by-run/indicators.ndjson out/2021-Q4/indicators.ndjson
 	for f in by-run/rejects/*; do cmp "$f" "out/2021-Q4/rejects/${f##*/}"; done
 }
+
+@test "sous-total rows: not compared with the whole source, but their sum with the grand total" {
+	need_filters
+	sed 's#fixtures/run/e2e/detr-prefecture.csv#fixtures/run/e2e/detr-soustotaux.csv#' 2021-Q4.yaml >sub.yaml
+	run "$PVD_BIN/pvd-run" -q sub.yaml
+	assert_success
+	run jq -c '.sources[2].totals[] | select(.field == "montant") | [.line, .label, .status, .sum]' out/2021-Q4/run-report.json
+	assert_line --index 0 '[4,"Sous-total DETR","sous-total",null]'
+	assert_line --index 1 '[6,"Sous-total FNADT","sous-total",null]'
+	assert_line --index 2 '[7,"TOTAL","agree","131000.50"]'
+	run jq -c '.warnings' out/2021-Q4/run-report.json
+	assert_output '[]'
+	# a grand total that its sous-totals do not add up to is a warning
+	sed 's/^Sous-total FNADT;;;;40 000,00;20 000,00;;/Sous-total FNADT;;;;40 000,00;19 000,00;;/' fixtures/run/e2e/detr-soustotaux.csv >bad.csv
+	sed 's#fixtures/run/e2e/detr-prefecture.csv#bad.csv#' 2021-Q4.yaml >bad.yaml
+	run "$PVD_BIN/pvd-run" -q bad.yaml
+	assert_success
+	run jq -r '.warnings[]' out/2021-Q4/run-report.json
+	assert_output 'source detr: TOTAL row at line 7: montant declared 131 000,50, its sous-totals add up to 130000.50'
+}
