@@ -429,3 +429,22 @@ EOF
 	[ "$status" -eq 78 ]
 	[ "$output" = "pvd-aggregate: /nonexistent/indicators.yaml: indicator catalogue: cannot open: No such file or directory" ]
 }
+
+@test "chefs de projet: only posts of the programme count (a commune outside it, an EPCI with no PVD commune)" {
+	{
+		# occupied, PVD commune                → counts
+		echo '{"_file":"cp.csv","_line":2,"_dataset":"chefs_projet","poste_id":"P1","statut":"occupe","vta":false,"pvd":true,"pvd_communes":["01004"]}'
+		# occupied, shared by an EPCI with PVD communes → counts
+		echo '{"_file":"cp.csv","_line":3,"_dataset":"chefs_projet","poste_id":"P2","statut":"occupe","vta":null,"pvd":true,"pvd_communes":["01004","01033"]}'
+		# occupied, commune outside the programme → not a PVD post
+		echo '{"_file":"cp.csv","_line":4,"_dataset":"chefs_projet","poste_id":"P3","statut":"occupe","vta":false,"pvd":false,"pvd_communes":[]}'
+		# vacant → not occupied
+		echo '{"_file":"cp.csv","_line":5,"_dataset":"chefs_projet","poste_id":"P4","statut":"vacant","vta":false,"pvd":true,"pvd_communes":["01053"]}'
+		# VTA in a PVD commune → a VTA, not a post; VTA outside → neither
+		echo '{"_file":"cp.csv","_line":6,"_dataset":"chefs_projet","poste_id":"V1","statut":"occupe","vta":true,"pvd":true,"pvd_communes":["01053"]}'
+		echo '{"_file":"cp.csv","_line":7,"_dataset":"chefs_projet","poste_id":"V2","statut":"occupe","vta":true,"pvd":false,"pvd_communes":[]}'
+	} >"$BATS_TEST_TMPDIR/cp.ndjson"
+	pvd-aggregate -q -p 2021-Q4 "$BATS_TEST_TMPDIR/cp.ndjson" >"$OUT"
+	[ "$(val chefs_projet.postes_occupes)" = 2 ]   # P1, P2
+	[ "$(val chefs_projet.vta)" = 1 ]              # V1
+}
