@@ -15,6 +15,8 @@ struct ev {
 	const char **ptr;            /* filled when handed out */
 	size_t pcap;
 	struct pvd_buf raw;
+	const char *rawp;            /* a one-line row's text where it lies (see fast_row), or NULL */
+	size_t rawn;
 	long enc_line, enc_col;
 	unsigned enc_byte;
 	int too_big;
@@ -44,6 +46,7 @@ struct pvd_csv {
 	struct replay *rp;
 	size_t nrp, rpcap, rphead;
 	struct pvd_buf rptext, rpnext;
+	struct pvd_buf scratch;      /* a quoted cell without its doubled quotes */
 	int eof;
 	long lineno;                 /* last physical line read from the input */
 	long cur_line;               /* line being fed */
@@ -68,6 +71,8 @@ static struct ev *building(struct pvd_csv *c)
 static void ev_reset(struct ev *v)
 {
 	v->line = 0;
+	v->rawp = NULL;
+	v->rawn = 0;
 	pvd_buf_reset(&v->cells);
 	pvd_buf_reset(&v->raw);
 	v->n = 0;
@@ -206,6 +211,92 @@ static void recover(struct pvd_csv *c, const char *why)
 	parser_reset(c);
 }
 
+/* The common case without libcsv's byte-by-byte state machine: a row that
+ * is whole on its line, with well-formed quoting.  Gives exactly the cells
+ * libcsv would; returns 0 (having added nothing) for anything else — a
+ * quote left open, a quote inside an unquoted cell, text after a closing
+ * quote, a lone CR — which libcsv then reads, or refuses, as usual. */
+static int fast_row(struct pvd_csv *c, struct ev *v, const char *s, size_t n, long enc_col,
+		    unsigned enc_byte)
+{
+	const char d = c->delim;
+	if (n && s[n - 1] == '\r')
+		n--; /* CRLF: the CR ends the row, as in libcsv */
+	if (memchr(s, '\r', n))
+		return 0;
+	/* Most lines hold no quote at all: then cells end at delimiters only. */
+	if (!memchr(s, '"', n)) {
+		size_t pos = 0;
+		for (;;) {
+			const char *e = memchr(s + pos, d, n - pos);
+			size_t end = e ? (size_t)(e - s) : n;
+			cb_field((void *)(s + pos), end - pos, c);
+			if (!e)
+				break;
+			pos = end + 1;
+		}
+		goto row;
+	}
+	size_t pos = 0;
+	for (;;) {
+		if (pos < n && s[pos] == '"') {
+			/* Quoted cell: up to the closing quote, "" standing for one quote. */
+			size_t q = pos + 1;
+			pvd_buf_reset(&c->scratch);
+			for (;;) {
+				const char *e = memchr(s + q, '"', n - q);
+				if (!e)
+					goto fallback;
+				size_t at = (size_t)(e - s);
+				if (at + 1 < n && s[at + 1] == '"') {
+					pvd_buf_add(&c->scratch, s + q, at + 1 - q);
+					q = at + 2;
+					continue;
+				}
+				pvd_buf_add(&c->scratch, s + q, at - q);
+				pos = at + 1;
+				break;
+			}
+			if (pos < n && s[pos] != d)
+				goto fallback;
+			cb_field(c->scratch.p ? c->scratch.p : "", c->scratch.len, c);
+		} else {
+			const char *e = memchr(s + pos, d, n - pos);
+			size_t end = e ? (size_t)(e - s) : n;
+			if (memchr(s + pos, '"', end - pos))
+				goto fallback;
+			cb_field((void *)(s + pos), end - pos, c);
+			pos = end;
+		}
+		if (pos >= n)
+			break;
+		pos++; /* the delimiter */
+		if (pos == n) { /* a delimiter last: one more, empty, cell */
+			cb_field((void *)"", 0, c);
+			break;
+		}
+	}
+row:
+	v->nlines = 1;
+	/* The raw text is only read for a reject: point at the line rather than copy it. */
+	v->rawp = s;
+	v->rawn = n;
+	if (enc_col >= 0) {
+		v->enc_line = v->line;
+		v->enc_col = enc_col + 1;
+		v->enc_byte = enc_byte;
+	}
+	cb_row(0, c);
+	return 1;
+fallback:
+	/* Undo the cells added so far: libcsv reads the line from its start. */
+	v->n = 0;
+	pvd_buf_reset(&v->cells);
+	v->too_big = 0;
+	c->pending = 0;
+	return 0;
+}
+
 /* Feeds one decoded line (without its \n) to the parser. */
 static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, long enc_col,
 		 unsigned enc_byte)
@@ -225,6 +316,8 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 			return;
 		}
 		v->line = line;
+		if (fast_row(c, v, s, n, enc_col, enc_byte))
+			return;
 	}
 	v->nlines++;
 	if (v->raw.len)
@@ -316,10 +409,19 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		return 1;
 	}
 	c->lineno = c->in->line;
-	pvd_buf_reset(&c->dec);
-	long bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
-	unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
-	feed(c, c->lineno, c->dec.p, c->dec.len, c->in->nl, bad, byte);
+	/* UTF-8 is only checked, not copied: the line is read where it lies in
+	 * the input's buffer (valid until the next line is read, and every
+	 * event of this line is handed out before that). */
+	long bad;
+	if (c->enc == PVD_ENC_CP1252) {
+		pvd_buf_reset(&c->dec);
+		bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
+		unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
+		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, c->in->nl, bad, byte);
+	} else {
+		bad = pvd_enc_check(c->enc, s, n);
+		feed(c, c->lineno, s, n, c->in->nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
+	}
 	return 1;
 }
 
@@ -387,8 +489,8 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	row->ncells = v->type == PVD_CSV_ROW ? v->n : 0;
 	row->cell = v->ptr;
 	row->len = v->len;
-	row->raw = pvd_buf_str(&v->raw);
-	row->rawlen = v->raw.len;
+	row->raw = v->rawp ? v->rawp : pvd_buf_str(&v->raw);
+	row->rawlen = v->rawp ? v->rawn : v->raw.len;
 	row->enc_line = v->enc_line;
 	row->enc_col = v->enc_col;
 	row->enc_byte = v->enc_byte;
@@ -417,6 +519,7 @@ void pvd_csv_close(struct pvd_csv *c)
 	free(c->rp);
 	pvd_buf_free(&c->rptext);
 	pvd_buf_free(&c->rpnext);
+	pvd_buf_free(&c->scratch);
 	pvd_buf_free(&c->dec);
 	free(c);
 }

@@ -30,8 +30,8 @@ struct pvd_csv_row {
 	size_t ncells;
 	const char **cell;           /* NUL-terminated UTF-8 */
 	const size_t *len;
-	const char *raw;             /* the row's text as read (UTF-8), lines joined by \n */
-	size_t rawlen;
+	const char *raw;             /* the row's text as read (UTF-8), lines joined by \n: */
+	size_t rawlen;               /* rawlen bytes, NOT NUL-terminated */
 	long enc_line, enc_col;      /* ROW: first undecodable byte (line, 1-based column), enc_col -1 if none */
 	unsigned enc_byte;
 	const char *reason;          /* BAD: PVD_R_STRAY_QUOTE, PVD_R_FIELD_TOO_LARGE */

@@ -358,7 +358,10 @@ static void reject_row(struct ing *g, const struct pvd_csv_row *r, const char *r
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pvd_reject(g->rj, g->file, r->line, reason, NULL, NULL, r->raw, NULL, "%s", msg);
+	/* The raw text is not NUL-terminated (it may lie in the input's buffer). */
+	char *raw = xstrndup(r->raw, r->rawlen);
+	pvd_reject(g->rj, g->file, r->line, reason, NULL, NULL, raw, NULL, "%s", msg);
+	free(raw);
 	pvd_stats_rejected(g->st);
 }
 

@@ -13,8 +13,8 @@ else
 	echo "  mlr: not installed (test/install-deps --bench)"
 fi
 if have duckdb; then
-	bench_time "duckdb read_csv → NDJSON" "$csv" sh -c "duckdb -c \"COPY (SELECT * FROM read_csv('/dev/stdin', delim=';', all_varchar=true)) TO '/dev/stdout' (FORMAT json)\""
+	bench_time "duckdb read_csv → NDJSON" "$csv" duckdb -c "COPY (SELECT * FROM read_csv('$csv', delim=';', header=true, all_varchar=true)) TO '/dev/null' (FORMAT json)"
 	bench_ratio "$t_pvd" "$BENCH_LAST" "pvd-ingest vs DuckDB"
 else
-	echo "  duckdb: not installed, skipped"
+	echo "  duckdb: not installed, skipped (test/install-deps --bench)"
 fi

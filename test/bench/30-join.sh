@@ -53,3 +53,10 @@ if have mlr; then
 else
 	echo "  mlr: not installed (test/install-deps --bench)"
 fi
+if have duckdb; then
+	# the same join in DuckDB, written out as NDJSON (to /dev/null) like the others
+	bench_time "duckdb JOIN → NDJSON" "$nd" duckdb -c "COPY (SELECT r.*, c.* FROM read_json_auto('$nd', format='newline_delimited') r JOIN read_csv('$ref/cog-2026/communes.csv', all_varchar=true) c ON r.insee = c.code_insee) TO '/dev/null' (FORMAT json)"
+	bench_ratio "$t_pvd" "$BENCH_LAST" "pvd-join vs DuckDB"
+else
+	echo "  duckdb: not installed, skipped (test/install-deps --bench)"
+fi

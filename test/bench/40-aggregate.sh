@@ -33,10 +33,10 @@ else
 	echo "  mlr: not installed (test/install-deps --bench)"
 fi
 if have duckdb; then
-	bench_time "duckdb GROUP BY" "$nd" duckdb -c "SELECT commune_reg, sum(montant), count(*) FROM read_json_auto('/dev/stdin', format='newline_delimited') GROUP BY commune_reg"
+	bench_time "duckdb GROUP BY" "$nd" duckdb -c "SELECT commune_reg, sum(montant), count(*) FROM read_json_auto('$nd', format='newline_delimited') GROUP BY commune_reg"
 	bench_ratio "$t_pvd" "$BENCH_LAST" "pvd-aggregate vs DuckDB"
 else
-	echo "  duckdb: not installed, skipped"
+	echo "  duckdb: not installed, skipped (test/install-deps --bench)"
 fi
 # The whole catalogue over every core: one partial state per piece, one merge.
 j=$(nproc)

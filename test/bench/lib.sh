@@ -26,3 +26,9 @@ bench_ratio() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# DuckDB: the duckdb command, else its Node.js package installed by
+# `test/install-deps --bench` (same engine).
+if ! command -v duckdb >/dev/null 2>&1 && [ -d "$BENCH_DIR/duckdb/node_modules/@duckdb/node-api" ]; then
+	duckdb() { node "$BENCH_DIR/duckdb/duckdb.mjs" "$@"; }
+fi
