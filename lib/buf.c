@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void pvd_buf_reserve(struct pvd_buf *b, size_t extra)
+void pvd_buf_grow(struct pvd_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)

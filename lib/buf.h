@@ -9,7 +9,13 @@ struct pvd_buf {
 	size_t len, cap;
 };
 
-void pvd_buf_reserve(struct pvd_buf *b, size_t extra);
+/* Grows the buffer (out of line; pvd_buf_reserve checks inline first). */
+void pvd_buf_grow(struct pvd_buf *b, size_t extra);
+static inline void pvd_buf_reserve(struct pvd_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		pvd_buf_grow(b, extra);
+}
 void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n);
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pvd_buf_free(struct pvd_buf *b);

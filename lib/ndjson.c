@@ -56,6 +56,32 @@ void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
 	out->p[out->len] = '\0';
 }
 
+/* The records of a stream mostly repeat the same names in the same order:
+ * the quoted form of the name at each position is kept from one record to
+ * the next and reused while it is the same name. */
+#define NAME_CACHE 64
+static __thread struct {
+	struct pvd_buf name, quoted; /* raw name; "name": */
+} name_cache[NAME_CACHE];
+
+static void put_name(struct pvd_buf *out, size_t i, const char *name, size_t len)
+{
+	if (i >= NAME_CACHE) {
+		pvd_json_quote(out, name, len);
+		pvd_buf_addc(out, ':');
+		return;
+	}
+	struct pvd_buf *n = &name_cache[i].name, *q = &name_cache[i].quoted;
+	if (n->len != len || !n->p || memcmp(n->p, name, len) != 0) {
+		pvd_buf_reset(n);
+		pvd_buf_add(n, name, len);
+		pvd_buf_reset(q);
+		pvd_json_quote(q, name, len);
+		pvd_buf_addc(q, ':');
+	}
+	pvd_buf_add(out, q->p, q->len);
+}
+
 void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 {
 	pvd_buf_addc(out, '{');
@@ -63,8 +89,7 @@ void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 		const struct pvd_field *f = &r->f[i];
 		if (i)
 			pvd_buf_addc(out, ',');
-		pvd_json_quote(out, r->arena + f->name, f->name_len);
-		pvd_buf_addc(out, ':');
+		put_name(out, i, r->arena + f->name, f->name_len);
 		const char *v = r->arena + f->val;
 		switch (f->kind) {
 		case PVD_NULL:

@@ -40,7 +40,8 @@ static uint32_t put(struct pvd_record *r, const char *s, size_t n)
 {
 	if (r->alen + n + 1 > UINT32_MAX)
 		pvd_die(PVD_EX_DATA, "record larger than 4 GiB");
-	r->arena = xgrow(r->arena, &r->acap, r->alen + n + 1, 1);
+	if (r->alen + n + 1 > r->acap)
+		r->arena = xgrow(r->arena, &r->acap, r->alen + n + 1, 1);
 	uint32_t off = (uint32_t)r->alen;
 	if (n)
 		memcpy(r->arena + off, s, n);
@@ -122,8 +123,10 @@ void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum p
 		 const char *val, size_t len)
 {
 	/* Reserve once so that neither string moves while being copied. */
-	r->arena = xgrow(r->arena, &r->acap, r->alen + name_len + len + 2, 1);
-	r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
+	if (r->alen + name_len + len + 2 > r->acap)
+		r->arena = xgrow(r->arena, &r->acap, r->alen + name_len + len + 2, 1);
+	if (r->n + 1 > r->cap)
+		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 	struct pvd_field *f = &r->f[r->n++];
 	f->name = put(r, name, name_len);
 	f->name_len = (uint32_t)name_len;
