@@ -1,4 +1,5 @@
 #include "clean.h"
+#include "hash.h"
 #include "amount.h"
 #include "boolval.h"
 #include "codes.h"
@@ -17,15 +18,6 @@
 
 static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
-static inline uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
 
 /* MurmurHash3 x64 128 (Austin Appleby's public-domain design, written here). */
 static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
@@ -57,7 +49,7 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
 	}
 	h1 ^= len; h2 ^= len;
 	h1 += h2; h2 += h1;
-	h1 = fmix64(h1); h2 = fmix64(h2);
+	h1 = pvd_mix64(h1); h2 = pvd_mix64(h2);
 	h1 += h2; h2 += h1;
 	out[0] = h1;
 	out[1] = h2;

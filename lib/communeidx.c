@@ -1,4 +1,5 @@
 #include "communeidx.h"
+#include "hash.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdlib.h>
@@ -12,15 +13,6 @@ struct pvd_slot {
 	int32_t val;
 };
 
-static uint64_t mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
 
 /* A département code (2 or 3 bytes) packed as it is, never 0. */
 static uint64_t pack(const char *s, size_t n)
@@ -44,7 +36,7 @@ static struct pvd_slot *map_find(struct pvd_slot *m, size_t mask, uint64_t key)
 {
 	if (!m)
 		return NULL;
-	for (size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
+	for (size_t i = pvd_mix64(key) & mask;; i = (i + 1) & mask) {
 		if (m[i].key == key)
 			return &m[i];
 		if (m[i].key == 0)
@@ -73,7 +65,7 @@ static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t k
 		for (size_t i = 0; *m && i <= *mask; i++) {
 			if (!(*m)[i].key)
 				continue;
-			size_t j = mix64((*m)[i].key) & (ncap - 1);
+			size_t j = pvd_mix64((*m)[i].key) & (ncap - 1);
 			while (n[j].key)
 				j = (j + 1) & (ncap - 1);
 			n[j] = (*m)[i];
@@ -82,7 +74,7 @@ static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t k
 		*m = n;
 		*mask = ncap - 1;
 	}
-	size_t i = mix64(key) & *mask;
+	size_t i = pvd_mix64(key) & *mask;
 	while ((*m)[i].key)
 		i = (i + 1) & *mask;
 	(*m)[i].key = key;
@@ -199,10 +191,7 @@ void pvd_name_keys(const char *s, size_t n, struct pvd_buf *full, struct pvd_buf
 
 static size_t str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)mix64(h);
+	return (size_t)pvd_mix64(pvd_fnv1a64(s, strlen(s)));
 }
 
 /* --- building -------------------------------------------------------------- */

@@ -1,19 +1,14 @@
 #include "strset.h"
+#include "hash.h"
 #include "xmem.h"
 #include "diag.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a, 32 bits: short keys (INSEE codes, SIRENs, ids), good enough spread
- * for a table kept at most half full. */
+/* Short keys (INSEE codes, SIRENs, ids): FNV-1a, spread by the finaliser. */
 static uint32_t hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)pvd_mix64(pvd_fnv1a64(s, n));
 }
 
 void pvd_strset_init(struct pvd_strset *s)
