@@ -1,5 +1,6 @@
 /* jtree — JSON documents as trees with literal numbers (see jtree.h). */
 #include "jtree.h"
+#include "jsonlex.h"
 #include "buf.h"
 #include "input.h"
 #include "textnorm.h"
@@ -46,142 +47,19 @@ static struct pvd_jnode *node(struct jp *z, enum pvd_jtype t)
 	return n;
 }
 
-static int hex4(const char *p, unsigned *v)
-{
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static void utf8(struct pvd_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		pvd_buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		pvd_buf_addc(b, (char)(0xC0 | cp >> 6));
-		pvd_buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		pvd_buf_addc(b, (char)(0xE0 | cp >> 12));
-		pvd_buf_addc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
-		pvd_buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		pvd_buf_addc(b, (char)(0xF0 | cp >> 18));
-		pvd_buf_addc(b, (char)(0x80 | (cp >> 12 & 0x3F)));
-		pvd_buf_addc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
-		pvd_buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /* A string at z->p (on the opening quote) into z->tmp. */
 static int string(struct jp *z)
 {
-	pvd_buf_reset(&z->tmp);
-	z->p++;
-	for (;;) {
-		const char *run = z->p;
-		while (z->p < z->end && *z->p != '"' && *z->p != '\\' && (unsigned char)*z->p >= 0x20)
-			z->p++;
-		size_t n = (size_t)(z->p - run);
-		if (pvd_utf8_valid_prefix(run, n) != n) {
-			z->p = run + pvd_utf8_valid_prefix(run, n);
-			return fail(z, "invalid UTF-8 in string");
-		}
-		pvd_buf_add(&z->tmp, run, n);
-		if (z->p >= z->end)
-			return fail(z, "unterminated string");
-		char c = *z->p;
-		if (c == '"') {
-			z->p++;
-			return 0;
-		}
-		if (c != '\\')
-			return fail(z, "control character in string");
-		if (z->end - z->p < 2)
-			return fail(z, "unterminated string");
-		char x = z->p[1];
-		z->p += 2;
-		switch (x) {
-		case '"': case '\\': case '/': pvd_buf_addc(&z->tmp, x); break;
-		case 'b': pvd_buf_addc(&z->tmp, '\b'); break;
-		case 'f': pvd_buf_addc(&z->tmp, '\f'); break;
-		case 'n': pvd_buf_addc(&z->tmp, '\n'); break;
-		case 'r': pvd_buf_addc(&z->tmp, '\r'); break;
-		case 't': pvd_buf_addc(&z->tmp, '\t'); break;
-		case 'u': {
-			unsigned cp, lo;
-			const char *at = z->p - 2; /* errors point at the backslash */
-			const char *why = NULL;
-			if (z->end - z->p < 4 || hex4(z->p, &cp)) {
-				why = "bad \\u escape";
-			} else {
-				z->p += 4;
-				if (cp >= 0xD800 && cp < 0xDC00) {
-					if (z->end - z->p < 6 || z->p[0] != '\\' || z->p[1] != 'u' || hex4(z->p + 2, &lo) ||
-					    lo < 0xDC00 || lo > 0xDFFF)
-						why = "unpaired surrogate in \\u escape";
-					else
-						z->p += 6, cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-					why = "unpaired surrogate in \\u escape";
-				}
-				if (!why && cp == 0)
-					why = "\\u0000 in string";
-			}
-			if (why) {
-				z->p = at;
-				return fail(z, why);
-			}
-			utf8(&z->tmp, cp);
-			break;
-		}
-		default:
-			z->p -= 1;
-			return fail(z, "bad escape in string");
-		}
-	}
+	const char *m = pvd_jlex_string(&z->p, z->end, &z->tmp, 1);
+	return m ? fail(z, m) : 0;
 }
 
 static int number(struct jp *z, struct pvd_jnode *n)
 {
 	const char *s = z->p;
-	if (z->p < z->end && *z->p == '-')
-		z->p++;
-	if (z->p >= z->end || *z->p < '0' || *z->p > '9')
-		return fail(z, "bad number");
-	if (*z->p == '0')
-		z->p++;
-	else
-		while (z->p < z->end && *z->p >= '0' && *z->p <= '9')
-			z->p++;
-	if (z->p < z->end && *z->p == '.') {
-		z->p++;
-		const char *f = z->p;
-		while (z->p < z->end && *z->p >= '0' && *z->p <= '9')
-			z->p++;
-		if (z->p == f)
-			return fail(z, "bad number");
-	}
-	if (z->p < z->end && (*z->p == 'e' || *z->p == 'E')) {
-		z->p++;
-		if (z->p < z->end && (*z->p == '+' || *z->p == '-'))
-			z->p++;
-		const char *x = z->p;
-		while (z->p < z->end && *z->p >= '0' && *z->p <= '9')
-			z->p++;
-		if (z->p == x)
-			return fail(z, "bad number");
-	}
+	const char *m = pvd_jlex_number(&z->p, z->end);
+	if (m)
+		return fail(z, m);
 	n->len = (size_t)(z->p - s);
 	n->text = xstrndup(s, n->len);
 	return 0;

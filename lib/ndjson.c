@@ -1,4 +1,5 @@
 #include "ndjson.h"
+#include "jsonlex.h"
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -133,106 +134,17 @@ static void ws(struct pz *z)
 		z->p++;
 }
 
-static int hex4(const char *p, unsigned *v)
-{
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9') *v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f') *v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F') *v |= (unsigned)(c - 'A' + 10);
-		else return -1;
-	}
-	return 0;
-}
-
-static void utf8(struct pvd_buf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) { u[0] = (char)cp; n = 1; }
-	else if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 63)); n = 2; }
-	else if (cp < 0x10000) { u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 63)); u[2] = (char)(0x80 | (cp & 63)); n = 3; }
-	else { u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | ((cp >> 12) & 63)); u[2] = (char)(0x80 | ((cp >> 6) & 63)); u[3] = (char)(0x80 | (cp & 63)); n = 4; }
-	pvd_buf_add(b, u, n);
-}
-
-/* Parses a string at z->p (on the quote) into z->tmp. */
+/* A string at z->p (on the quote) into z->tmp. */
 static int string(struct pz *z)
 {
-	pvd_buf_reset(&z->tmp);
-	z->p++;
-	for (;;) {
-		const char *q = z->p;
-		while (q < z->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-			q++;
-		pvd_buf_add(&z->tmp, z->p, (size_t)(q - z->p));
-		z->p = q;
-		if (q >= z->end)
-			return fail(z, "unterminated string");
-		if (*q == '"') {
-			z->p++;
-			return 0;
-		}
-		if ((unsigned char)*q < 0x20)
-			return fail(z, "control character in string");
-		if (q + 1 >= z->end)
-			return fail(z, "unterminated escape");
-		char c = q[1];
-		z->p = q + 2;
-		switch (c) {
-		case '"': case '\\': case '/': pvd_buf_addc(&z->tmp, c); break;
-		case 'b': pvd_buf_addc(&z->tmp, '\b'); break;
-		case 'f': pvd_buf_addc(&z->tmp, '\f'); break;
-		case 'n': pvd_buf_addc(&z->tmp, '\n'); break;
-		case 'r': pvd_buf_addc(&z->tmp, '\r'); break;
-		case 't': pvd_buf_addc(&z->tmp, '\t'); break;
-		case 'u': {
-			unsigned cp, lo;
-			if (z->end - z->p < 4 || hex4(z->p, &cp))
-				return fail(z, "bad \\u escape");
-			z->p += 4;
-			if (cp >= 0xD800 && cp < 0xDC00) {
-				if (z->end - z->p < 6 || z->p[0] != '\\' || z->p[1] != 'u' || hex4(z->p + 2, &lo) ||
-				    lo < 0xDC00 || lo > 0xDFFF)
-					return fail(z, "unpaired surrogate");
-				z->p += 6;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			} else if (cp >= 0xDC00 && cp < 0xE000) {
-				return fail(z, "unpaired surrogate");
-			}
-			if (cp == 0)
-				return fail(z, "NUL character in string");
-			utf8(&z->tmp, cp);
-			break;
-		}
-		default:
-			return fail(z, "bad escape");
-		}
-	}
+	const char *m = pvd_jlex_string(&z->p, z->end, &z->tmp, 0);
+	return m ? fail(z, m) : 0;
 }
 
 static int number(struct pz *z)
 {
-	const char *p = z->p;
-	if (p < z->end && *p == '-') p++;
-	if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
-	if (*p == '0') p++;
-	else while (p < z->end && *p >= '0' && *p <= '9') p++;
-	if (p < z->end && *p == '.') {
-		p++;
-		if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
-		while (p < z->end && *p >= '0' && *p <= '9') p++;
-	}
-	if (p < z->end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < z->end && (*p == '+' || *p == '-')) p++;
-		if (p >= z->end || *p < '0' || *p > '9') return fail(z, "bad number");
-		while (p < z->end && *p >= '0' && *p <= '9') p++;
-	}
-	z->p = p;
-	return 0;
+	const char *m = pvd_jlex_number(&z->p, z->end);
+	return m ? fail(z, m) : 0;
 }
 
 static int lit(struct pz *z, const char *w)
