@@ -16,15 +16,6 @@ void pvd_buf_grow(struct pvd_buf *b, size_t extra)
 	b->cap = c;
 }
 
-void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n)
-{
-	pvd_buf_reserve(b, n);
-	if (n)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...)
 {
 	va_list ap;

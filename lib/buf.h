@@ -16,7 +16,14 @@ static inline void pvd_buf_reserve(struct pvd_buf *b, size_t extra)
 	if (b->len + extra + 1 > b->cap)
 		pvd_buf_grow(b, extra);
 }
-void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n);
+static inline void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n)
+{
+	pvd_buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pvd_buf_free(struct pvd_buf *b);
 

@@ -84,10 +84,18 @@ static void ev_reset(struct ev *v)
 	v->nlines = 0;
 }
 
+static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len);
+
+/* libcsv's field callback. */
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct pvd_csv *c = data;
-	struct ev *v = building(c);
+	add_cell(c, building(c), s, len);
+}
+
+/* Appends a cell to the row being built. */
+static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len)
+{
 	if (v->n + 1 > v->cap) {
 		v->off = xgrow(v->off, &v->cap, v->n + 1, sizeof *v->off);
 		v->len = xrealloc(v->len, v->cap * sizeof *v->len);
@@ -230,7 +238,7 @@ static int fast_row(struct pvd_csv *c, struct ev *v, const char *s, size_t n, lo
 		for (;;) {
 			const char *e = memchr(s + pos, d, n - pos);
 			size_t end = e ? (size_t)(e - s) : n;
-			cb_field((void *)(s + pos), end - pos, c);
+			add_cell(c, v, s + pos, end - pos);
 			if (!e)
 				break;
 			pos = end + 1;
@@ -259,20 +267,20 @@ static int fast_row(struct pvd_csv *c, struct ev *v, const char *s, size_t n, lo
 			}
 			if (pos < n && s[pos] != d)
 				goto fallback;
-			cb_field(c->scratch.p ? c->scratch.p : "", c->scratch.len, c);
+			add_cell(c, v, c->scratch.p ? c->scratch.p : "", c->scratch.len);
 		} else {
 			const char *e = memchr(s + pos, d, n - pos);
 			size_t end = e ? (size_t)(e - s) : n;
 			if (memchr(s + pos, '"', end - pos))
 				goto fallback;
-			cb_field((void *)(s + pos), end - pos, c);
+			add_cell(c, v, s + pos, end - pos);
 			pos = end;
 		}
 		if (pos >= n)
 			break;
 		pos++; /* the delimiter */
 		if (pos == n) { /* a delimiter last: one more, empty, cell */
-			cb_field((void *)"", 0, c);
+			add_cell(c, v, "", 0);
 			break;
 		}
 	}
@@ -495,7 +503,8 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	row->enc_col = v->enc_col;
 	row->enc_byte = v->enc_byte;
 	row->reason = v->reason;
-	snprintf(row->msg, sizeof row->msg, "%s", v->msg);
+	if (v->type == PVD_CSV_BAD)
+		snprintf(row->msg, sizeof row->msg, "%s", v->msg);
 	return 1;
 }
 

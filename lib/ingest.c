@@ -331,10 +331,11 @@ static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 			size_t j = g->field_col[k];
 			if (j == SIZE_MAX)
 				continue;
+			/* Profile field names are distinct: appended without a lookup. */
 			if (f->when_key && !when_holds(g, f, r, g->when_col[k]))
-				pvd_rec_set(rec, f->name, PVD_STR, "", 0);
+				pvd_rec_add(rec, f->name, strlen(f->name), PVD_STR, "", 0);
 			else
-				pvd_rec_set(rec, f->name, PVD_STR, r->cell[j], r->len[j]);
+				pvd_rec_add(rec, f->name, strlen(f->name), PVD_STR, r->cell[j], r->len[j]);
 		}
 		for (size_t k = 0; k < p->nfixed; k++)
 			pvd_rec_set(rec, p->fixed_names[k], PVD_STR, p->fixed_values[k], strlen(p->fixed_values[k]));

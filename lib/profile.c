@@ -89,6 +89,9 @@ static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err 
 	for (size_t i = 0; i < f->n; i++) {
 		struct pvd_profile_field *pf = &p->fields[p->nfields++];
 		pf->name = xstrdup(f->keys[i]);
+		if (pf->name[0] == '_' || !pf->name[0])
+			return pvd_err_set(e, PVD_EX_CONFIG, d->file, f->key_lines[i], f->key_cols[i],
+					   "field '%s': names starting with '_' are provenance fields", pf->name);
 		struct pvd_ynode *v = f->items[i];
 		if (v->type == PVD_Y_MAP) {
 			static const char *const fk[] = { "headers", "optional", "when", NULL };

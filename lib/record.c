@@ -122,16 +122,27 @@ void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind, con
 void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,
 		 const char *val, size_t len)
 {
-	/* Reserve once so that neither string moves while being copied. */
-	if (r->alen + name_len + len + 2 > r->acap)
-		r->arena = xgrow(r->arena, &r->acap, r->alen + name_len + len + 2, 1);
+	/* Reserve once so that neither string moves while being copied; then
+	 * both strings go in without further checks (the hot path of ingest). */
+	size_t need = r->alen + name_len + len + 2;
+	if (need > UINT32_MAX)
+		pvd_die(PVD_EX_DATA, "record larger than 4 GiB");
+	if (need > r->acap)
+		r->arena = xgrow(r->arena, &r->acap, need, 1);
 	if (r->n + 1 > r->cap)
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 	struct pvd_field *f = &r->f[r->n++];
-	f->name = put(r, name, name_len);
+	char *d = r->arena + r->alen;
+	f->name = (uint32_t)r->alen;
 	f->name_len = (uint32_t)name_len;
-	f->val = put(r, val, len);
+	memcpy(d, name, name_len);
+	d[name_len] = '\0';
+	f->val = (uint32_t)(r->alen + name_len + 1);
 	f->val_len = (uint32_t)len;
+	if (len)
+		memcpy(d + name_len + 1, val, len);
+	d[name_len + 1 + len] = '\0';
+	r->alen = need;
 	f->kind = (uint16_t)kind;
 	f->nitems = 0;
 }

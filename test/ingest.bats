@@ -194,6 +194,10 @@ strip() { jq -c 'del(._file, ._line)' "$@"; }
 	run pvd-ingest -p fixtures/ingest/bad-profile.yaml fixtures/ingest/clean.csv
 	assert_failure 78
 	assert_output "pvd-ingest: fixtures/ingest/bad-profile.yaml:4:23: field 'beneficiaire_insee': headers must be a list, e.g. [\"Code INSEE\"]"
+	printf 'dataset: x\nfields:\n  _line: [a]\n' >"$BATS_TEST_TMPDIR/p.yaml"
+	run pvd-ingest -p "$BATS_TEST_TMPDIR/p.yaml" fixtures/ingest/clean.csv
+	assert_failure 78
+	assert_output "pvd-ingest: $BATS_TEST_TMPDIR/p.yaml:3:3: field '_line': names starting with '_' are provenance fields"
 	run pvd-ingest -p no-such-profile fixtures/ingest/clean.csv
 	assert_failure 78
 	assert_output "pvd-ingest: no sources named 'no-such-profile' (looked for config/sources/no-such-profile.yaml)"
