@@ -5,6 +5,7 @@
 #include "yamldoc.h"
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,6 +198,52 @@ static const char *within(const char *dir, const char *path)
 	return in ? path : NULL;
 }
 
+/* The run replaces the output as a whole: it must be named by a last
+ * component of its own ("out/..", "." or "/" would be somewhere else) and
+ * hold none of the run's inputs.  Sets p->output (name resolved against
+ * base), or returns -1 with msg. */
+static int set_output(struct pvd_pipeline *p, const char *base_dir, const char *name, char *msg,
+		      size_t msz)
+{
+	size_t len = strlen(name);
+	while (len > 1 && name[len - 1] == '/')
+		len--;
+	const char *base = name + len;
+	while (base > name && base[-1] != '/')
+		base--;
+	size_t bl = len - (size_t)(base - name);
+	if (bl == 0 || (bl == 1 && base[0] == '.') || (bl == 2 && base[0] == '.' && base[1] == '.')) {
+		snprintf(msg, msz, "output: '%s' must name a directory of its own (out/2021-Q4)", name);
+		return -1;
+	}
+	char *out = pvd_path_resolve(base_dir, name);
+	const char *inside = within(out, p->file);
+	for (size_t i = 0; !inside && i < p->nsources; i++)
+		inside = within(out, p->sources[i].file);
+	for (size_t i = 0; !inside && i < p->nrefs; i++)
+		inside = p->refs[i].path ? within(out, p->refs[i].path) : NULL;
+	if (!inside)
+		inside = within(out, p->indicators);
+	if (!inside && p->previous)
+		inside = within(out, p->previous);
+	if (inside) {
+		snprintf(msg, msz, "output: %s holds an input of the run (%s), which the run would delete", out, inside);
+		free(out);
+		return -1;
+	}
+	free(p->output);
+	p->output = out;
+	return 0;
+}
+
+int pvd_pipeline_set_output(struct pvd_pipeline *p, const char *dir, struct pvd_err *e)
+{
+	char msg[600];
+	if (set_output(p, ".", dir, msg, sizeof msg))
+		return pvd_err_set(e, PVD_EX_USAGE, NULL, 0, 0, "--output: %s", msg + strlen("output: "));
+	return 0;
+}
+
 static int load_root(struct ld *l)
 {
 	struct pvd_pipeline *p = l->p;
@@ -257,32 +304,9 @@ static int load_root(struct ld *l)
 
 	if (!(n = scalar(l, root, "output")))
 		return PVD_EX_CONFIG;
-	/* The run replaces the output as a whole: it must be named by a last
-	 * component of its own ("out/..", "." or "/" would be somewhere else)
-	 * and hold none of the run's inputs. */
-	size_t len = strlen(n->str);
-	while (len > 1 && n->str[len - 1] == '/')
-		len--;
-	const char *base = n->str + len;
-	while (base > n->str && base[-1] != '/')
-		base--;
-	if (base == n->str + len || (len - (size_t)(base - n->str) == 1 && base[0] == '.') ||
-	    (len - (size_t)(base - n->str) == 2 && base[0] == '.' && base[1] == '.'))
-		return pvd_y_error(l->e, l->d, n, "output: '%s' must name a directory of its own (out/2021-Q4)",
-				   n->str);
-	p->output = pvd_path_resolve(p->dir, n->str);
-	const char *inside = within(p->output, p->file);
-	for (size_t i = 0; !inside && i < p->nsources; i++)
-		inside = within(p->output, p->sources[i].file);
-	for (size_t i = 0; !inside && i < p->nrefs; i++)
-		inside = p->refs[i].path ? within(p->output, p->refs[i].path) : NULL;
-	if (!inside)
-		inside = within(p->output, p->indicators);
-	if (!inside && p->previous)
-		inside = within(p->output, p->previous);
-	if (inside)
-		return pvd_y_error(l->e, l->d, n, "output: %s holds an input of the run (%s), which the run would delete",
-				   p->output, inside);
+	char msg[600];
+	if (set_output(p, p->dir, n->str, msg, sizeof msg))
+		return pvd_y_error(l->e, l->d, n, "%s", msg);
 
 	n = pvd_y_get(root, "formats");
 	if (n && n->type != PVD_Y_SEQ)

@@ -64,6 +64,10 @@ enum {
 /* Loads and validates path.  Returns 0, or PVD_EX_CONFIG with e naming
  * FILE:LINE:COL (a pipeline file that cannot be opened is PVD_EX_CONFIG too). */
 int pvd_pipeline_load(struct pvd_pipeline *p, const char *path, int flags, struct pvd_err *e);
+/* Replaces the pipeline's output directory (pvd-run --output DIR, relative
+ * to the current directory), with the same checks as the file's `output:`.
+ * Returns 0 or PVD_EX_USAGE. */
+int pvd_pipeline_set_output(struct pvd_pipeline *p, const char *dir, struct pvd_err *e);
 /* Same from text (tests); name plays the part of the file's path. */
 int pvd_pipeline_parse(struct pvd_pipeline *p, const char *name, const char *text, size_t len,
 		       int flags, struct pvd_err *e);

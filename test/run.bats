@@ -420,3 +420,19 @@ need_filters() {
 	run jq -r '.warnings[]' out/2021-Q4/run-report.json
 	assert_output 'source detr: TOTAL row at line 7: montant declared 131 000,50, its sous-totals add up to 130000.50'
 }
+
+@test "--output DIR: the run goes there, the pipeline's output is untouched; an unsafe DIR is a usage error" {
+	need_filters
+	run "$PVD_BIN/pvd-run" -q -o elsewhere/q4 2021-Q4.yaml
+	assert_success
+	[ -f elsewhere/q4/indicators.json ] && [ -f elsewhere/q4/run-report.json ]
+	[ ! -e out/2021-Q4 ]
+	run "$PVD_BIN/pvd-run" -n -o elsewhere/q4 2021-Q4.yaml
+	assert_output --partial 'elsewhere/q4'
+	run "$PVD_BIN/pvd-run" -o fixtures 2021-Q4.yaml
+	assert_failure 64
+	assert_output --partial 'pvd-run: --output: fixtures holds an input of the run'
+	run "$PVD_BIN/pvd-run" -o .. 2021-Q4.yaml
+	assert_failure 64
+	assert_output "pvd-run: --output: '..' must name a directory of its own (out/2021-Q4)"
+}

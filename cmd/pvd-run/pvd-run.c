@@ -23,6 +23,7 @@ static const char usage[] =
 	"counts reconcile: a failed run leaves the previous output as it was.\n"
 	"\n"
 	"  -n, --dry-run      print the equivalent shell commands, run nothing\n"
+	"  -o, --output DIR   write there instead of the pipeline's output directory\n"
 	"  -j, --jobs N       sources processed at the same time (default: the number of cores)\n"
 	"  -k, --keep-going   after a stage fails, finish the other sources (the run still fails)\n"
 	"      --progress     show progress on stderr even when it is not a terminal\n"
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
 	enum { O_PROGRESS = 256, O_NO_PROGRESS, O_KEEP_WORK, O_PRINT_DEPS, O_CHECK };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "progress", no_argument, NULL, O_PROGRESS },
@@ -90,12 +92,14 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	int dry = 0, deps = 0, check = 0, quiet = 0, progress = -1, c;
+	const char *output = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct pvd_run_opts o = { .jobs = ncpu > 0 ? (unsigned)ncpu : 1, .version = PVD_VERSION, .msg = stderr };
 	pvd_cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "nj:kvqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nj:kvqhVo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': dry = 1; break;
+		case 'o': output = optarg; break;
 		case 'j':
 			o.jobs = (unsigned)pvd_cli_ulong("--jobs", optarg);
 			if (o.jobs == 0 || o.jobs > 1024)
@@ -124,6 +128,11 @@ int main(int argc, char **argv)
 	struct pvd_pipeline p;
 	if (pvd_pipeline_load(&p, argv[optind], deps ? PVD_PL_LENIENT : 0, &e)) {
 		pvd_err_print(&e);
+		return e.status;
+	}
+	if (output && pvd_pipeline_set_output(&p, output, &e)) {
+		pvd_err_print(&e);
+		pvd_pipeline_free(&p);
 		return e.status;
 	}
 	int rc = 0;
