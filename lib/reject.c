@@ -56,6 +56,12 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	for (char *p = msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
+	/* A record typed by hand or reshaped by jq may have no provenance: name
+	 * its place in the stream instead of an empty file and line 0. */
+	if ((!file || !*file) && line <= 0 && rj->at_file) {
+		file = rj->at_file;
+		line = rj->at_line;
+	}
 	rj->n++;
 	count(rj, reason);
 	if (!rj->quiet) {

@@ -47,6 +47,10 @@ struct pvd_rejects {
 	unsigned long long n;     /* rejects so far */
 	struct pvd_reason_count *by_reason;
 	size_t nreasons, cap;
+	/* Where the record being handled was read (set by pvd_stream_ndjson):
+	 * names a record that carries no _file/_line of its own. */
+	const char *at_file;
+	long at_line;
 };
 
 /* path may be NULL (stderr lines only).  Returns 0 or PVD_EX_CANTCREAT. */

@@ -33,13 +33,13 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 			pvd_stats_rejected(st);
 			continue;
 		}
-		sink->file = in.name;
-		sink->line = in.line;
+		sink->file = rj->at_file = in.name;
+		sink->line = rj->at_line = in.line;
 		if ((rc = pvd_sink_put(sink, r, e)))
 			break;
 	}
-	sink->file = NULL;
-	sink->line = 0;
+	sink->file = rj->at_file = NULL;
+	sink->line = rj->at_line = 0;
 	if (got < 0)
 		rc = PVD_EX_IO;
 	is->bytes = in.bytes;

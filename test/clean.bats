@@ -180,7 +180,7 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	run pvd-clean -d ort "$T/in2.ndjson"
 	assert_line '{"_dataset":"pvd","insee":"01004","nom":"Ambérieu-en-Bugey"}'
 	run pvd-clean "$T/in.ndjson"
-	assert_line 'pvd-clean: <stdin>:0: _dataset: the record has no _dataset (and no --dataset or --profile gives one)'
+	assert_line "pvd-clean: $T/in.ndjson:1: _dataset: the record has no _dataset (and no --dataset or --profile gives one)"
 	run pvd-clean -d nosuch "$T/in.ndjson"
 	assert_failure 78
 	assert_output --partial "no datasets named 'nosuch'"
@@ -268,4 +268,15 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 		config/datasets/dotations.yaml >"$T/dotations.yaml"
 	run pvd-clean -d "$T/dotations.yaml" "$T/in.ndjson"
 	assert_line 'pvd-clean: c.csv:4: montant: more than two decimals: "13621.544"'
+}
+
+@test "clean: a record without _file/_line is named by its place in the stream" {
+	printf '%s\n' '{"_dataset":"club","indicateur":"Abonnés LinkedIn","valeur":"10 800","periode":"2021-Q4"}' \
+		'{"_dataset":"club","indicateur":"Followers","valeur":"1","periode":"2021-Q4"}' >"$T/in.ndjson"
+	run bash -c "pvd-clean -r '$T/rej.ndjson' '$T/in.ndjson' 2>'$T/err'"
+	assert_success
+	assert_output '{"_dataset":"club","indicateur":"abonnes_linkedin","valeur":10800,"periode":"2021-Q4"}'
+	grep -q "^pvd-clean: $T/in.ndjson:2: indicateur: unknown value: \"Followers\"" "$T/err"
+	run jq -c '[.file, .line, .reason]' "$T/rej.ndjson"
+	assert_output "[\"$T/in.ndjson\",2,\"unknown-value\"]"
 }
