@@ -473,3 +473,278 @@ void pvd_figure_value(const struct pvd_dash *d, const struct pvd_figure *f, stru
 	}
 }
 
+
+/* ---- the walker shared by the HTML page and the Markdown note ---- */
+
+/* Takes back what was appended since mark. */
+static void cut(struct pvd_buf *b, size_t mark)
+{
+	b->len = mark;
+	if (b->p)
+		b->p[mark] = '\0';
+}
+
+void pvd_mk_esc(const struct pvd_markup *m, struct pvd_buf *b, const char *s)
+{
+	if (s)
+		m->escape(b, s, strlen(s));
+}
+
+void pvd_mk_title(const struct pvd_markup *m, struct pvd_buf *b, const char *open, const char *title,
+		  const char *close)
+{
+	if (!title || !*title)
+		return;
+	pvd_buf_adds(b, open);
+	pvd_mk_esc(m, b, title);
+	pvd_buf_adds(b, close);
+}
+
+struct mk_ctx {
+	const struct pvd_markup *m;
+	struct pvd_buf *b;
+};
+
+/* Template pieces: values and missing values marked up. */
+static void mk_piece(void *ctx, enum pvd_piece kind, const char *text, size_t n)
+{
+	const struct mk_ctx *c = ctx;
+	const char *const *mark = kind == PVD_P_VALUE ? c->m->value : kind == PVD_P_MISSING ? c->m->missing : NULL;
+	if (mark)
+		pvd_buf_adds(c->b, mark[0]);
+	c->m->escape(c->b, text, n);
+	if (mark)
+		pvd_buf_adds(c->b, mark[1]);
+}
+
+int pvd_mk_tmpl(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, const char *open,
+		const char *close, const struct pvd_tmpl *t)
+{
+	if (!t->n)
+		return 0;
+	size_t mark = b->len;
+	struct mk_ctx c = { m, b };
+	pvd_buf_adds(b, open);
+	if (pvd_dash_expand(d, t, mk_piece, &c)) {
+		cut(b, mark);
+		return 0;
+	}
+	pvd_buf_adds(b, close);
+	return 1;
+}
+
+void pvd_mk_qty(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k,
+		const struct pvd_qty *q, enum pvd_fmt f, int diff)
+{
+	size_t mark = b->len;
+	if (pvd_qty_fr(d, k, q, f, diff, b) == 0) {
+		/* escaped like everything else, though digits and units need none */
+		char *t = xstrdup(b->p + mark);
+		cut(b, mark);
+		pvd_mk_esc(m, b, t);
+		free(t);
+	} else if (!(diff && q->state == PVD_Q_NONE)) { /* no change to show: an empty cell */
+		pvd_buf_adds(b, m->na[0]);
+		pvd_buf_adds(b, q->state == PVD_Q_NULL ? PVD_NC : PVD_NA);
+		pvd_buf_adds(b, m->na[1]);
+	}
+}
+
+static void mk_cell(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k,
+		    const struct pvd_qty *q, enum pvd_fmt f, int diff)
+{
+	pvd_buf_adds(b, m->cell[0]);
+	pvd_mk_qty(m, b, d, k, q, f, diff);
+	pvd_buf_adds(b, m->cell[1]);
+}
+
+void pvd_mk_compare(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k,
+		    const struct pvd_qty *cur, const struct pvd_qty *prev, enum pvd_fmt f)
+{
+	mk_cell(m, b, d, k, cur, f, 0);
+	if (d->have_prev) {
+		struct pvd_qty df = pvd_qty_diff(cur, prev);
+		mk_cell(m, b, d, k, prev, f, 0);
+		mk_cell(m, b, d, k, &df, f, 1);
+	}
+}
+
+void pvd_mk_compare_heads(struct pvd_buf *b, const struct pvd_dash *d, const char *sep)
+{
+	pvd_fr_period(&d->period, b);
+	if (d->have_prev) {
+		pvd_buf_adds(b, sep);
+		pvd_fr_period(&d->prev_period, b);
+		pvd_buf_adds(b, sep);
+		pvd_buf_adds(b, "Évolution");
+	}
+}
+
+void pvd_mk_table_rows(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d,
+		       const struct pvd_block *bl)
+{
+	const char **keys, **labels;
+	size_t n = pvd_table_rows(d, bl, &keys, &labels);
+	for (size_t r = 0; r <= n; r++) {
+		if (r < n) {
+			pvd_buf_adds(b, m->row[0]);
+			pvd_mk_esc(m, b, labels[r]);
+		} else {
+			pvd_buf_adds(b, m->foot);
+			pvd_buf_adds(b, m->total_row);
+			pvd_buf_adds(b, m->total);
+		}
+		pvd_buf_adds(b, m->head_end);
+		for (size_t c = 0; c < bl->nitems; c++) {
+			const struct pvd_dash_ind *in = &d->ind[bl->items[c].ind];
+			const struct pvd_dash_val *v = r < n ? pvd_dash_group(in, bl->by, keys[r]) : &in->head;
+			if (v) {
+				mk_cell(m, b, d, in->kind, &v->cur, bl->items[c].fmt, 0);
+			} else {
+				pvd_buf_adds(b, m->cell[0]);
+				pvd_buf_adds(b, m->absent);
+				pvd_buf_adds(b, m->cell[1]);
+			}
+		}
+		pvd_buf_adds(b, m->row[1]);
+	}
+	free(keys);
+	free(labels);
+}
+
+/* A TEXT or NOTE block: its sentence and the previous period's. */
+static void mk_text(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d,
+		    const struct pvd_block *bl)
+{
+	const char *const *p = bl->type == PVD_B_NOTE ? m->note : m->text;
+	size_t mark = b->len;
+	pvd_buf_adds(b, p[0]);
+	size_t body = b->len;
+	pvd_mk_tmpl(m, b, d, "", "", &bl->text);
+	pvd_mk_tmpl(m, b, d, m->previous[0], m->previous[1], &bl->previous);
+	if (m->drop_empty && b->len == body)
+		cut(b, mark);
+	else
+		pvd_buf_adds(b, p[1]);
+}
+
+void pvd_mk_blocks(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d,
+		   const struct pvd_section *s)
+{
+	for (size_t i = 0; i < s->nb; i++) {
+		const struct pvd_block *bl = &s->b[i];
+		/* consecutive lists go together (side by side on the page) */
+		if (bl->type == PVD_B_LIST && (i == 0 || s->b[i - 1].type != PVD_B_LIST))
+			pvd_buf_adds(b, m->lists[0]);
+		switch (bl->type) {
+		case PVD_B_HEADING:
+			pvd_buf_adds(b, m->heading[0]);
+			pvd_mk_esc(m, b, bl->title);
+			pvd_buf_adds(b, m->heading[1]);
+			break;
+		case PVD_B_FIGURES:
+			m->figures(b, d, bl);
+			break;
+		case PVD_B_TEXT:
+		case PVD_B_NOTE:
+			mk_text(m, b, d, bl);
+			break;
+		case PVD_B_CHART:
+			m->chart(b, d, bl);
+			break;
+		case PVD_B_TABLE:
+			m->table(b, d, bl);
+			break;
+		case PVD_B_LIST:
+			pvd_buf_adds(b, m->list[0]);
+			pvd_mk_title(m, b, m->list_title[0], bl->title, m->list_title[1]);
+			pvd_buf_adds(b, m->list[1]);
+			for (size_t j = 0; j < bl->nlist; j++)
+				pvd_mk_tmpl(m, b, d, m->item[0], m->item[1], &bl->list[j]);
+			pvd_buf_adds(b, m->list[2]);
+			break;
+		}
+		if (bl->type == PVD_B_LIST && (i + 1 == s->nb || s->b[i + 1].type != PVD_B_LIST))
+			pvd_buf_adds(b, m->lists[1]);
+	}
+}
+
+void pvd_mk_missing(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, const char *open,
+		    const char *id[2], const char *close)
+{
+	size_t nm = pvd_dash_missing(d, NULL, 0);
+	if (!nm)
+		return;
+	size_t *mi = xcalloc(nm, sizeof *mi);
+	pvd_dash_missing(d, mi, nm);
+	pvd_buf_adds(b, open);
+	pvd_buf_adds(b, "Indicateurs non disponibles pour cette période : ");
+	for (size_t i = 0; i < nm; i++) {
+		pvd_buf_adds(b, i ? ", " : "");
+		pvd_buf_adds(b, id[0]);
+		pvd_mk_esc(m, b, d->ind[mi[i]].id);
+		pvd_buf_adds(b, id[1]);
+	}
+	pvd_buf_adds(b, close);
+	free(mi);
+}
+
+static void mk_file_item(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_jnode *p,
+			 const char *key, const char *what)
+{
+	const struct pvd_jnode *f = pvd_j_typed(p, key, PVD_J_OBJ);
+	if (!f)
+		return;
+	pvd_buf_adds(b, m->item[0]);
+	pvd_buf_printf(b, "%s : ", what);
+	m->file_ref(b, f);
+	pvd_buf_adds(b, m->item[1]);
+}
+
+void pvd_mk_provenance(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d)
+{
+	const struct pvd_jnode *p = d->provenance;
+	const struct pvd_jnode *refs = m->references ? pvd_j_typed(p, "references", PVD_J_ARR) : NULL;
+	if (pvd_j_str(p, "program")) {
+		pvd_buf_adds(b, m->item[0]);
+		pvd_buf_adds(b, "Produit par ");
+		pvd_mk_esc(m, b, pvd_j_str(p, "program"));
+		pvd_buf_adds(b, " ");
+		pvd_mk_esc(m, b, pvd_j_str(p, "version"));
+		pvd_buf_adds(b, m->item[1]);
+	}
+	mk_file_item(m, b, p, "pipeline", "Chaîne de traitement");
+	mk_file_item(m, b, p, "indicators", "Catalogue des indicateurs");
+	mk_file_item(m, b, p, "previous", "Tableau de bord précédent");
+	for (size_t i = 0; refs && i < refs->n; i++) {
+		const struct pvd_jnode *r = refs->items[i], *files = pvd_j_get(r, "files");
+		pvd_buf_adds(b, m->item[0]);
+		pvd_buf_adds(b, "Référentiel ");
+		pvd_mk_esc(m, b, pvd_j_str(r, "name"));
+		if (pvd_j_str(r, "value")) {
+			pvd_buf_adds(b, " (");
+			pvd_mk_esc(m, b, pvd_j_str(r, "value"));
+			pvd_buf_adds(b, ")");
+		}
+		pvd_buf_adds(b, " : ");
+		for (size_t k = 0; k < files->n; k++) {
+			pvd_buf_adds(b, k ? ", " : "");
+			m->file_ref(b, files->items[k]);
+		}
+		pvd_buf_adds(b, m->item[1]);
+	}
+}
+
+void pvd_mk_rejects(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d)
+{
+	const struct pvd_jnode *rj = pvd_j_get(d->provenance, "rejects");
+	for (size_t k = 0; k < rj->n; k++) {
+		pvd_buf_adds(b, strcmp(rj->keys[k], "total") == 0 ? m->total_row : m->row[0]);
+		pvd_mk_esc(m, b, rj->keys[k]);
+		pvd_buf_adds(b, m->head_end);
+		pvd_buf_adds(b, m->cell[0]);
+		m->num(b, rj->items[k]);
+		pvd_buf_adds(b, m->cell[1]);
+		pvd_buf_adds(b, m->row[1]);
+	}
+}

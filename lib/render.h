@@ -5,7 +5,9 @@
  * (render_csv.c).  Each renderer appends the whole output to a pvd_buf and
  * never fails; the caller writes it out (atomically, see output.h).
  * render.c holds what several renderers share: the bars of a chart, the
- * rows of a table by breakdown, a section's sentences. */
+ * rows of a table by breakdown, a section's sentences, and the walk of
+ * the document that the HTML page and the Markdown note share (struct
+ * pvd_markup below: each gives only its markup). */
 #ifndef PVD_RENDER_H
 #define PVD_RENDER_H
 #include "buf.h"
@@ -106,4 +108,70 @@ void pvd_section_texts(const struct pvd_dash *d, const struct pvd_section *s,
 const char *pvd_item_label(const struct pvd_dash *d, const struct pvd_item *it);
 /* A section is shown when it has blocks or (the last one) indicators. */
 int pvd_section_shown(const struct pvd_dash *d, size_t i);
+/* ---- the walker shared by the HTML page and the Markdown note ----
+ * Both present the same document (sections of blocks, tables of values,
+ * the sources) and differ only in markup: the walk is written once here,
+ * and each renderer gives its markup as strings and a few callbacks. */
+struct pvd_markup {
+	void (*escape)(struct pvd_buf *b, const char *s, size_t n);
+	/* a count from the provenance file (rows, records, rejects) */
+	void (*num)(struct pvd_buf *b, const struct pvd_jnode *n);
+	/* a file of the provenance file: path and SHA-256 */
+	void (*file_ref)(struct pvd_buf *b, const struct pvd_jnode *f);
+	/* the blocks with a layout of their own */
+	void (*figures)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+	void (*chart)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+	void (*table)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+	const char *value[2], *missing[2]; /* around a sentence's values, missing values */
+	const char *na[2];                 /* around "non disponible" in a table cell */
+	const char *absent;                /* a table cell for a group the indicator lacks */
+	/* a table row: row[0] HEAD head_end, then cell[0] VALUE cell[1] each, row[1];
+	 * the total row starts with total_row instead of row[0] */
+	const char *row[2], *head_end, *cell[2], *total_row;
+	const char *foot;                  /* before a breakdown table's total row */
+	const char *total;                 /* its head, already marked up */
+	const char *heading[2];            /* a HEADING block */
+	const char *text[2], *note[2];     /* TEXT and NOTE blocks */
+	const char *previous[2];           /* their previous-period sentence */
+	int drop_empty;                    /* leave out a TEXT or NOTE block that says nothing */
+	const char *lists[2];              /* around consecutive LIST blocks */
+	const char *list[3];               /* a LIST block: before its title, after it, after the items */
+	const char *list_title[2];
+	const char *item[2];               /* a list item (LIST blocks, the sources) */
+	int references;                    /* the sources list the reference files */
+};
+/* Text from the data or the config, escaped (nothing for NULL). */
+void pvd_mk_esc(const struct pvd_markup *m, struct pvd_buf *b, const char *s);
+/* A title (when there is one) between open and close. */
+void pvd_mk_title(const struct pvd_markup *m, struct pvd_buf *b, const char *open, const char *title,
+		  const char *close);
+/* open, the template, close; nothing when the template is empty or left
+ * out (a sentence about a previous period there is none of).  Returns 1
+ * when something was written. */
+int pvd_mk_tmpl(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, const char *open,
+		const char *close, const struct pvd_tmpl *t);
+/* A quantity as shown in a table ("non disponible" marked up with na). */
+void pvd_mk_qty(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k,
+		const struct pvd_qty *q, enum pvd_fmt f, int diff);
+/* The cells of a value: current, and with a previous period the previous
+ * one and the change. */
+void pvd_mk_compare(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k,
+		    const struct pvd_qty *cur, const struct pvd_qty *prev, enum pvd_fmt f);
+/* The heads of those columns, separated by sep. */
+void pvd_mk_compare_heads(struct pvd_buf *b, const struct pvd_dash *d, const char *sep);
+/* The blocks of a section. */
+void pvd_mk_blocks(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d,
+		   const struct pvd_section *s);
+/* The rows of a TABLE block: one a group, then foot and the total row. */
+void pvd_mk_table_rows(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d,
+		       const struct pvd_block *bl);
+/* "Indicateurs non disponibles pour cette période : a, b." between open
+ * and close, each id between id[0] and id[1]; nothing when none is missing. */
+void pvd_mk_missing(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d, const char *open,
+		    const char *id[2], const char *close);
+/* The items that head the sources: program, pipeline, catalogue,
+ * previous dashboard, reference files. */
+void pvd_mk_provenance(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d);
+/* The rejects by stage, one row each (the "total" one as a total row). */
+void pvd_mk_rejects(const struct pvd_markup *m, struct pvd_buf *b, const struct pvd_dash *d);
 #endif

@@ -97,55 +97,41 @@ static const char css[] =
 	"@media print{header.masthead{background:none;color:var(--bleu);padding:0}nav.toc{display:none}"
 	".figure,figure.chart,table{break-inside:avoid}}\n";
 
-/* Template pieces: values in bold, missing values marked. */
-static void piece(void *ctx, enum pvd_piece kind, const char *text, size_t n)
-{
-	struct pvd_buf *b = ctx;
-	if (kind == PVD_P_VALUE)
-		pvd_buf_adds(b, "<strong>");
-	else if (kind == PVD_P_MISSING)
-		pvd_buf_adds(b, "<span class=\"nd\">");
-	pvd_html_escape(b, text, n);
-	if (kind == PVD_P_VALUE)
-		pvd_buf_adds(b, "</strong>");
-	else if (kind == PVD_P_MISSING)
-		pvd_buf_adds(b, "</span>");
-}
+static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+static void num(struct pvd_buf *b, const struct pvd_jnode *n);
+static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f);
 
-/* <tag class="cls">template</tag>, or nothing when the template is empty
- * or left out (a sentence about a previous period there is none of). */
-static void para(struct pvd_buf *b, const struct pvd_dash *d, const char *open, const char *close,
-		 const struct pvd_tmpl *t)
-{
-	if (!t->n)
-		return;
-	size_t mark = b->len;
-	pvd_buf_adds(b, open);
-	if (pvd_dash_expand(d, t, piece, b)) {
-		b->len = mark;
-		b->p[mark] = '\0';
-		return;
-	}
-	pvd_buf_adds(b, close);
-}
-
-static void qty(struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q,
-		enum pvd_fmt f, int diff)
-{
-	size_t mark = b->len;
-	if (pvd_qty_fr(d, k, q, f, diff, b) == 0) {
-		/* escaped like everything else, though digits and units need none */
-		char *t = xstrdup(b->p + mark);
-		b->len = mark;
-		b->p[mark] = '\0';
-		esc(b, t);
-		free(t);
-	} else if (q->state == PVD_Q_NULL) {
-		pvd_buf_adds(b, "<span class=\"nd\">" PVD_NC "</span>");
-	} else if (!(diff && q->state == PVD_Q_NONE)) {
-		pvd_buf_adds(b, "<span class=\"nd\">" PVD_NA "</span>");
-	}
-}
+/* The page's markup for the walker shared with the Markdown note (render.h). */
+static const struct pvd_markup html = {
+	.escape = pvd_html_escape,
+	.num = num,
+	.file_ref = file_ref,
+	.figures = figures,
+	.chart = chart,
+	.table = table,
+	.value = { "<strong>", "</strong>" },
+	.missing = { "<span class=\"nd\">", "</span>" },
+	.na = { "<span class=\"nd\">", "</span>" },
+	.absent = "<span title=\"" PVD_NA "\">—</span>",
+	.row = { "<tr><th scope=\"row\">", "</tr>\n" },
+	.head_end = "</th>",
+	.cell = { "<td class=\"n\">", "</td>" },
+	.total_row = "<tr class=\"total\"><th scope=\"row\">",
+	.foot = "</tbody>\n<tfoot>",
+	.total = "Ensemble",
+	.heading = { "<h3>", "</h3>\n" },
+	.text = { "<p>", "</p>\n" },
+	.note = { "<p class=\"note\">", "</p>\n" },
+	.previous = { " <span class=\"prev\">", "</span>" },
+	.drop_empty = 1,
+	.lists = { "<div class=\"lists\">\n", "</div>\n" },
+	.list = { "<div class=\"lst\">", "<ul class=\"list\">\n", "</ul></div>\n" },
+	.list_title = { "<h4>", "</h4>" },
+	.item = { "<li>", "</li>\n" },
+	.references = 1,
+};
 
 /* Characters (code points) of a UTF-8 string: how wide a figure is. */
 static size_t chars(const char *s)
@@ -177,8 +163,8 @@ static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 		pvd_buf_adds(b, !ok ? "<p class=\"big nd\">" : chars(v.p) > 12 ? "<p class=\"big long\">" : "<p class=\"big\">");
 		esc(b, v.p);
 		pvd_buf_adds(b, "</p>");
-		para(b, d, "<p>", "</p>", &f->text);
-		para(b, d, "<p class=\"prev\">", "</p>", &f->previous);
+		pvd_mk_tmpl(&html, b, d, "<p>", "</p>", &f->text);
+		pvd_mk_tmpl(&html, b, d, "<p class=\"prev\">", "</p>", &f->previous);
 		pvd_buf_adds(b, "</div>\n");
 	}
 	pvd_buf_adds(b, "</div>\n");
@@ -195,11 +181,7 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 	int row = cmp ? ROW_CMP : ROW;
 	struct pvd_buf v = { 0 };
 	pvd_buf_adds(b, "<figure class=\"chart\">");
-	if (bl->title && *bl->title) {
-		pvd_buf_adds(b, "<figcaption>");
-		esc(b, bl->title);
-		pvd_buf_adds(b, "</figcaption>");
-	}
+	pvd_mk_title(&html, b, "<figcaption>", bl->title, "</figcaption>");
 	if (!n) {
 		pvd_buf_adds(b, "<p class=\"nd\">" PVD_NA "</p></figure>\n");
 		free(bars);
@@ -255,14 +237,8 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 
 static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
 {
-	const char **keys, **labels;
-	size_t n = pvd_table_rows(d, bl, &keys, &labels);
 	pvd_buf_adds(b, "<div class=\"tscroll\"><table class=\"bd\">");
-	if (bl->title && *bl->title) {
-		pvd_buf_adds(b, "<caption>");
-		esc(b, bl->title);
-		pvd_buf_adds(b, "</caption>");
-	}
+	pvd_mk_title(&html, b, "<caption>", bl->title, "</caption>");
 	pvd_buf_adds(b, "\n<thead><tr><th scope=\"col\">");
 	esc(b, bl->header ? bl->header : bl->by);
 	pvd_buf_adds(b, "</th>");
@@ -272,42 +248,8 @@ static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 		pvd_buf_adds(b, "</th>");
 	}
 	pvd_buf_adds(b, "</tr></thead>\n<tbody>\n");
-	for (size_t r = 0; r <= n; r++) {
-		pvd_buf_adds(b, r < n ? "<tr><th scope=\"row\">" : "</tbody>\n<tfoot><tr class=\"total\"><th scope=\"row\">");
-		if (r < n)
-			esc(b, labels[r]);
-		else
-			pvd_buf_adds(b, "Ensemble");
-		pvd_buf_adds(b, "</th>");
-		for (size_t c = 0; c < bl->nitems; c++) {
-			const struct pvd_dash_ind *in = &d->ind[bl->items[c].ind];
-			const struct pvd_dash_val *v = r < n ? pvd_dash_group(in, bl->by, keys[r]) : &in->head;
-			pvd_buf_adds(b, "<td class=\"n\">");
-			if (v)
-				qty(b, d, in->kind, &v->cur, bl->items[c].fmt, 0);
-			else
-				pvd_buf_adds(b, "<span title=\"" PVD_NA "\">—</span>");
-			pvd_buf_adds(b, "</td>");
-		}
-		pvd_buf_adds(b, "</tr>\n");
-	}
+	pvd_mk_table_rows(&html, b, d, bl);
 	pvd_buf_adds(b, "</tfoot></table></div>\n");
-	free(keys);
-	free(labels);
-}
-
-static void list(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
-{
-	pvd_buf_adds(b, "<div class=\"lst\">");
-	if (bl->title && *bl->title) {
-		pvd_buf_adds(b, "<h4>");
-		esc(b, bl->title);
-		pvd_buf_adds(b, "</h4>");
-	}
-	pvd_buf_adds(b, "<ul class=\"list\">\n");
-	for (size_t j = 0; j < bl->nlist; j++)
-		para(b, d, "<li>", "</li>\n", &bl->list[j]);
-	pvd_buf_adds(b, "</ul></div>\n");
 }
 
 static void section(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_section *s)
@@ -317,48 +259,7 @@ static void section(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 	pvd_buf_adds(b, "\">\n<h2>");
 	esc(b, s->title);
 	pvd_buf_adds(b, "</h2>\n");
-	for (size_t i = 0; i < s->nb; i++) {
-		const struct pvd_block *bl = &s->b[i];
-		/* consecutive lists side by side */
-		if (bl->type == PVD_B_LIST && (i == 0 || s->b[i - 1].type != PVD_B_LIST))
-			pvd_buf_adds(b, "<div class=\"lists\">\n");
-		switch (bl->type) {
-		case PVD_B_HEADING:
-			pvd_buf_adds(b, "<h3>");
-			esc(b, bl->title);
-			pvd_buf_adds(b, "</h3>\n");
-			break;
-		case PVD_B_FIGURES:
-			figures(b, d, bl);
-			break;
-		case PVD_B_TEXT:
-		case PVD_B_NOTE: {
-			size_t mark = b->len;
-			pvd_buf_adds(b, bl->type == PVD_B_NOTE ? "<p class=\"note\">" : "<p>");
-			size_t body = b->len;
-			para(b, d, "", "", &bl->text);
-			para(b, d, " <span class=\"prev\">", "</span>", &bl->previous);
-			if (b->len == body) {
-				b->len = mark;
-				b->p[mark] = '\0';
-			} else {
-				pvd_buf_adds(b, "</p>\n");
-			}
-			break;
-		}
-		case PVD_B_CHART:
-			chart(b, d, bl);
-			break;
-		case PVD_B_TABLE:
-			table(b, d, bl);
-			break;
-		case PVD_B_LIST:
-			list(b, d, bl);
-			break;
-		}
-		if (bl->type == PVD_B_LIST && (i + 1 == s->nb || s->b[i + 1].type != PVD_B_LIST))
-			pvd_buf_adds(b, "</div>\n");
-	}
+	pvd_mk_blocks(&html, b, d, s);
 	pvd_buf_adds(b, "</section>\n");
 }
 
@@ -367,12 +268,7 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 	int prev = d->have_prev;
 	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-indicateurs\">\n<h2>Tableau des indicateurs</h2>\n"
 			"<table class=\"all\">\n<thead><tr><th scope=\"col\">Indicateur</th><th scope=\"col\" class=\"n\">");
-	pvd_fr_period(&d->period, b);
-	if (prev) {
-		pvd_buf_adds(b, "</th><th scope=\"col\" class=\"n\">");
-		pvd_fr_period(&d->prev_period, b);
-		pvd_buf_adds(b, "</th><th scope=\"col\" class=\"n\">Évolution");
-	}
+	pvd_mk_compare_heads(b, d, "</th><th scope=\"col\" class=\"n\">");
 	pvd_buf_adds(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < d->nsec; i++) {
 		const struct pvd_section *s = &d->sec[i];
@@ -387,16 +283,9 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 			esc(b, pvd_dash_label(in));
 			pvd_buf_adds(b, "<br><code>");
 			esc(b, in->id);
-			pvd_buf_adds(b, "</code></th><td class=\"n\">");
-			qty(b, d, in->kind, &in->head.cur, PVD_F_DEFAULT, 0);
-			if (prev) {
-				struct pvd_qty df = pvd_qty_diff(&in->head.cur, &in->head.prev);
-				pvd_buf_adds(b, "</td><td class=\"n\">");
-				qty(b, d, in->kind, &in->head.prev, PVD_F_DEFAULT, 0);
-				pvd_buf_adds(b, "</td><td class=\"n\">");
-				qty(b, d, in->kind, &df, PVD_F_DEFAULT, 1);
-			}
-			pvd_buf_adds(b, "</td></tr>\n");
+			pvd_buf_adds(b, "</code></th>");
+			pvd_mk_compare(&html, b, d, in->kind, &in->head.cur, &in->head.prev, PVD_F_DEFAULT);
+			pvd_buf_adds(b, "</tr>\n");
 		}
 	}
 	pvd_buf_adds(b, "</tbody></table>\n</section>\n");
@@ -424,47 +313,11 @@ static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f)
 	pvd_buf_adds(b, "…</code>");
 }
 
-static void file_line(struct pvd_buf *b, const struct pvd_jnode *p, const char *key, const char *what)
-{
-	const struct pvd_jnode *f = pvd_j_typed(p, key, PVD_J_OBJ);
-	if (!f)
-		return;
-	pvd_buf_printf(b, "<li>%s : ", what);
-	file_ref(b, f);
-	pvd_buf_adds(b, "</li>\n");
-}
-
 static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 {
-	const struct pvd_jnode *p = d->provenance, *ins = pvd_j_get(p, "inputs"), *rj = pvd_j_get(p, "rejects");
-	const struct pvd_jnode *refs = pvd_j_typed(p, "references", PVD_J_ARR);
+	const struct pvd_jnode *ins = pvd_j_get(d->provenance, "inputs");
 	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n<ul class=\"list\">\n");
-	if (pvd_j_str(p, "program")) {
-		pvd_buf_adds(b, "<li>Produit par ");
-		esc(b, pvd_j_str(p, "program"));
-		pvd_buf_adds(b, " ");
-		esc(b, pvd_j_str(p, "version"));
-		pvd_buf_adds(b, "</li>\n");
-	}
-	file_line(b, p, "pipeline", "Chaîne de traitement");
-	file_line(b, p, "indicators", "Catalogue des indicateurs");
-	file_line(b, p, "previous", "Tableau de bord précédent");
-	for (size_t i = 0; refs && i < refs->n; i++) {
-		const struct pvd_jnode *r = refs->items[i], *files = pvd_j_get(r, "files");
-		pvd_buf_adds(b, "<li>Référentiel ");
-		esc(b, pvd_j_str(r, "name"));
-		if (pvd_j_str(r, "value")) {
-			pvd_buf_adds(b, " (");
-			esc(b, pvd_j_str(r, "value"));
-			pvd_buf_adds(b, ")");
-		}
-		pvd_buf_adds(b, " : ");
-		for (size_t k = 0; k < files->n; k++) {
-			pvd_buf_adds(b, k ? ", " : "");
-			file_ref(b, files->items[k]);
-		}
-		pvd_buf_adds(b, "</li>\n");
-	}
+	pvd_mk_provenance(&html, b, d);
 	pvd_buf_adds(b, "</ul>\n<table class=\"src\"><caption>Fichiers reçus</caption>\n<thead><tr>"
 			"<th scope=\"col\">Fichier</th><th scope=\"col\">Source</th><th scope=\"col\" class=\"n\">Lignes</th>"
 			"<th scope=\"col\" class=\"n\">Enregistrements</th><th scope=\"col\" class=\"n\">Rejetés</th>"
@@ -500,14 +353,7 @@ static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 	}
 	pvd_buf_adds(b, "</tbody></table>\n<table class=\"src\"><caption>Enregistrements rejetés, par étape</caption>\n"
 			"<thead><tr><th scope=\"col\">Étape</th><th scope=\"col\" class=\"n\">Rejetés</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < rj->n; k++) {
-		int total = strcmp(rj->keys[k], "total") == 0;
-		pvd_buf_adds(b, total ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
-		esc(b, rj->keys[k]);
-		pvd_buf_adds(b, "</th><td class=\"n\">");
-		num(b, rj->items[k]);
-		pvd_buf_adds(b, "</td></tr>\n");
-	}
+	pvd_mk_rejects(&html, b, d);
 	pvd_buf_adds(b, "</tbody></table>\n</section>\n");
 }
 
@@ -561,19 +407,8 @@ void pvd_render_html(const struct pvd_dash *d, struct pvd_buf *b)
 	if (d->provenance)
 		pvd_buf_adds(b, "<li><a href=\"#s-sources\">Sources et traitements</a></li>\n");
 	pvd_buf_adds(b, "</ol></nav>\n");
-	size_t nm = pvd_dash_missing(d, NULL, 0);
-	if (nm) {
-		size_t *m = xcalloc(nm, sizeof *m);
-		pvd_dash_missing(d, m, nm);
-		pvd_buf_adds(b, "<p class=\"missing\" role=\"note\">Indicateurs non disponibles pour cette période : ");
-		for (size_t i = 0; i < nm; i++) {
-			pvd_buf_adds(b, i ? ", <code>" : "<code>");
-			esc(b, d->ind[m[i]].id);
-			pvd_buf_adds(b, "</code>");
-		}
-		pvd_buf_adds(b, ".</p>\n");
-		free(m);
-	}
+	pvd_mk_missing(&html, b, d, "<p class=\"missing\" role=\"note\">", (const char *[]){ "<code>", "</code>" },
+		       ".</p>\n");
 	for (size_t i = 0; i + 1 < d->nsec; i++)
 		section(b, d, &d->sec[i]);
 	annex(b, d);

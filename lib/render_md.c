@@ -25,60 +25,68 @@ static void esc(struct pvd_buf *b, const char *s)
 		pvd_md_escape(b, s, strlen(s));
 }
 
-static void piece(void *ctx, enum pvd_piece kind, const char *text, size_t n)
+static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+
+/* Numbers from the provenance file as they were written. */
+static void num(struct pvd_buf *b, const struct pvd_jnode *n)
 {
-	struct pvd_buf *b = ctx;
-	const char *mark = kind == PVD_P_VALUE ? "**" : kind == PVD_P_MISSING ? "_" : "";
-	pvd_buf_adds(b, mark);
-	pvd_md_escape(b, text, n);
-	pvd_buf_adds(b, mark);
+	esc(b, n ? n->text : NULL);
 }
 
-/* Appends a template, with a space before it when after is set; nothing
- * when the template is empty or left out.  Returns 1 if something was written. */
-static int tmpl(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_tmpl *t, int after)
+/* "path (SHA-256 `digest`)" of a file entry. */
+static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f)
 {
-	if (!t->n)
-		return 0;
-	size_t mark = b->len;
-	if (after)
-		pvd_buf_addc(b, ' ');
-	if (pvd_dash_expand(d, t, piece, b)) {
-		b->len = mark;
-		b->p[mark] = '\0';
-		return 0;
-	}
-	return 1;
+	esc(b, pvd_j_str(f, "path"));
+	pvd_buf_adds(b, " (SHA-256 `");
+	esc(b, pvd_j_str(f, "sha256"));
+	pvd_buf_adds(b, "`)");
 }
 
-static void qty(struct pvd_buf *b, const struct pvd_dash *d, enum pvd_ukind k, const struct pvd_qty *q,
-		enum pvd_fmt f, int diff)
-{
-	if (pvd_qty_fr(d, k, q, f, diff, b) != 0)
-		pvd_buf_adds(b, q->state == PVD_Q_NULL ? PVD_NC : q->state == PVD_Q_NONE && diff ? "" : PVD_NA);
-}
-
-static void prev_label(struct pvd_buf *b, const struct pvd_dash *d)
-{
-	pvd_fr_period(&d->prev_period, b);
-}
+/* The note's markup for the walker shared with the HTML page (render.h). */
+static const struct pvd_markup md = {
+	.escape = pvd_md_escape,
+	.num = num,
+	.file_ref = file_ref,
+	.figures = figures,
+	.chart = chart,
+	.table = table,
+	.value = { "**", "**" },
+	.missing = { "_", "_" },
+	.na = { "", "" },
+	.absent = "",
+	.row = { "| ", " |\n" },
+	.head_end = "",
+	.cell = { " | ", "" },
+	.total_row = "| ",
+	.foot = "",
+	.total = "**Ensemble**",
+	.heading = { "### ", "\n\n" },
+	.text = { "", "\n\n" },
+	.note = { "_", "_\n\n" },
+	.previous = { " ", "" },
+	.drop_empty = 0, /* an empty block still ends its paragraph */
+	.lists = { "", "" },
+	.list = { "", "", "\n" },
+	.list_title = { "**", "**\n\n" },
+	.item = { "- ", "\n" },
+	/* the note has never listed the reference files: kept as it was */
+	.references = 0,
+};
 
 static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
 {
 	for (size_t i = 0; i < bl->nfig; i++) {
 		const struct pvd_figure *f = &bl->fig[i];
 		struct pvd_buf v = { 0 };
-		if (f->title) {
-			pvd_buf_adds(b, "*");
-			esc(b, f->title);
-			pvd_buf_adds(b, "*  \n");
-		}
+		pvd_mk_title(&md, b, "*", f->title, "*  \n");
 		pvd_figure_value(d, f, &v);
 		pvd_buf_adds(b, d->ind[f->ind].head.cur.state == PVD_Q_VALUE ? "**" : "_");
 		esc(b, v.p);
 		pvd_buf_adds(b, d->ind[f->ind].head.cur.state == PVD_Q_VALUE ? "**" : "_");
-		tmpl(b, d, &f->text, 1);
-		tmpl(b, d, &f->previous, 1);
+		pvd_mk_tmpl(&md, b, d, " ", "", &f->text);
+		pvd_mk_tmpl(&md, b, d, " ", "", &f->previous);
 		pvd_buf_adds(b, "\n\n");
 		pvd_buf_free(&v);
 	}
@@ -89,32 +97,14 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 	struct pvd_bar *bars;
 	size_t n = pvd_chart_bars(d, bl, &bars);
 	int prev = d->have_prev;
-	if (bl->title && *bl->title) {
-		pvd_buf_adds(b, "#### ");
-		esc(b, bl->title);
-		pvd_buf_adds(b, "\n\n");
-	}
+	pvd_mk_title(&md, b, "#### ", bl->title, "\n\n");
 	pvd_buf_adds(b, "| | ");
-	pvd_fr_period(&d->period, b);
-	if (prev) {
-		pvd_buf_adds(b, " | ");
-		prev_label(b, d);
-		pvd_buf_adds(b, " | Évolution |\n|---|--:|--:|--:|\n");
-	} else {
-		pvd_buf_adds(b, " |\n|---|--:|\n");
-	}
+	pvd_mk_compare_heads(b, d, " | ");
+	pvd_buf_adds(b, prev ? " |\n|---|--:|--:|--:|\n" : " |\n|---|--:|\n");
 	for (size_t i = 0; i < n; i++) {
 		pvd_buf_adds(b, "| ");
 		esc(b, bars[i].label);
-		pvd_buf_adds(b, " | ");
-		qty(b, d, bars[i].kind, bars[i].cur, bl->fmt, 0);
-		if (prev) {
-			struct pvd_qty df = pvd_qty_diff(bars[i].cur, bars[i].prev);
-			pvd_buf_adds(b, " | ");
-			qty(b, d, bars[i].kind, bars[i].prev, bl->fmt, 0);
-			pvd_buf_adds(b, " | ");
-			qty(b, d, bars[i].kind, &df, bl->fmt, 1);
-		}
+		pvd_mk_compare(&md, b, d, bars[i].kind, bars[i].cur, bars[i].prev, bl->fmt);
 		pvd_buf_adds(b, " |\n");
 	}
 	if (!n)
@@ -125,13 +115,7 @@ static void chart(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 
 static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
 {
-	const char **keys, **labels;
-	size_t n = pvd_table_rows(d, bl, &keys, &labels);
-	if (bl->title && *bl->title) {
-		pvd_buf_adds(b, "#### ");
-		esc(b, bl->title);
-		pvd_buf_adds(b, "\n\n");
-	}
+	pvd_mk_title(&md, b, "#### ", bl->title, "\n\n");
 	pvd_buf_adds(b, "| ");
 	esc(b, bl->header ? bl->header : bl->by);
 	for (size_t c = 0; c < bl->nitems; c++) {
@@ -142,24 +126,8 @@ static void table(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_
 	for (size_t c = 0; c < bl->nitems; c++)
 		pvd_buf_adds(b, "--:|");
 	pvd_buf_addc(b, '\n');
-	for (size_t r = 0; r <= n; r++) {
-		pvd_buf_adds(b, "| ");
-		if (r < n)
-			esc(b, labels[r]);
-		else
-			pvd_buf_adds(b, "**Ensemble**");
-		for (size_t c = 0; c < bl->nitems; c++) {
-			const struct pvd_dash_ind *in = &d->ind[bl->items[c].ind];
-			const struct pvd_dash_val *v = r < n ? pvd_dash_group(in, bl->by, keys[r]) : &in->head;
-			pvd_buf_adds(b, " | ");
-			if (v)
-				qty(b, d, in->kind, &v->cur, bl->items[c].fmt, 0);
-		}
-		pvd_buf_adds(b, " |\n");
-	}
+	pvd_mk_table_rows(&md, b, d, bl);
 	pvd_buf_addc(b, '\n');
-	free(keys);
-	free(labels);
 }
 
 static void section(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_section *s)
@@ -167,63 +135,15 @@ static void section(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 	pvd_buf_adds(b, "## ");
 	esc(b, s->title);
 	pvd_buf_adds(b, "\n\n");
-	for (size_t i = 0; i < s->nb; i++) {
-		const struct pvd_block *bl = &s->b[i];
-		switch (bl->type) {
-		case PVD_B_HEADING:
-			pvd_buf_adds(b, "### ");
-			esc(b, bl->title);
-			pvd_buf_adds(b, "\n\n");
-			break;
-		case PVD_B_FIGURES:
-			figures(b, d, bl);
-			break;
-		case PVD_B_TEXT:
-		case PVD_B_NOTE:
-			if (bl->type == PVD_B_NOTE)
-				pvd_buf_addc(b, '_');
-			tmpl(b, d, &bl->text, 0);
-			tmpl(b, d, &bl->previous, 1);
-			pvd_buf_adds(b, bl->type == PVD_B_NOTE ? "_\n\n" : "\n\n");
-			break;
-		case PVD_B_CHART:
-			chart(b, d, bl);
-			break;
-		case PVD_B_TABLE:
-			table(b, d, bl);
-			break;
-		case PVD_B_LIST:
-			if (bl->title && *bl->title) {
-				pvd_buf_adds(b, "**");
-				esc(b, bl->title);
-				pvd_buf_adds(b, "**\n\n");
-			}
-			for (size_t j = 0; j < bl->nlist; j++) {
-				size_t mark = b->len;
-				pvd_buf_adds(b, "- ");
-				if (tmpl(b, d, &bl->list[j], 0))
-					pvd_buf_addc(b, '\n');
-				else
-					b->len = mark, b->p[mark] = '\0';
-			}
-			pvd_buf_addc(b, '\n');
-			break;
-		}
-	}
+	pvd_mk_blocks(&md, b, d, s);
 }
 
 /* Every indicator: section, label (id), value, previous, difference. */
 static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 {
 	pvd_buf_adds(b, "## Tableau des indicateurs\n\n| Section | Indicateur | Identifiant | ");
-	pvd_fr_period(&d->period, b);
-	if (d->have_prev) {
-		pvd_buf_adds(b, " | ");
-		prev_label(b, d);
-		pvd_buf_adds(b, " | Évolution |\n|---|---|---|--:|--:|--:|\n");
-	} else {
-		pvd_buf_adds(b, " |\n|---|---|---|--:|\n");
-	}
+	pvd_mk_compare_heads(b, d, " | ");
+	pvd_buf_adds(b, d->have_prev ? " |\n|---|---|---|--:|--:|--:|\n" : " |\n|---|---|---|--:|\n");
 	for (size_t i = 0; i < d->nsec; i++)
 		for (size_t j = 0; j < d->sec[i].ninds; j++) {
 			const struct pvd_dash_ind *in = &d->ind[d->sec[i].inds[j]];
@@ -233,69 +153,34 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 			esc(b, pvd_dash_label(in));
 			pvd_buf_adds(b, " | ");
 			esc(b, in->id);
-			pvd_buf_adds(b, " | ");
-			qty(b, d, in->kind, &in->head.cur, PVD_F_DEFAULT, 0);
-			if (d->have_prev) {
-				struct pvd_qty df = pvd_qty_diff(&in->head.cur, &in->head.prev);
-				pvd_buf_adds(b, " | ");
-				qty(b, d, in->kind, &in->head.prev, PVD_F_DEFAULT, 0);
-				pvd_buf_adds(b, " | ");
-				qty(b, d, in->kind, &df, PVD_F_DEFAULT, 1);
-			}
+			pvd_mk_compare(&md, b, d, in->kind, &in->head.cur, &in->head.prev, PVD_F_DEFAULT);
 			pvd_buf_adds(b, " |\n");
 		}
 	pvd_buf_addc(b, '\n');
 }
 
-static void file_ref(struct pvd_buf *b, const struct pvd_jnode *p, const char *key, const char *what)
-{
-	const struct pvd_jnode *f = pvd_j_typed(p, key, PVD_J_OBJ);
-	if (!f)
-		return;
-	pvd_buf_printf(b, "- %s : ", what);
-	esc(b, pvd_j_str(f, "path"));
-	pvd_buf_adds(b, " (SHA-256 `");
-	esc(b, pvd_j_str(f, "sha256"));
-	pvd_buf_adds(b, "`)\n");
-}
-
 static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 {
-	const struct pvd_jnode *p = d->provenance, *ins = pvd_j_get(p, "inputs"), *rj = pvd_j_get(p, "rejects");
+	const struct pvd_jnode *ins = pvd_j_get(d->provenance, "inputs");
 	pvd_buf_adds(b, "## Sources et traitements\n\n");
-	if (pvd_j_str(p, "program")) {
-		pvd_buf_adds(b, "- Produit par ");
-		esc(b, pvd_j_str(p, "program"));
-		pvd_buf_adds(b, " ");
-		esc(b, pvd_j_str(p, "version"));
-		pvd_buf_addc(b, '\n');
-	}
-	file_ref(b, p, "pipeline", "Chaîne de traitement");
-	file_ref(b, p, "indicators", "Catalogue des indicateurs");
-	file_ref(b, p, "previous", "Tableau de bord précédent");
+	pvd_mk_provenance(&md, b, d);
 	pvd_buf_adds(b, "\n| Fichier | Source | Lignes | Enregistrements | SHA-256 |\n|---|---|--:|--:|---|\n");
 	for (size_t i = 0; i < ins->n; i++) {
-		const struct pvd_jnode *o = ins->items[i], *rows = pvd_j_get(o, "rows");
+		const struct pvd_jnode *o = ins->items[i];
 		pvd_buf_adds(b, "| ");
 		esc(b, pvd_j_str(o, "path"));
 		pvd_buf_adds(b, " | ");
 		esc(b, pvd_j_str(o, "source"));
 		pvd_buf_adds(b, " | ");
-		esc(b, rows ? rows->text : NULL);
+		num(b, pvd_j_get(o, "rows"));
 		pvd_buf_adds(b, " | ");
-		esc(b, pvd_j_get(o, "records")->text);
+		num(b, pvd_j_get(o, "records"));
 		pvd_buf_adds(b, " | `");
 		esc(b, pvd_j_str(o, "sha256"));
 		pvd_buf_adds(b, "` |\n");
 	}
 	pvd_buf_adds(b, "\n| Étape | Rejetés |\n|---|--:|\n");
-	for (size_t k = 0; k < rj->n; k++) {
-		pvd_buf_adds(b, "| ");
-		esc(b, rj->keys[k]);
-		pvd_buf_adds(b, " | ");
-		esc(b, rj->items[k]->text);
-		pvd_buf_adds(b, " |\n");
-	}
+	pvd_mk_rejects(&md, b, d);
 	pvd_buf_addc(b, '\n');
 }
 
@@ -318,21 +203,10 @@ void pvd_render_md(const struct pvd_dash *d, struct pvd_buf *b)
 	pvd_buf_adds(b, ")");
 	if (d->have_prev) {
 		pvd_buf_adds(b, " · comparaison : ");
-		prev_label(b, d);
+		pvd_fr_period(&d->prev_period, b);
 	}
 	pvd_buf_adds(b, "\n\n");
-	size_t nm = pvd_dash_missing(d, NULL, 0);
-	if (nm) {
-		size_t *m = xcalloc(nm, sizeof *m);
-		pvd_dash_missing(d, m, nm);
-		pvd_buf_adds(b, "> Indicateurs non disponibles pour cette période : ");
-		for (size_t i = 0; i < nm; i++) {
-			pvd_buf_adds(b, i ? ", " : "");
-			esc(b, d->ind[m[i]].id);
-		}
-		pvd_buf_adds(b, ".\n\n");
-		free(m);
-	}
+	pvd_mk_missing(&md, b, d, "> ", (const char *[]){ "", "" }, ".\n\n");
 	for (size_t i = 0; i + 1 < d->nsec; i++)
 		section(b, d, &d->sec[i]);
 	annex(b, d);
