@@ -71,8 +71,8 @@ static const struct pvd_markup md = {
 	.list = { "", "", "\n" },
 	.list_title = { "**", "**\n\n" },
 	.item = { "- ", "\n" },
-	/* the note has never listed the reference files: kept as it was */
-	.references = 0,
+	/* the note lists the reference files of the run, as the page does */
+	.references = 1,
 };
 
 static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl)
