@@ -8,7 +8,6 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-CC      ?= gcc
 PKGS    := yaml-0.1 jansson
 CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -DPVD_DATADIR='"$(PREFIX)/share/pvd"' -Ilib
 CFLAGS  ?= -O2 -g
@@ -27,7 +26,7 @@ UNITS    := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRC := $(sort $(wildcard test/tools/*.c))
 TOOLS    := $(TOOL_SRC:test/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter
+.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter pkgcheck
 all: $(BINS) $(UNITS) $(TOOLS)
 
 # The main job on bundled data: the demo quarter, after the quarter before it.
@@ -35,9 +34,16 @@ demo: all
 	@$(MAKE) --no-print-directory 2021-Q4
 	@echo 'demo: out/2021-Q4/ (indicators.json, indicators.html, run-report.txt)'
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+# A missing library stops the build here, before a page of compiler errors.
+pkgcheck:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { \
+		echo "make: pkg-config module(s) missing:$$(for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || printf ' %s' $$p; done) (install them: make deps)" >&2; exit 1; }
+
+# Each object records the headers it includes (-MMD): a header edit rebuilds its users.
+$(BUILD)/%.o: %.c | pkgcheck
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+-include $(LIB_OBJ:.o=.d)
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
