@@ -39,10 +39,12 @@ pkgcheck:
 	@pkg-config --exists $(PKGS) 2>/dev/null || { \
 		echo "make: pkg-config module(s) missing:$$(for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || printf ' %s' $$p; done) (install them: make deps)" >&2; exit 1; }
 
-# Each object records the headers it includes (-MMD): a header edit rebuilds its users.
-$(BUILD)/%.o: %.c | pkgcheck
+# Each object records the headers it includes (-MMD): a header edit rebuilds its
+# users.  An object without its .d (an older build) is rebuilt once to make it.
+$(BUILD)/%.o: %.c $(BUILD)/%.d | pkgcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(LIB_OBJ:.o=.d): ;
 -include $(LIB_OBJ:.o=.d)
 
 $(LIB_A): $(LIB_OBJ)

@@ -18,24 +18,6 @@ struct pvd_dash_map {
 	struct pvd_strset seen; /* "id\0dim\0key" of every record taken */
 };
 
-static const char *const unit_names[] = {
-	"communes", "conventions", "collectivites", "postes", "structures", "personnes",
-	"nombre", "eur", "part", "moyenne", NULL,
-};
-
-static int unit_kind(const char *u, enum pvd_ukind *k)
-{
-	for (size_t i = 0; unit_names[i]; i++)
-		if (strcmp(u, unit_names[i]) == 0) {
-			*k = strcmp(u, "eur") == 0	   ? PVD_UK_EUR
-			     : strcmp(u, "part") == 0	   ? PVD_UK_PART
-			     : strcmp(u, "moyenne") == 0 ? PVD_UK_MOYENNE
-							 : PVD_UK_COUNT;
-			return 0;
-		}
-	return -1;
-}
-
 /* ---- configuration ---- */
 
 static const char *const fmt_names[] = {
@@ -687,7 +669,7 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		REJECT(PVD_R_REQUIRED, "id", id, "not an indicator record: no id");
 	if (!fu || fu->kind != PVD_STR || !*unit)
 		REJECT(PVD_R_REQUIRED, "unit", unit, "not an indicator record: no unit");
-	if (unit_kind(unit, &k))
+	if (pvd_unit_kind(unit, &k))
 		REJECT(PVD_R_UNKNOWN_VALUE, "unit", unit, "unknown unit '%s'", unit);
 	if (num_or_null(r, "value", &value)) {
 		if (!pvd_rec_get(r, "value"))
@@ -932,7 +914,7 @@ static int prev_indicator(struct jctx *c, struct pvd_dash *d, const struct pvd_j
 		return 0; /* missing then */
 	if (!unit)
 		return jfail(c, o, "%s: an indicator of status ok needs a unit", id);
-	if (unit_kind(unit, &k))
+	if (pvd_unit_kind(unit, &k))
 		return jfail(c, pvd_j_get(o, "unit"), "%s: unknown unit '%s'", id, unit);
 	long i = ind_find(d, id);
 	if (i < 0)

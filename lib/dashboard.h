@@ -33,9 +33,8 @@
 #include "reject.h"
 #include "sink.h"
 #include "stats.h"
+#include "unit.h"
 #include <stdint.h>
-
-enum pvd_ukind { PVD_UK_COUNT, PVD_UK_EUR, PVD_UK_PART, PVD_UK_MOYENNE };
 
 enum pvd_qstate { PVD_Q_NONE, PVD_Q_NULL, PVD_Q_VALUE };
 struct pvd_qty {

@@ -1,6 +1,7 @@
 #include "indicator.h"
 #include "buf.h"
 #include "confpath.h"
+#include "joinfields.h"
 #include "xmem.h"
 #include "yamldoc.h"
 #include <errno.h>
@@ -12,53 +13,6 @@
 #include <unistd.h>
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static const char *const count_units[] = { "communes", "conventions", "collectivites", "postes",
-					   "structures", "personnes", "nombre", NULL };
-
-int pvd_unit_is_count(const char *unit)
-{
-	for (const char *const *u = count_units; *u; u++)
-		if (strcmp(*u, unit) == 0)
-			return 1;
-	return 0;
-}
-
-static int known_unit(const char *u)
-{
-	return pvd_unit_is_count(u) || strcmp(u, "eur") == 0 || strcmp(u, "part") == 0 ||
-	       strcmp(u, "moyenne") == 0;
-}
-
-static const struct {
-	const char *name;
-	enum pvd_itype type;
-} join_fields[] = {
-	{ "_file", PVD_IT_TEXT }, { "_line", PVD_IT_INT }, { "_dataset", PVD_IT_TEXT },
-	{ "_source", PVD_IT_TEXT }, { "commune_insee", PVD_IT_CODE }, { "commune_nom", PVD_IT_TEXT },
-	{ "commune_dep", PVD_IT_CODE }, { "commune_dep_nom", PVD_IT_TEXT },
-	{ "commune_reg", PVD_IT_CODE }, { "commune_reg_nom", PVD_IT_TEXT },
-	{ "commune_epci", PVD_IT_CODE }, { "commune_epci_nom", PVD_IT_TEXT },
-	{ "collectivite", PVD_IT_CODE }, { "pvd", PVD_IT_BOOL }, { "id_pvd", PVD_IT_TEXT },
-	{ "pvd_communes", PVD_IT_LIST }, { "match", PVD_IT_TEXT }, { "remapped_from", PVD_IT_CODE },
-};
-
-int pvd_join_field(const char *name, enum pvd_itype *type)
-{
-	for (size_t i = 0; i < sizeof join_fields / sizeof *join_fields; i++)
-		if (strcmp(join_fields[i].name, name) == 0) {
-			if (type)
-				*type = join_fields[i].type;
-			return 1;
-		}
-	return 0;
-}
-
-static const char *tname(enum pvd_itype t)
-{
-	static const char *const n[] = { "text", "code", "date", "eur", "int", "bool", "enum", "list", "period" };
-	return n[t];
-}
 
 /* The loader's context: the document, the catalogue being built and the
  * variables of the template instance being compiled. */
@@ -181,84 +135,103 @@ int pvd_canon_int_parse(const char *s, size_t n, int64_t *v)
 
 /* ---- datasets --------------------------------------------------------- */
 
-static const struct pvd_dsfield *ds_field(const struct pvd_dataset *ds, const char *name)
+/* A dataset's fields and types are those of its pvd-clean schema
+ * (config/datasets/NAME.yaml, schema.h): one declaration for the cleaner and
+ * the catalogue.  The catalogue keeps only what is its own: the date the
+ * period rule reads and what undated records do. */
+
+static const struct pvd_sfield *ds_field(const struct pvd_dataset *ds, const char *name)
 {
-	for (size_t i = 0; i < ds->nfields; i++)
-		if (strcmp(ds->fields[i].name, name) == 0)
-			return &ds->fields[i];
+	for (size_t i = 0; i < ds->schema.nf; i++)
+		if (strcmp(ds->schema.f[i].name, name) == 0)
+			return &ds->schema.f[i];
 	return NULL;
 }
 
-/* Type of a field of a dataset: declared, or a join/provenance field, or
- * <date>_precision.  Returns 0 when unknown. */
-static int field_type(const struct pvd_dataset *ds, const char *name, enum pvd_itype *t,
-		      const struct pvd_dsfield **decl)
+/* What a date rule reads in a field of this type: 1 a date, 2 a text
+ * holding a period (2021-Q4, 2021-12, 2021-12-31, 2021), 0 nothing. */
+static int date_kind(enum pvd_ftype t)
 {
-	const struct pvd_dsfield *f = ds_field(ds, name);
+	return t == PVD_FT_DATE ? 1 : t == PVD_FT_TEXT ? 2 : 0;
+}
+
+/* Type of a field of a dataset: its schema's, or a provenance/join field
+ * (joinfields.h), or <date>_precision.  Returns 0 when unknown. */
+static int field_type(const struct pvd_dataset *ds, const char *name, enum pvd_ftype *t,
+		      const struct pvd_sfield **decl)
+{
+	const struct pvd_sfield *f = ds_field(ds, name);
 	if (decl)
 		*decl = f;
 	if (f) {
 		*t = f->type;
 		return 1;
 	}
-	if (pvd_join_field(name, t))
+	const struct pvd_joinfield *jf = pvd_joinfield_find(name);
+	if (jf) {
+		*t = jf->type;
 		return 1;
+	}
 	size_t n = strlen(name);
 	if (n > 10 && strcmp(name + n - 10, "_precision") == 0) {
 		char *base = xstrndup(name, n - 10);
-		const struct pvd_dsfield *b = ds_field(ds, base);
+		const struct pvd_sfield *b = ds_field(ds, base);
+		int known = b && (b->type == PVD_FT_DATE || (ds->date && strcmp(ds->date, base) == 0));
 		free(base);
-		if (b && (b->type == PVD_IT_DATE || b->type == PVD_IT_PERIOD)) {
-			*t = PVD_IT_TEXT;
+		if (known) {
+			*t = PVD_FT_TEXT;
 			return 1;
 		}
 	}
 	return 0;
 }
 
-static int parse_type(struct ld *L, const struct pvd_ynode *v, struct pvd_dsfield *f)
+/* A date field named by the catalogue (the dataset's `date:` or an
+ * indicator's): a date or a period text of the schema.  Returns its
+ * date_kind, or 0 with e filled at n. */
+static int date_field(struct ld *L, const struct pvd_dataset *ds, const char *name, const struct pvd_ynode *n)
 {
-	static const struct {
-		const char *n;
-		enum pvd_itype t;
-	} names[] = {
-		{ "text", PVD_IT_TEXT }, { "insee", PVD_IT_CODE }, { "siren", PVD_IT_CODE },
-		{ "code", PVD_IT_CODE }, { "date", PVD_IT_DATE }, { "eur", PVD_IT_EUR },
-		{ "int", PVD_IT_INT }, { "bool", PVD_IT_BOOL }, { "enum", PVD_IT_ENUM },
-		{ "list", PVD_IT_LIST }, { "dep", PVD_IT_CODE }, { "period", PVD_IT_PERIOD },
-	};
-	const struct pvd_ynode *vals = NULL;
-	if (v->type == PVD_Y_SCALAR) {
-		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-			if (strcmp(names[i].n, v->str) == 0) {
-				f->type = names[i].t;
-				return 0;
-			}
-		return err(L, v, "unknown type '%s' for field '%s' (text, insee, siren, dep, code, date, period, eur, int, bool, enum, list, [values] or {list: [values]})",
-			   v->str, f->name);
-	}
-	if (v->type == PVD_Y_SEQ) {
-		f->type = PVD_IT_ENUM;
-		vals = v;
+	const struct pvd_sfield *f = ds_field(ds, name);
+	if (!f)
+		err(L, n, "date field '%s' is not a field of dataset '%s' (schema %s)", name, ds->name, ds->schema.file);
+	else if (!date_kind(f->type))
+		err(L, n, "date field '%s' is %s in the schema %s, not date (or text holding periods)", name,
+		    pvd_ftype_name(f->type), ds->schema.file);
+	return f ? date_kind(f->type) : 0;
+}
+
+/* The schema of dataset `name`: DIR/NAME.yaml, or (no DIR) looked up as
+ * pvd-clean does (confpath.h).  A missing schema is an error at `at`. */
+static int load_schema(struct ld *L, struct pvd_dataset *ds, const char *dir, long line, long col)
+{
+	char *path;
+	if (dir) {
+		struct pvd_buf b = { 0 };
+		pvd_buf_printf(&b, "%s/%s.yaml", dir, ds->name);
+		path = b.p;
 	} else {
-		static const char *const k[] = { "list", NULL };
-		if (pvd_y_check_keys(L->d, v, k, L->e))
-			return PVD_EX_CONFIG;
-		vals = pvd_y_need(L->d, v, "list", PVD_Y_SEQ, L->e);
-		if (!vals)
-			return PVD_EX_CONFIG;
-		f->type = PVD_IT_LIST;
+		struct pvd_err fe = { 0 };
+		path = pvd_config_find("datasets", ds->name, ".yaml", &fe);
 	}
-	f->values = xcalloc(vals->n, sizeof *f->values);
-	for (size_t i = 0; i < vals->n; i++) {
-		if (vals->items[i]->type != PVD_Y_SCALAR)
-			return err(L, vals->items[i], "values of '%s' must be plain values", f->name);
-		f->values[f->nvalues++] = xstrdup(vals->items[i]->str);
+	if (!path || access(path, R_OK) != 0) {
+		int rc = pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, line, col,
+				     "dataset '%s': no schema %s (the pvd-clean schema that types its fields)", ds->name,
+				     path ? path : "in the config directory");
+		free(path);
+		return rc;
 	}
+	int rc = pvd_schema_load(&ds->schema, path, L->e);
+	free(path);
+	if (rc)
+		return rc;
+	if (strcmp(ds->schema.dataset, ds->name) != 0)
+		return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, line, col,
+				   "dataset '%s': its schema %s says dataset: %s", ds->name, ds->schema.file,
+				   ds->schema.dataset);
 	return 0;
 }
 
-static int load_datasets(struct ld *L, const struct pvd_ynode *map)
+static int load_datasets(struct ld *L, const struct pvd_ynode *map, const char *schema_dir)
 {
 	struct pvd_catalog *c = L->c;
 	c->ds = xcalloc(map->n ? map->n : 1, sizeof *c->ds);
@@ -268,35 +241,28 @@ static int load_datasets(struct ld *L, const struct pvd_ynode *map)
 		ds->name = xstrdup(map->keys[i]);
 		pvd_strset_init(&ds->slots);
 		pvd_strset_add(&c->dsnames, ds->name, strlen(ds->name), NULL);
+		if (!*ds->name || ds->name[strspn(ds->name, "abcdefghijklmnopqrstuvwxyz0123456789_")])
+			return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, map->key_lines[i], map->key_cols[i],
+					   "dataset name '%s': use lower-case letters, digits and '_'", ds->name);
 		if (dn->type != PVD_Y_MAP)
-			return err(L, dn, "dataset '%s' must be a mapping (date, undated, fields)", ds->name);
-		static const char *const keys[] = { "date", "undated", "fields", NULL };
+			return err(L, dn, "dataset '%s' must be a mapping (date, undated)", ds->name);
+		if (load_schema(L, ds, schema_dir, map->key_lines[i], map->key_cols[i]))
+			return PVD_EX_CONFIG;
+		for (size_t k = 0; k < dn->n; k++)
+			if (strcmp(dn->keys[k], "fields") == 0)
+				return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, dn->key_lines[k], dn->key_cols[k],
+						   "dataset '%s': its fields are typed by its schema %s, not here", ds->name,
+						   ds->schema.file);
+		static const char *const keys[] = { "date", "undated", NULL };
 		if (pvd_y_check_keys(L->d, dn, keys, L->e))
 			return PVD_EX_CONFIG;
-		const struct pvd_ynode *fl = pvd_y_need(L->d, dn, "fields", PVD_Y_MAP, L->e);
-		if (!fl)
-			return PVD_EX_CONFIG;
-		ds->fields = xcalloc(fl->n ? fl->n : 1, sizeof *ds->fields);
-		for (size_t j = 0; j < fl->n; j++) {
-			struct pvd_dsfield *f = &ds->fields[ds->nfields++];
-			f->name = xstrdup(fl->keys[j]);
-			if (pvd_join_field(f->name, NULL))
-				return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, fl->key_lines[j], fl->key_cols[j],
-						   "'%s' is a provenance or join field, known in every dataset: do not declare it",
-						   f->name);
-			if (parse_type(L, fl->items[j], f))
-				return PVD_EX_CONFIG;
-		}
 		const struct pvd_ynode *dt = pvd_y_get(dn, "date");
 		if (dt) {
 			if (dt->type != PVD_Y_SCALAR)
 				return err(L, dt, "'date' must be a field name or none");
 			if (strcmp(dt->str, "none") != 0) {
-				const struct pvd_dsfield *f = ds_field(ds, dt->str);
-				if (!f)
-					return err(L, dt, "date field '%s' is not a field of dataset '%s'", dt->str, ds->name);
-				if (f->type != PVD_IT_DATE && f->type != PVD_IT_PERIOD)
-					return err(L, dt, "date field '%s' is declared %s, not date or period", dt->str, tname(f->type));
+				if (!date_field(L, ds, dt->str, dt))
+					return PVD_EX_CONFIG;
 				ds->date = xstrdup(dt->str);
 			}
 		}
@@ -335,124 +301,6 @@ char *pvd_catalog_schema_dir(const char *catalog)
 		return NULL;
 	}
 	return b.p;
-}
-
-/* ---- cross-check with the dataset schemas of pvd-clean ----------------- */
-
-/* config/datasets/<name>.yaml is pvd-clean's schema.  When it is there, each
- * field this catalogue declares must be declared there too, with a
- * compatible type: the catalogue and the cleaner cannot drift apart.  The
- * schema is read loosely (a `fields:` mapping of name → type or → {type:},
- * or a list of {name:, type:}) so that its other keys stay pvd-clean's. */
-static int schema_type(const struct pvd_ynode *v, const char **type)
-{
-	*type = NULL;
-	if (!v)
-		return 0;
-	if (v->type == PVD_Y_SCALAR) {
-		*type = v->str;
-		return 1;
-	}
-	if (v->type == PVD_Y_MAP) {
-		*type = pvd_y_str(v, "type");
-		return 1;
-	}
-	if (v->type == PVD_Y_SEQ) {
-		*type = "enum";
-		return 1;
-	}
-	return 0;
-}
-
-static int compatible(enum pvd_itype mine, const char *theirs)
-{
-	if (!theirs)
-		return 1;
-	switch (mine) {
-	case PVD_IT_DATE: return strcmp(theirs, "date") == 0;
-	case PVD_IT_PERIOD: return strcmp(theirs, "date") == 0 || strcmp(theirs, "text") == 0;
-	case PVD_IT_EUR: return strcmp(theirs, "eur") == 0;
-	case PVD_IT_INT: return strcmp(theirs, "int") == 0;
-	case PVD_IT_BOOL: return strcmp(theirs, "bool") == 0;
-	case PVD_IT_LIST: return strcmp(theirs, "list") == 0;
-	default: return strcmp(theirs, "date") && strcmp(theirs, "eur") && strcmp(theirs, "bool") &&
-			strcmp(theirs, "list");
-	}
-}
-
-/* The codes a schema field allows: keys of a `values:` mapping, or items of
- * a `values:` list (NULL when the field has none). */
-static const struct pvd_ynode *schema_values(const struct pvd_ynode *v)
-{
-	const struct pvd_ynode *vals = v && v->type == PVD_Y_MAP ? pvd_y_get(v, "values") : NULL;
-	return vals && (vals->type == PVD_Y_MAP || vals->type == PVD_Y_SEQ) ? vals : NULL;
-}
-
-static int schema_has(const struct pvd_ynode *vals, const char *code)
-{
-	for (size_t i = 0; i < vals->n; i++) {
-		const char *k = vals->type == PVD_Y_MAP ? vals->keys[i]
-			      : vals->items[i]->type == PVD_Y_SCALAR ? vals->items[i]->str : "";
-		if (strcmp(k, code) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int check_schema(struct ld *L, const char *dir, struct pvd_dataset *ds,
-			const struct pvd_ynode *dsnode)
-{
-	struct pvd_buf p = { 0 };
-	pvd_buf_printf(&p, "%s/%s.yaml", dir, ds->name);
-	if (access(p.p, R_OK) != 0) {
-		pvd_buf_free(&p);
-		return 0;
-	}
-	struct pvd_ydoc sd;
-	int rc = pvd_ydoc_load(&sd, p.p, L->e);
-	pvd_buf_free(&p);
-	if (rc)
-		return PVD_EX_CONFIG;
-	const struct pvd_ynode *fl = pvd_y_get(sd.root, "fields");
-	const struct pvd_ynode *mine = pvd_y_get(dsnode, "fields");
-	rc = 0;
-	if (fl && (fl->type == PVD_Y_MAP || fl->type == PVD_Y_SEQ)) {
-		L->c->schemas_checked = 1;
-		for (size_t i = 0; i < ds->nfields && !rc; i++) {
-			const struct pvd_dsfield *f = &ds->fields[i];
-			struct pvd_ynode at = { .line = mine->key_lines[i], .col = mine->key_cols[i] };
-			const struct pvd_ynode *v = NULL;
-			int found = 0;
-			if (fl->type == PVD_Y_MAP) {
-				v = pvd_y_get(fl, f->name);
-				found = v != NULL;
-			} else {
-				for (size_t j = 0; j < fl->n && !found; j++)
-					if (fl->items[j]->type == PVD_Y_MAP && pvd_y_str(fl->items[j], "name") &&
-					    strcmp(pvd_y_str(fl->items[j], "name"), f->name) == 0) {
-						v = fl->items[j];
-						found = 1;
-					}
-			}
-			const char *t;
-			if (!found) {
-				rc = err(L, &at, "dataset '%s': field '%s' is not in the schema %s", ds->name, f->name, sd.file);
-				break;
-			}
-			if (schema_type(v, &t) && !compatible(f->type, t)) {
-				rc = err(L, &at, "dataset '%s': field '%s' is %s here but %s in the schema %s", ds->name,
-					 f->name, tname(f->type), t, sd.file);
-				break;
-			}
-			const struct pvd_ynode *vals = schema_values(v);
-			for (size_t j = 0; vals && j < f->nvalues && !rc; j++)
-				if (!schema_has(vals, f->values[j]))
-					rc = err(L, &at, "dataset '%s': '%s' is not a code of field '%s' in the schema %s",
-						 ds->name, f->values[j], f->name, sd.file);
-		}
-	}
-	pvd_ydoc_free(&sd);
-	return rc;
 }
 
 /* ---- dimensions ------------------------------------------------------- */
@@ -543,7 +391,7 @@ static struct pvd_acc *new_acc(struct pvd_catalog *c, const char *name, size_t d
 /* Resolves a field used by an accumulator: known in the dataset (else a
  * config error at node n).  Returns its slot or -1. */
 static int use_field(struct ld *L, size_t dsi, const char *name, const struct pvd_ynode *n,
-		     enum pvd_itype *t, const struct pvd_dsfield **decl)
+		     enum pvd_ftype *t, const struct pvd_sfield **decl)
 {
 	struct pvd_dataset *ds = &L->c->ds[dsi];
 	if (!field_type(ds, name, t, decl)) {
@@ -554,17 +402,17 @@ static int use_field(struct ld *L, size_t dsi, const char *name, const struct pv
 }
 
 static int check_value(struct ld *L, const struct pvd_ynode *n, const struct pvd_dataset *ds,
-		       const char *field, enum pvd_itype t, const struct pvd_dsfield *decl, const char *v)
+		       const char *field, enum pvd_ftype t, const struct pvd_sfield *decl, const char *v)
 {
-	if (t == PVD_IT_BOOL && strcmp(v, "true") && strcmp(v, "false"))
+	if (t == PVD_FT_BOOL && strcmp(v, "true") && strcmp(v, "false"))
 		return err(L, n, "%s.%s is a bool: compare it with true or false, not '%s'", ds->name, field, v);
-	if (decl && decl->nvalues) {
-		for (size_t i = 0; i < decl->nvalues; i++)
-			if (strcmp(decl->values[i], v) == 0)
+	if (decl && decl->ncodes) {
+		for (size_t i = 0; i < decl->ncodes; i++)
+			if (strcmp(decl->codes[i], v) == 0)
 				return 0;
 		struct pvd_buf b = { 0 };
-		for (size_t i = 0; i < decl->nvalues; i++)
-			pvd_buf_printf(&b, "%s%s", i ? ", " : "", decl->values[i]);
+		for (size_t i = 0; i < decl->ncodes; i++)
+			pvd_buf_printf(&b, "%s%s", i ? ", " : "", decl->codes[i]);
 		int rc = err(L, n, "unknown value '%s' for %s.%s (one of: %s)", v, ds->name, field, b.p);
 		pvd_buf_free(&b);
 		return rc;
@@ -573,8 +421,8 @@ static int check_value(struct ld *L, const struct pvd_ynode *n, const struct pvd
 }
 
 static int add_cond(struct ld *L, struct pvd_acc *a, enum pvd_cop op, int slot_, const struct pvd_ynode *vn,
-		    const struct pvd_dataset *ds, const char *field, enum pvd_itype t,
-		    const struct pvd_dsfield *decl)
+		    const struct pvd_dataset *ds, const char *field, enum pvd_ftype t,
+		    const struct pvd_sfield *decl)
 {
 	a->conds = xrealloc(a->conds, (a->nconds + 1) * sizeof *a->conds);
 	struct pvd_cond *k = &a->conds[a->nconds++];
@@ -599,8 +447,8 @@ static int add_cond(struct ld *L, struct pvd_acc *a, enum pvd_cop op, int slot_,
 			return PVD_EX_CONFIG;
 	}
 	if (op >= PVD_C_GE) {
-		if (t == PVD_IT_LIST || t == PVD_IT_BOOL)
-			return err(L, vn, "%s.%s is a %s: it cannot be compared with ge/gt/le/lt", ds->name, field, tname(t));
+		if (t == PVD_FT_LIST || t == PVD_FT_BOOL)
+			return err(L, vn, "%s.%s is a %s: it cannot be compared with ge/gt/le/lt", ds->name, field, pvd_ftype_name(t));
 		k->isnum = pvd_canon_int_parse(k->vals[0], strlen(k->vals[0]), &k->num) == 0;
 	}
 	return 0;
@@ -621,8 +469,8 @@ static int compile_where(struct ld *L, struct pvd_acc *a, const struct pvd_ynode
 		const char *field = sv(L, &kn);   /* a field name may be templated too */
 		if (!field)
 			return PVD_EX_CONFIG;
-		enum pvd_itype t;
-		const struct pvd_dsfield *decl;
+		enum pvd_ftype t;
+		const struct pvd_sfield *decl;
 		int s = use_field(L, a->ds, field, &kn, &t, &decl);
 		if (s < 0)
 			return PVD_EX_CONFIG;
@@ -710,16 +558,16 @@ static int compile_base(struct ld *L, struct pvd_acc **out, const char *name, co
 			const char *f = sv(L, fn);
 			if (!f)
 				return PVD_EX_CONFIG;
-			enum pvd_itype t;
+			enum pvd_ftype t;
 			int s = use_field(L, a->ds, f, fn, &t, NULL);
 			if (s < 0)
 				return PVD_EX_CONFIG;
-			if (kind == PVD_M_DISTINCT && n > 1 && t == PVD_IT_LIST)
+			if (kind == PVD_M_DISTINCT && n > 1 && t == PVD_FT_LIST)
 				return err(L, fn, "a list field (%s) cannot be part of a distinct tuple", f);
 			if (kind == PVD_M_SUM || kind == PVD_M_MEAN || kind == PVD_M_LAST) {
-				if (t != PVD_IT_EUR && t != PVD_IT_INT)
-					return err(L, fn, "%s.%s is %s: only eur and int fields can be summed", ds->name, f, tname(t));
-				a->eur = t == PVD_IT_EUR;
+				if (t != PVD_FT_EUR && t != PVD_FT_INT)
+					return err(L, fn, "%s.%s is %s: only eur and int fields can be summed", ds->name, f, pvd_ftype_name(t));
+				a->eur = t == PVD_FT_EUR;
 				ds->slot_money[s] = a->eur ? 1 : 2;
 				if (kind != PVD_M_MEAN && unit) {
 					if (a->eur && strcmp(unit, "eur") != 0)
@@ -742,11 +590,8 @@ static int compile_base(struct ld *L, struct pvd_acc **out, const char *name, co
 		if (strcmp(dv, "none") == 0) {
 			date = NULL;
 		} else {
-			enum pvd_itype t;
-			if (!field_type(ds, dv, &t, NULL))
-				return err(L, dnode, "unknown field '%s' in dataset '%s'", dv, ds->name);
-			if (t != PVD_IT_DATE && t != PVD_IT_PERIOD)
-				return err(L, dnode, "date field '%s' is %s, not date or period", dv, tname(t));
+			if (!date_field(L, ds, dv, dnode))
+				return PVD_EX_CONFIG;
 			date = dv;
 		}
 	}
@@ -766,10 +611,8 @@ static int compile_base(struct ld *L, struct pvd_acc **out, const char *name, co
 		a->flow = strcmp(wn->str, "flow") == 0;
 	}
 	if (date) {
-		enum pvd_itype t = PVD_IT_DATE;
-		field_type(ds, date, &t, NULL);
 		a->date_slot = slot(ds, date);
-		ds->slot_date[a->date_slot] = t == PVD_IT_PERIOD ? 2 : 1;
+		ds->slot_date[a->date_slot] = (unsigned char)date_kind(ds_field(ds, date)->type);
 		char pn[256];
 		snprintf(pn, sizeof pn, "%s_precision", date);
 		a->prec_slot = slot(ds, pn);
@@ -784,13 +627,13 @@ static int compile_base(struct ld *L, struct pvd_acc **out, const char *name, co
 	a->dim_label = xcalloc(ndims ? ndims : 1, sizeof *a->dim_label);
 	for (size_t i = 0; i < ndims; i++) {
 		const struct pvd_dim *dm = &c->dims[dims[i]];
-		enum pvd_itype t;
+		enum pvd_ftype t;
 		const struct pvd_ynode *bn = pvd_y_get(m, "breakdown");
 		if (!bn)
 			bn = m;
 		if ((a->dim_key[i] = use_field(L, a->ds, dm->key, bn, &t, NULL)) < 0)
 			return PVD_EX_CONFIG;
-		if (t == PVD_IT_LIST)
+		if (t == PVD_FT_LIST)
 			return err(L, bn, "dimension '%s': %s.%s is a list, it cannot key a breakdown", dm->name, ds->name, dm->key);
 		a->dim_label[i] = -1;
 		if (dm->label && (a->dim_label[i] = use_field(L, a->ds, dm->label, bn, &t, NULL)) < 0)
@@ -916,9 +759,9 @@ static int compile_indicator(struct ld *L, const struct pvd_ynode *m, struct pen
 	const char *unit = get_str(L, m, "unit", 1);
 	if (!label || !unit)
 		return PVD_EX_CONFIG;
-	if (!known_unit(unit))
-		return err(L, pvd_y_get(m, "unit"), "unknown unit '%s' (communes, conventions, collectivites, postes, structures, personnes, nombre, eur, part, moyenne)",
-			   unit);
+	enum pvd_ukind uk;
+	if (pvd_unit_kind(unit, &uk))
+		return err(L, pvd_y_get(m, "unit"), "unknown unit '%s' (" PVD_UNIT_LIST ")", unit);
 	/* Breakdown: the default unless said. */
 	size_t dims[32], ndims = 0;
 	const struct pvd_ynode *bn = pvd_y_get(m, "breakdown");
@@ -1170,12 +1013,8 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 		goto out;
 	}
 	const struct pvd_ynode *dsn = pvd_y_need(&d, d.root, "datasets", PVD_Y_MAP, e);
-	if (!dsn || load_datasets(&L, dsn))
+	if (!dsn || load_datasets(&L, dsn, schema_dir))
 		goto out;
-	if (schema_dir)
-		for (size_t i = 0; i < c->nds; i++)
-			if (check_schema(&L, schema_dir, &c->ds[i], dsn->items[i]))
-				goto out;
 	const struct pvd_ynode *dm = pvd_y_get(d.root, "dimensions");
 	if (dm) {
 		if (dm->type != PVD_Y_MAP) {
@@ -1239,13 +1078,7 @@ void pvd_catalog_free(struct pvd_catalog *c)
 		struct pvd_dataset *ds = &c->ds[i];
 		free(ds->name);
 		free(ds->date);
-		for (size_t j = 0; j < ds->nfields; j++) {
-			for (size_t k = 0; k < ds->fields[j].nvalues; k++)
-				free(ds->fields[j].values[k]);
-			free(ds->fields[j].values);
-			free(ds->fields[j].name);
-		}
-		free(ds->fields);
+		pvd_schema_free(&ds->schema);
 		free(ds->accs);
 		pvd_strset_free(&ds->slots);
 		free(ds->slot_money);

@@ -11,6 +11,10 @@
  *     accumulator of its own, named "<id>#num" / "<id>#den");
  *   - indicators (struct pvd_ind): what is emitted, in catalogue order, each
  *     pointing at its accumulator (or at two for a ratio).
+ * The fields a dataset has, and their types and codes, are those of its
+ * pvd-clean schema (config/datasets/NAME.yaml, schema.h) and the provenance
+ * and join fields (joinfields.h); the catalogue's `datasets:` says only
+ * which date the period rule reads and what undated records do.
  * Every reference is resolved and every field, value, measure and unit
  * checked at load time: a bad catalogue is a config error naming
  * FILE:LINE:COL, never a surprise half way through a quarter's data.
@@ -21,34 +25,22 @@
 #define PVD_INDICATOR_H
 #include "diag.h"
 #include "period.h"
+#include "schema.h"
 #include "strset.h"
+#include "unit.h"
 #include <stdint.h>
-
-enum pvd_itype {
-	PVD_IT_TEXT, PVD_IT_CODE, PVD_IT_DATE, PVD_IT_EUR, PVD_IT_INT, PVD_IT_BOOL,
-	PVD_IT_ENUM, PVD_IT_LIST,
-	PVD_IT_PERIOD,          /* a text read as a period: 2021-Q4, 2021-12, 2021-12-31, 2021 */
-};
-
-struct pvd_dsfield {
-	char *name;
-	enum pvd_itype type;
-	char **values;          /* ENUM / LIST: the allowed codes (NULL: any) */
-	size_t nvalues;
-};
 
 struct pvd_dataset {
 	char *name;
 	char *date;             /* the field the period rule reads, NULL: none */
 	int undated_count;      /* a record without that date counts (1) or not (0) */
-	struct pvd_dsfield *fields;
-	size_t nfields;
+	struct pvd_schema schema;  /* its fields and types: config/datasets/<name>.yaml */
 	/* Compiled: the accumulators reading this dataset, and the record
 	 * fields they read (slots: a record's fields are looked up once). */
 	size_t *accs, naccs, acap;
 	struct pvd_strset slots;
 	unsigned char *slot_money;  /* per slot: 1 eur amount, 2 int, 0 neither */
-	unsigned char *slot_date;   /* per slot read by a date rule: 1 a date, 2 a period text */
+	unsigned char *slot_date;   /* per slot read by a date rule: 1 a date, 2 a period text (a text field) */
 	size_t slotcap;
 };
 
@@ -113,22 +105,20 @@ struct pvd_catalog {
 	size_t ninds, indcap;
 	char **pool;            /* strings owned by the catalogue */
 	size_t npool, poolcap;
-	int schemas_checked;    /* datasets cross-checked with config/datasets/<name>.yaml */
 };
 
 /* The default catalogue: indicators.yaml of the config directory
  * (confpath.h).  malloc'd. */
 char *pvd_catalog_default(void);
-/* The dataset schemas a catalogue is checked against: the directory
- * datasets/ beside it, when there (malloc'd), else NULL. */
+/* Where a catalogue's dataset schemas are: the directory datasets/ beside
+ * it, when there (malloc'd), else NULL (then each is looked up as pvd-clean
+ * does: config/datasets/NAME.yaml of the config directory, confpath.h). */
 char *pvd_catalog_schema_dir(const char *catalog);
 
-/* Units of the output and what they mean for a value. */
-int pvd_unit_is_count(const char *unit);
-
 /* Loads and compiles path for the given period (templates may use {period},
- * {period_start}, {period_end}, {period_year}).  schema_dir: the directory
- * of dataset schemas (config/datasets) to cross-check with, or NULL.
+ * {period_start}, {period_end}, {period_year}).  Each dataset it reads is
+ * typed by its pvd-clean schema (schema.h), loaded from schema_dir
+ * (pvd_catalog_schema_dir) or, when NULL, from the config directory.
  * Returns 0, or PVD_EX_CONFIG (FILE:LINE:COL in e) / PVD_EX_NOINPUT. */
 int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_period *period,
 		     const char *schema_dir, struct pvd_err *e);
@@ -137,8 +127,4 @@ void pvd_catalog_free(struct pvd_catalog *c);
 /* A canonical whole number ("-12": no sign +, no spaces, no decimals) into *v; -1 when
  * it is not one or overflows int64. */
 int pvd_canon_int_parse(const char *s, size_t n, int64_t *v);
-
-/* Fields every record may carry whatever its dataset: provenance
- * (_file, _line, _dataset, _source) and what pvd-join adds. */
-int pvd_join_field(const char *name, enum pvd_itype *type);
 #endif

@@ -1,5 +1,6 @@
 #include "join.h"
 #include "confpath.h"
+#include "joinfields.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -442,6 +443,9 @@ static void set_opt(struct pvd_record *r, const char *name, const char *v)
 		pvd_rec_set_null(r, name);
 }
 
+/* The names are declared once, in joinfields.h. */
+#define JF(x) pvd_joinfields[PVD_JF_##x].name
+
 static void set_place(struct pvd_join *j, struct pvd_record *r, const struct outcome *o)
 {
 	int stale = o->stale; /* fields of a previous join to remove, if not set again */
@@ -450,15 +454,15 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 	const struct pvd_epci *ep = c ? (c->epci >= 0 ? &x->e[c->epci] : NULL) : o->epci >= 0 ? &x->e[o->epci] : NULL;
 	const struct pvd_dep *d = c ? &x->d[c->dep] : (ep && ep->dep >= 0) ? &x->d[ep->dep] : NULL;
 	const struct pvd_dep *rd = c ? d : (ep && ep->reg_dep >= 0) ? &x->d[ep->reg_dep] : NULL;
-	set_opt(r, "commune_insee", c ? c->code : NULL);
-	set_opt(r, "commune_nom", c ? c->nom : NULL);
-	set_opt(r, "commune_dep", d ? d->code : NULL);
-	set_opt(r, "commune_dep_nom", d ? d->nom : NULL);
-	set_opt(r, "commune_reg", rd ? rd->reg : NULL);
-	set_opt(r, "commune_reg_nom", rd ? rd->reg_nom : NULL);
-	set_opt(r, "commune_epci", ep ? ep->siren : NULL);
-	set_opt(r, "commune_epci_nom", ep ? ep->nom : NULL);
-	set_opt(r, "collectivite", c ? c->code : o->epci >= 0 ? ep->siren : NULL);
+	set_opt(r, JF(COMMUNE_INSEE), c ? c->code : NULL);
+	set_opt(r, JF(COMMUNE_NOM), c ? c->nom : NULL);
+	set_opt(r, JF(COMMUNE_DEP), d ? d->code : NULL);
+	set_opt(r, JF(COMMUNE_DEP_NOM), d ? d->nom : NULL);
+	set_opt(r, JF(COMMUNE_REG), rd ? rd->reg : NULL);
+	set_opt(r, JF(COMMUNE_REG_NOM), rd ? rd->reg_nom : NULL);
+	set_opt(r, JF(COMMUNE_EPCI), ep ? ep->siren : NULL);
+	set_opt(r, JF(COMMUNE_EPCI_NOM), ep ? ep->nom : NULL);
+	set_opt(r, JF(COLLECTIVITE), c ? c->code : o->epci >= 0 ? ep->siren : NULL);
 	pvd_buf_reset(&j->items);
 	unsigned n = 0;
 	if (c && c->pvd) {
@@ -468,23 +472,23 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 		for (uint32_t k = 0; k < ep->npvd; k++, n++)
 			pvd_buf_add(&j->items, x->c[x->pvd_members[ep->pvd0 + k]].code, 6);
 	}
-	pvd_rec_set_bool(r, "pvd", n > 0);
-	set_opt(r, "id_pvd", c && c->pvd ? c->id_pvd : NULL);
-	pvd_rec_set_list(r, "pvd_communes", j->items.p ? j->items.p : "", j->items.len, n);
+	pvd_rec_set_bool(r, JF(PVD), n > 0);
+	set_opt(r, JF(ID_PVD), c && c->pvd ? c->id_pvd : NULL);
+	pvd_rec_set_list(r, JF(PVD_COMMUNES), j->items.p ? j->items.p : "", j->items.len, n);
 	if (o->how < HOW_FAIL)
-		pvd_rec_set_str(r, "match", how_name[o->how]);
+		pvd_rec_set_str(r, JF(MATCH), how_name[o->how]);
 	else
-		pvd_rec_set_null(r, "match");
+		pvd_rec_set_null(r, JF(MATCH));
 	if (o->remapped)
-		pvd_rec_set_str(r, "remapped_from", o->remapped);
+		pvd_rec_set_str(r, JF(REMAPPED_FROM), o->remapped);
 	else if (stale)
-		pvd_rec_del(r, "remapped_from");
+		pvd_rec_del(r, JF(REMAPPED_FROM));
 	if (o->how == HOW_FAIL) {
-		pvd_rec_set_str(r, "match_error", o->reason);
-		pvd_rec_set_str(r, "match_message", pvd_buf_str(&j->msg));
+		pvd_rec_set_str(r, JF(MATCH_ERROR), o->reason);
+		pvd_rec_set_str(r, JF(MATCH_MESSAGE), pvd_buf_str(&j->msg));
 	} else if (stale) {
-		pvd_rec_del(r, "match_error");
-		pvd_rec_del(r, "match_message");
+		pvd_rec_del(r, JF(MATCH_ERROR));
+		pvd_rec_del(r, JF(MATCH_MESSAGE));
 	}
 }
 

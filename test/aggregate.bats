@@ -376,23 +376,63 @@ EOF
 	assert_golden "$got" "$GOLD/aggregate/config-errors.txt"
 }
 
-@test "config/indicators.yaml agrees with the dataset schemas of pvd-clean" {
-	# The catalogue sits beside config/datasets: loading it cross-checks every field,
-	# type and enum code with those schemas (a drift is a 78 naming the line).
+@test "one schema: the catalogue's fields, types and codes are those of config/datasets/" {
 	run pvd-aggregate -p 2021-Q4 </dev/null
 	[ "$status" -eq 0 ]
-	# And a typo in a code is caught against the schema even where the catalogue's own
-	# list agrees with the typo.
 	local c=$BATS_TEST_TMPDIR/config
 	mkdir -p "$c" && cp -R config/datasets "$c/"
-	sed 's/statut: \[signee, en_cours, non_signee\]/statut: [signe, en_cours, non_signee]/; s/where: {statut: signee}/where: {statut: signe}/' \
-		config/indicators.yaml >"$c/indicators.yaml"
+	# A code the schema does not have is caught at the catalogue's line.
+	sed 's/where: {statut: signee}/where: {statut: signe}/' config/indicators.yaml >"$c/indicators.yaml"
 	run pvd-aggregate -p 2021-Q4 -i "$c/indicators.yaml" </dev/null
 	[ "$status" -eq 78 ]
-	[[ "$output" == *"config/indicators.yaml:"*": dataset 'ort': 'signe' is not a code of field 'statut' in the schema $c/datasets/ort.yaml" ]]
+	[[ "$output" =~ ^"pvd-aggregate: $c/indicators.yaml:"[0-9]+:[0-9]+": unknown value 'signe' for ort.statut (one of: signee, en_cours, non_signee)"$ ]]
 	# The default catalogue is the config directory's ($PVD_CONFIG first).
 	run env PVD_CONFIG="$c" pvd-aggregate -p 2021-Q4 </dev/null
 	[ "$status" -eq 78 ]
+	# A type changed in the schema changes what the catalogue accepts: nothing else types it.
+	cp config/indicators.yaml "$c/indicators.yaml"
+	sed -i 's/^  date_signature: date$/  date_signature: int/' "$c/datasets/ort.yaml"
+	run pvd-aggregate -p 2021-Q4 -i "$c/indicators.yaml" </dev/null
+	[ "$status" -eq 78 ]
+	[[ "$output" =~ ": date field 'date_signature' is int in the schema $c/datasets/ort.yaml, not date (or text holding periods)"$ ]]
+	# A catalogue with no datasets/ beside it reads the config directory's schemas.
+	mkdir "$BATS_TEST_TMPDIR/alone" && cp config/indicators.yaml "$BATS_TEST_TMPDIR/alone/"
+	run env PVD_CONFIG="$c" pvd-aggregate -p 2021-Q4 -i "$BATS_TEST_TMPDIR/alone/indicators.yaml" </dev/null
+	[ "$status" -eq 78 ]
+	[[ "$output" =~ "is int in the schema $c/datasets/ort.yaml" ]]
+	run env PVD_CONFIG="$PVD_ROOT/config" pvd-aggregate -p 2021-Q4 -i "$BATS_TEST_TMPDIR/alone/indicators.yaml" </dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "a new dataset needs one schema file: pvd-clean and the catalogue both read it" {
+	local c=$BATS_TEST_TMPDIR/config
+	mkdir -p "$c" && cp -R config/datasets "$c/" && ln -s "$PVD_ROOT/config/ref" "$c/ref"
+	cat >"$c/datasets/marches.yaml" <<-'EOF'
+	dataset: marches
+	fields:
+	  insee: {type: insee, required: true}
+	  montant: {type: eur, required: true}
+	  date_notification: date
+	  procedure: {type: enum, values: {ouverte: [Appel d'offres ouvert], adaptee: [Procédure adaptée]}}
+	EOF
+	# The catalogue names the dataset and its date rule, and one indicator on it: no types.
+	sed '/^datasets:$/a\  marches: {date: date_notification, undated: exclude}' config/indicators.yaml >"$c/indicators.yaml"
+	echo '  - {id: marches.ouverts, label: Marchés ouverts, unit: eur, dataset: marches, where: {procedure: ouverte}, measure: {sum: montant}, breakdown: [reg]}' >>"$c/indicators.yaml"
+	! grep -q 'fields:' "$c/indicators.yaml"
+	printf '%s\n' \
+		'{"_file":"m.csv","_line":2,"_dataset":"marches","insee":"1004","montant":"1 234,50 €","date_notification":"05/11/2021","procedure":"Appel d'"'"'offres ouvert"}' \
+		'{"_file":"m.csv","_line":3,"_dataset":"marches","insee":"01053","montant":"100","date_notification":"2021-12-31","procedure":"ouverte"}' \
+		'{"_file":"m.csv","_line":4,"_dataset":"marches","insee":"01053","montant":"7,00","date_notification":"2022-01-03","procedure":"ouverte"}' \
+		'{"_file":"m.csv","_line":5,"_dataset":"marches","insee":"1004","montant":"50","date_notification":"01/10/2021","procedure":"Procédure adaptée"}' \
+		>"$BATS_TEST_TMPDIR/raw.ndjson"
+	PVD_CONFIG=$c pvd-clean -q "$BATS_TEST_TMPDIR/raw.ndjson" | PVD_CONFIG=$c pvd-join -q --ref pvd=pvd-2021-01 >"$BATS_TEST_TMPDIR/joined.ndjson"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/joined.ndjson")" -eq 4 ]
+	PVD_CONFIG=$c pvd-aggregate -q -p 2021-Q4 "$BATS_TEST_TMPDIR/joined.ndjson" >"$OUT"
+	# The oracle: jq over the cleaned records (cents, to stay exact).
+	want=$(jq -s '[.[] | select(.procedure == "ouverte" and .date_notification <= "2021-12-31") | .montant * 100 | round] | add' "$BATS_TEST_TMPDIR/joined.ndjson")
+	[ "$want" = 133450 ]
+	[ "$(val marches.ouverts)" = "$(printf '%d.%02d' $((want / 100)) $((want % 100)))" ]
+	[ "$(jq -s '[.[] | select(.id == "marches.ouverts" and .breakdown == "reg")] | length' "$OUT")" -ge 1 ]
 }
 
 @test "usage: --period required and checked; --help, --version; the man page lists every option" {

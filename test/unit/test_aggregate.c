@@ -8,6 +8,7 @@
 #include "xmem.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void ratio(int64_t n, int64_t d, const char *want)
@@ -93,25 +94,33 @@ int main(void)
 	ratio(INT64_MAX, INT64_MAX - 1, "1.000000");
 
 	/* --- the engine as a sink --- */
-	char path[] = "/tmp/pvd-test-aggregate-XXXXXX";
-	int fd = mkstemp(path);
+	/* A catalogue and the schema of its dataset, in a scratch directory. */
+	char dir[] = "/tmp/pvd-test-aggregate-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "scratch directory");
+	char path[64], sdir[64], schema[80];
+	snprintf(path, sizeof path, "%s/indicators.yaml", dir);
+	snprintf(sdir, sizeof sdir, "%s/datasets", dir);
+	snprintf(schema, sizeof schema, "%s/d.yaml", sdir);
 	const char *yaml =
 		"version: 1\n"
 		"datasets:\n"
-		"  d: {date: day, undated: exclude, fields: {day: date, m: eur, c: text}}\n"
+		"  d: {date: day, undated: exclude}\n"
 		"dimensions:\n"
 		"  c: {key: c}\n"
 		"indicators:\n"
 		"  - {id: x.sum, label: S, unit: eur, dataset: d, measure: {sum: m}, breakdown: [c]}\n"
 		"  - {id: x.n, label: N, unit: nombre, dataset: d, measure: {distinct: c}}\n"
 		"  - {id: x.part, label: P, unit: part, measure: {ratio: {num: x.n, den: {dataset: d, date: none, measure: count}}}}\n";
-	CHECK(fd >= 0 && write(fd, yaml, strlen(yaml)) == (ssize_t)strlen(yaml), "temporary catalogue written");
-	close(fd);
+	FILE *f = fopen(path, "w");
+	CHECK(f && fputs(yaml, f) >= 0 && fclose(f) == 0, "temporary catalogue written");
+	CHECK(mkdir(sdir, 0700) == 0 && (f = fopen(schema, "w")) != NULL, "schema directory");
+	CHECK(fputs("dataset: d\nfields: {day: date, m: eur, c: text}\n", f) >= 0 && fclose(f) == 0,
+	      "temporary schema written");
 	struct pvd_period p;
 	pvd_period_parse("2021-Q4", &p);
 	struct pvd_catalog cat;
 	struct pvd_err e = { 0 };
-	CHECK_INT(pvd_catalog_load(&cat, path, &p, NULL, &e), 0, "catalogue loads: %s", e.msg);
+	CHECK_INT(pvd_catalog_load(&cat, path, &p, sdir, &e), 0, "catalogue loads: %s", e.msg);
 	CHECK_INT(cat.ninds, 3, "three indicators");
 	CHECK_INT(cat.naccs, 3, "three accumulators (one inline)");
 	CHECK_STR(cat.accs[2].name, "x.part#den", "the inline operand is named after its ratio");
@@ -175,5 +184,8 @@ int main(void)
 	pvd_stats_free(&st);
 	pvd_catalog_free(&cat);
 	unlink(path);
+	unlink(schema);
+	rmdir(sdir);
+	rmdir(dir);
 	return check_done();
 }

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "communeidx.h"
 #include "join.h"
+#include "joinfields.h"
 #include "ndjson.h"
 #include "reftable.h"
 #include <stdlib.h>
@@ -278,6 +279,35 @@ static void run(const struct pvd_join_ref *ref, enum pvd_join_mode mode, struct 
 
 static int has(const struct capture *c, const char *s) { return strstr(pvd_buf_str(&c->b), s) != NULL; }
 
+/* Every field of the output that the input did not have is declared in
+ * joinfields.h: the table the catalogue knows is the one the join writes. */
+static int only_declared_fields(const struct capture *c)
+{
+	static const char *const own[] = { "_file", "_line", "insee", "beneficiaire_siren", "montant", "nom",
+					   "dep", "indicateur", NULL };
+	struct pvd_record r;
+	struct pvd_err e = { 0 };
+	int ok = 1;
+	pvd_rec_init(&r);
+	for (const char *p = pvd_buf_str(&c->b), *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl || pvd_ndjson_parse(p, (size_t)(nl - p), &r, &e))
+			return 0;
+		for (size_t i = 0; i < r.n; i++) {
+			const char *name = r.arena + r.f[i].name;
+			int mine = 0;
+			for (const char *const *o = own; *o; o++)
+				mine |= strcmp(*o, name) == 0;
+			if (!mine && !pvd_joinfield_find(name)) {
+				fprintf(stderr, "# %s: not in joinfields.h\n", name);
+				ok = 0;
+			}
+		}
+	}
+	pvd_rec_free(&r);
+	return ok;
+}
+
 static void test_engine(void)
 {
 	struct pvd_join_refs names = { 0 };
@@ -331,6 +361,7 @@ static void test_engine(void)
 	      has(&cap, "\"match\":null,\"match_error\":\"ambiguous-match\",\"match_message\":\"\\\"Vergne\\\" in département 17 matches 2 communes: Vergné (17464), La Vergne (17465)\"}"),
 	      "left: unmatched record marked, candidates listed");
 	CHECK(has(&cap, "\"insee\":\"2b999\",\"commune_insee\":null"), "left: unknown code kept");
+	CHECK(only_declared_fields(&cap), "left: every field the join adds is declared in joinfields.h");
 	pvd_buf_free(&cap.b);
 	pvd_join_free(&j);
 	pvd_stats_free(&st);
