@@ -8,6 +8,7 @@
 #include "money.h"
 #include "schema.h"
 #include "textnorm.h"
+#include "u64map.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,52 +56,19 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
 	out[1] = h2;
 }
 
-struct seen_entry {
-	uint64_t a, b;        /* the hash; (0, 0) marks an empty slot */
-	uint32_t file, line;  /* where it was first seen */
-};
-
-struct seen {
-	struct seen_entry *t;
-	size_t cap, n;        /* cap: a power of two */
-};
-
-/* Finds the entry of hash h, or inserts it (returning NULL). */
-static struct seen_entry *seen_add(struct seen *s, uint64_t h[2], uint32_t file, uint32_t line)
+/* The duplicate set (u64map.h): record hash → where it was first seen.
+ * Returns 1 with that place when h was seen before; else records this
+ * place and returns 0. */
+static int seen_before(struct pvd_u64map *seen, uint64_t h[2], uint32_t file, uint32_t line,
+		       uint32_t *first_file, uint32_t *first_line)
 {
 	if (!h[0] && !h[1])
-		h[1] = 1;
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		struct seen_entry *nt = xcalloc(nc, sizeof *nt);
-		for (size_t i = 0; i < s->cap; i++) {
-			struct seen_entry *o = &s->t[i];
-			if (!o->a && !o->b)
-				continue;
-			size_t j = o->a & (nc - 1);
-			while (nt[j].a || nt[j].b)
-				j = (j + 1) & (nc - 1);
-			nt[j] = *o;
-		}
-		free(s->t);
-		s->t = nt;
-		s->cap = nc;
-	}
-	size_t j = h[0] & (s->cap - 1);
-	for (;;) {
-		struct seen_entry *x = &s->t[j];
-		if (!x->a && !x->b) {
-			x->a = h[0];
-			x->b = h[1];
-			x->file = file;
-			x->line = line;
-			s->n++;
-			return NULL;
-		}
-		if (x->a == h[0] && x->b == h[1])
-			return x;
-		j = (j + 1) & (s->cap - 1);
-	}
+		h[1] = 1;   /* (0, 0) marks an empty slot */
+	int added;
+	const struct pvd_u64map_entry *x = pvd_u64map_put(seen, h[0], h[1], (uint64_t)file << 32 | line, &added);
+	*first_file = (uint32_t)(x->val >> 32);
+	*first_line = (uint32_t)x->val;
+	return !added;
 }
 
 /* ---- the engine ---- */
@@ -109,7 +77,7 @@ struct sch {
 	char *name;              /* as looked up */
 	struct pvd_schema *s;    /* NULL: no such dataset */
 	char **prec;             /* date fields: "<name>_precision" */
-	struct seen seen;
+	struct pvd_u64map seen;
 	unsigned long long out, rejected;
 };
 
@@ -173,7 +141,7 @@ static void sch_free(struct sch *x)
 		free(x->s);
 	}
 	free(x->prec);
-	free(x->seen.t);
+	pvd_u64map_free(&x->seen);
 	free(x->name);
 	free(x);
 }
@@ -767,11 +735,11 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	uint64_t h[2];
 	if (s->dedupe && record_hash(c, s, r, h)) {
 		long line = pvd_rec_line(r);
-		struct seen_entry *first = seen_add(&x->seen, h, intern_file(c, pvd_rec_file(r)),
-						    line < 0 ? 0 : line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line);
-		if (first) {
+		uint32_t ffile, fline;
+		if (seen_before(&x->seen, h, intern_file(c, pvd_rec_file(r)),
+				line < 0 ? 0 : line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line, &ffile, &fline)) {
 			char msg[700];
-			const char *ff = *c->files[first->file] ? c->files[first->file] : "<stdin>";
+			const char *ff = *c->files[ffile] ? c->files[ffile] : "<stdin>";
 			struct pvd_buf kv = { 0 }, kn = { 0 };
 			for (size_t i = 0; i < s->nkey; i++) {
 				const char *v = pvd_rec_str(r, s->key[i]);
@@ -779,9 +747,9 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 				pvd_buf_printf(&kn, "%s%s", i ? ", " : "", s->key[i]);
 			}
 			if (s->nkey)
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %.200s)", ff, first->line, kn.p);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %.200s)", ff, fline, kn.p);
 			else
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, first->line);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, fline);
 			rc = reject(c, x, r, PVD_R_DUPLICATE, s->nkey ? s->key[0] : NULL, s->nkey ? kv.p : NULL, msg, e);
 			pvd_buf_free(&kv);
 			pvd_buf_free(&kn);

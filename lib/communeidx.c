@@ -5,14 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- u64 → int32 open-addressing map (key 0 = empty slot): SIRENs and
- * département codes ---------------------------------------------------------- */
-
-struct pvd_slot {
-	uint64_t key;
-	int32_t val;
-};
-
+/* --- keys of the u64map.h tables: SIRENs and département codes ------------- */
 
 /* A département code (2 or 3 bytes) packed as it is, never 0. */
 static uint64_t pack(const char *s, size_t n)
@@ -32,54 +25,17 @@ static uint64_t siren_key(const char *s)
 	return k + 1;
 }
 
-static struct pvd_slot *map_find(struct pvd_slot *m, size_t mask, uint64_t key)
+/* The value of a key in one of the index's maps: an index, or -1. */
+static int32_t map_val(const struct pvd_u64map *m, uint64_t key)
 {
-	if (!m)
-		return NULL;
-	for (size_t i = pvd_mix64(key) & mask;; i = (i + 1) & mask) {
-		if (m[i].key == key)
-			return &m[i];
-		if (m[i].key == 0)
-			return NULL;
-	}
+	const struct pvd_u64map_entry *x = pvd_u64map_get(m, key, 0);
+	return x ? (int32_t)x->val : -1;
 }
 
-/* Sizes an empty table for n keys (saves the rehashes of growing). */
-static void map_reserve(struct pvd_slot **m, size_t *mask, size_t n)
+static void map_put(struct pvd_u64map *m, uint64_t key, int32_t val)
 {
-	if (*m)
-		return;
-	size_t cap = 1024;
-	while (cap < n * 2)
-		cap *= 2;
-	*m = xcalloc(cap, sizeof **m);
-	*mask = cap - 1;
-}
-
-/* Inserts key (absent) with val; grows the table to stay at most half full. */
-static void map_put(struct pvd_slot **m, size_t *mask, size_t *count, uint64_t key, int32_t val)
-{
-	if (!*m || (*count + 1) * 2 > *mask + 1) {
-		size_t ncap = *m ? (*mask + 1) * 2 : 1024;
-		struct pvd_slot *n = xcalloc(ncap, sizeof *n);
-		for (size_t i = 0; *m && i <= *mask; i++) {
-			if (!(*m)[i].key)
-				continue;
-			size_t j = pvd_mix64((*m)[i].key) & (ncap - 1);
-			while (n[j].key)
-				j = (j + 1) & (ncap - 1);
-			n[j] = (*m)[i];
-		}
-		free(*m);
-		*m = n;
-		*mask = ncap - 1;
-	}
-	size_t i = pvd_mix64(key) & *mask;
-	while ((*m)[i].key)
-		i = (i + 1) & *mask;
-	(*m)[i].key = key;
-	(*m)[i].val = val;
-	(*count)++;
+	int added;
+	pvd_u64map_put(m, key, 0, (uint64_t)val, &added);
 }
 
 /* --- code → commune: a direct-address table ---------------------------------
@@ -205,7 +161,6 @@ struct build {
 	struct pvd_cidx *x;
 	struct pvd_reflog *log;
 	size_t ccap, dcap, ecap;
-	size_t sirens_n, deps_n;
 	int32_t last_dep;
 	struct pvd_name_scratch s;
 };
@@ -267,15 +222,15 @@ static int32_t dep_of(struct build *b, const struct pvd_reftab *t, size_t r)
 	if (b->last_dep >= 0 && strcmp(x->d[b->last_dep].code, code) == 0 &&
 	    strcmp(x->d[b->last_dep].reg, reg) == 0)
 		return b->last_dep;
-	struct pvd_slot *sl = map_find(x->depmap, x->depmap_mask, pack(code, strlen(code)));
-	if (sl) {
-		b->last_dep = sl->val;
-		struct pvd_dep *d = &x->d[sl->val];
+	int32_t known = map_val(&x->depmap, pack(code, strlen(code)));
+	if (known >= 0) {
+		b->last_dep = known;
+		struct pvd_dep *d = &x->d[known];
 		if (strcmp(d->reg, reg) != 0)
 			pvd_reflog_add(b->log, t->file, t->line[r], pvd_reftab_colname(t, PVD_COM_REG),
 				       "région %s, but other communes of département %s are in %s", reg, code,
 				       d->reg);
-		return sl->val;
+		return known;
 	}
 	x->d = xgrow(x->d, &b->dcap, x->nd + 1, sizeof *x->d);
 	struct pvd_dep *d = &x->d[x->nd];
@@ -284,7 +239,7 @@ static int32_t dep_of(struct build *b, const struct pvd_reftab *t, size_t r)
 	memcpy(d->reg, reg, strlen(reg) + 1);
 	d->nom = dup(x, pvd_reftab_get(t, r, PVD_COM_DEP_NOM));
 	d->reg_nom = dup(x, pvd_reftab_get(t, r, PVD_COM_REG_NOM));
-	map_put(&x->depmap, &x->depmap_mask, &b->deps_n, pack(code, strlen(code)), (int32_t)x->nd);
+	map_put(&x->depmap, pack(code, strlen(code)), (int32_t)x->nd);
 	b->last_dep = (int32_t)x->nd;
 	return (int32_t)x->nd++;
 }
@@ -292,16 +247,16 @@ static int32_t dep_of(struct build *b, const struct pvd_reftab *t, size_t r)
 static int32_t epci_add(struct build *b, const char *siren, const char *nom)
 {
 	struct pvd_cidx *x = b->x;
-	struct pvd_slot *sl = map_find(x->sirens, x->sirens_mask, siren_key(siren));
-	if (sl)
-		return sl->val;
+	int32_t known = map_val(&x->sirens, siren_key(siren));
+	if (known >= 0)
+		return known;
 	x->e = xgrow(x->e, &b->ecap, x->ne + 1, sizeof *x->e);
 	struct pvd_epci *ep = &x->e[x->ne];
 	memset(ep, 0, sizeof *ep);
 	memcpy(ep->siren, siren, 10);
 	ep->nom = dup(x, nom);
 	ep->dep = ep->reg_dep = -2; /* -2: no member seen yet */
-	map_put(&x->sirens, &x->sirens_mask, &b->sirens_n, siren_key(siren), (int32_t)x->ne);
+	map_put(&x->sirens, siren_key(siren), (int32_t)x->ne);
 	return (int32_t)x->ne++;
 }
 
@@ -511,7 +466,7 @@ static void load_subs(struct build *b, const struct pvd_reftab *t)
 void pvd_cidx_build(struct pvd_cidx *x, const struct pvd_cog_tabs *t, struct pvd_reflog *log)
 {
 	struct build b = { .x = x, .log = log, .last_dep = -1 };
-	map_reserve(&x->sirens, &x->sirens_mask, t->epci && t->epci->nrows ? t->epci->nrows : 2048);
+	pvd_u64map_reserve(&x->sirens, t->epci && t->epci->nrows ? t->epci->nrows : 2048);
 	load_communes(&b, t->communes);
 	check_deps(&b, t->deps, t->regs);
 	check_epci(&b, t->epci);
@@ -648,8 +603,8 @@ void pvd_cidx_free(struct pvd_cidx *x)
 	free(x->e);
 	free(x->pvd_members);
 	free(x->codes);
-	free(x->sirens);
-	free(x->depmap);
+	pvd_u64map_free(&x->sirens);
+	pvd_u64map_free(&x->depmap);
 	free(x->name_heads);
 	free(x->names);
 	free(x->by_dep);
@@ -672,8 +627,7 @@ int32_t pvd_cidx_epci(const struct pvd_cidx *x, const char *siren, size_t n)
 {
 	if (!pvd_is_siren(siren, n))
 		return -1;
-	struct pvd_slot *sl = map_find(x->sirens, x->sirens_mask, siren_key(siren));
-	return sl ? sl->val : -1;
+	return map_val(&x->sirens, siren_key(siren));
 }
 
 int32_t pvd_cidx_dep(const struct pvd_cidx *x, const char *code)
@@ -681,8 +635,7 @@ int32_t pvd_cidx_dep(const struct pvd_cidx *x, const char *code)
 	size_t n = strlen(code);
 	if (n < 2 || n > 3)
 		return -1;
-	struct pvd_slot *sl = map_find(x->depmap, x->depmap_mask, pack(code, n));
-	return sl ? sl->val : -1;
+	return map_val(&x->depmap, pack(code, n));
 }
 
 int pvd_dep_canon(const char *s, size_t n, char out[4])

@@ -32,6 +32,7 @@
 #define PVD_COMMUNEIDX_H
 #include "buf.h"
 #include "reftable.h"
+#include "u64map.h"
 #include <stdint.h>
 
 struct pvd_commune {
@@ -70,10 +71,8 @@ struct pvd_cidx {
 	uint32_t *pvd_members;       /* commune indices, grouped by EPCI */
 	/* hash tables (open addressing) */
 	int32_t *codes;              /* code → commune << 2 | hit (direct-address, see .c) */
-	struct pvd_slot *sirens;     /* SIREN → EPCI */
-	size_t sirens_mask;
-	struct pvd_slot *depmap;     /* département code → dep */
-	size_t depmap_mask;
+	struct pvd_u64map sirens;    /* SIREN → EPCI */
+	struct pvd_u64map depmap;    /* département code → dep */
 	int32_t *name_heads;         /* bare key → chain of name entries */
 	size_t names_mask;
 	struct pvd_nameent *names;

@@ -1,6 +1,6 @@
-/* hash — the hash functions the in-memory indexes share (strset, the commune
- * index, pvd-clean's duplicate set): FNV-1a over bytes, and the 64-bit
- * finaliser of MurmurHash3 to spread integer keys and weak hashes over a
+/* hash — the hash functions the in-memory indexes share (strset, u64map and
+ * the commune index, pvd-clean's duplicate set): FNV-1a over bytes, and the
+ * 64-bit finaliser of MurmurHash3 to spread integer keys and weak hashes over a
  * power-of-two table. */
 #ifndef PVD_HASH_H
 #define PVD_HASH_H
