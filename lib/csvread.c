@@ -141,6 +141,7 @@ static void cb_row(int term, void *data)
 	c->pending = 0;
 	struct ev *nv = building(c);
 	ev_reset(nv);
+	nv->line = c->cur_line; /* a row libcsv begins after a lone CR starts on this line */
 }
 
 /* No character is "space" to libcsv: cells keep their spaces exactly as
@@ -311,6 +312,7 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 {
 	struct ev *v = building(c);
 	c->last_nl = nl;
+	c->cur_line = line;
 	if (!c->pending) {
 		size_t i = 0;
 		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
@@ -362,6 +364,12 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 		parser_reset(c);
 		return;
 	}
+	/* libcsv also ends a row at a lone CR: a row it began after one on this
+	 * line is open though none of its cells is complete yet (`a,b\r"c,d`):
+	 * its state, not the cells seen, says whether a row is open (else the
+	 * open field would be dropped at the end of the file, or run on into a
+	 * line the fast path took).  0 is libcsv's ROW_NOT_BEGUN. */
+	c->pending = c->p.pstate != 0;
 	/* Still inside a quoted field: a field grown past the cap is a quote
 	 * never closed (or a field too large): give up on it. */
 	if (c->pending && c->p.entry_pos > c->cap) {
