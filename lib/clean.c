@@ -86,6 +86,9 @@ struct src {
 	struct pvd_source_opts o;
 };
 
+/* A record is changed only once every field is read (record.h: a pointer
+ * from pvd_rec_val is valid only until the next pvd_rec_set* on the
+ * record): the cleaned values wait here, their text in c->val. */
 struct change {
 	const char *name;       /* schema-owned */
 	int kind;               /* enum pvd_kind, or -1: delete the field */

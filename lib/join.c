@@ -523,7 +523,8 @@ static int join_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err 
 		set_place(j, r, &o); /* reads only the message, kept in j */
 		return emit(j, r, e);
 	}
-	/* remapped points into r's arena, which set_place may move: copy it */
+	/* remapped points into r's arena, which set_place may move (record.h:
+	 * valid only until the next pvd_rec_set* on r): copy it */
 	char remapped[8] = "";
 	if (o.remapped) {
 		snprintf(remapped, sizeof remapped, "%s", o.remapped);

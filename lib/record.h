@@ -17,7 +17,18 @@
  *   borrows it for the duration of the call: it may read it, modify it in
  *   place and pass it on, but must copy (pvd_rec_copy, or the strings it
  *   needs) anything it keeps after put() returns.  The creator reuses the
- *   record with pvd_rec_clear() for the next one and frees it at the end. */
+ *   record with pvd_rec_clear() for the next one and frees it at the end.
+ *
+ * POINTERS INTO A RECORD — a string from pvd_rec_val(), pvd_rec_name(),
+ *   pvd_rec_str() or pvd_list_first/next(), and a field from pvd_rec_get(),
+ *   are valid only until the next change to that record: pvd_rec_set*(),
+ *   pvd_rec_add(), pvd_rec_del(), pvd_rec_rename(), pvd_rec_clear().  A
+ *   change may move the arena and the field array.  Read every value first
+ *   and change after, or copy what is still needed; a field's offsets
+ *   (struct pvd_field) and its index (pvd_rec_find) stay valid across
+ *   pvd_rec_set*() and pvd_rec_add(), not across pvd_rec_del().  Passing a
+ *   pointer into the record to pvd_rec_set*() itself is safe: it is copied
+ *   before the arena moves. */
 #ifndef PVD_RECORD_H
 #define PVD_RECORD_H
 #include <stddef.h>
