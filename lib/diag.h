@@ -1,9 +1,41 @@
 /* diag — exit statuses, diagnostics and error values.
  *
- * lib/ never prints and never exits on bad input: it fills a struct pvd_err
- * (status, position, one-line message) and returns the status.  Only cmd/
- * prints, with pvd_err_print(), and chooses to exit.  The one exception is
- * running out of memory (xmem.h), which exits with PVD_EX_SOFTWARE. */
+ * ERRORS: lib/ never prints and never exits on bad input: it fills a struct
+ * pvd_err (status, position, one-line message) and returns the status.  Only
+ * cmd/ prints, with pvd_err_print(), and chooses to exit.
+ *
+ * WARNINGS (something odd, nothing stopped): lib/ collects them for the
+ * caller to print.  The route for a new one is the warning log of
+ * reftable.h, struct pvd_reflog (file, line, field, message; sorted), used by
+ * the reference tables, the commune index and pvd-join.  Two older lists
+ * carry plain strings the same way: the dashboard's (dashboard.h, printed by
+ * pvd-render) and the run's (runner.h, from the run report, printed by
+ * pvd-run).
+ *
+ * THE EXCEPTIONS — lib/ code that prints or exits, and why:
+ *   diag.c     pvd_err_print, pvd_warn, pvd_warn_at, pvd_die: the printing
+ *              itself, for cmd/ and the cases below.
+ *   cli.c      the mains' --help, --version and usage errors (exit 0 / 64);
+ *              a write error on standard output at exit (74).
+ *   stats.c    pvd_stats_finish: each filter's summary line on stderr
+ *              (unless -q), part of the filters' contract.
+ *   reject.c   each rejected record, one line on stderr (unless -q) as it is
+ *              rejected, beside the --rejects file: the contract's "one line
+ *              per problem".
+ *   ingest.c   pvd_warn_at, as they are met: a column without a name or with
+ *              a repeated one, a TOTAL row not emitted.  Ordered with the
+ *              rejects on stderr; to move to a pvd_reflog.
+ *   runner.c   progress and the stages' captured stderr, on the stream the
+ *              caller gives (struct pvd_run_opts.msg); in a forked child
+ *              before exec, a message on fd 2 and _exit (no caller to return
+ *              to).
+ *   runplan.c  a placeholder of its own command templates with no value: a
+ *              bug in the table, message and abort() (the tests run every
+ *              template).
+ *   xmem.c, strset.c   out of memory, a string set past 4 GiB: pvd_die(70).
+ *   record.c   a record past 4 GiB, or a list of more than 65 535 items:
+ *              pvd_die(65) (pvd_rec_set* have no error path; only hostile
+ *              input gets there). */
 #ifndef PVD_DIAG_H
 #define PVD_DIAG_H
 #include <stdarg.h>
