@@ -895,11 +895,15 @@ static int resolve(struct ld *L, struct pendings *pd, const struct pvd_strset *i
 	return 0;
 }
 
+/* The fingerprint: FNV-1a over the bytes of the catalogue and of the
+ * dataset schemas that type it (a type changed there changes the states). */
 static void fingerprint(struct pvd_catalog *c, const char *path)
 {
 	uint64_t h = 1469598103934665603ull;
-	FILE *f = fopen(path, "rb");
-	if (f) {
+	for (size_t i = 0; i <= c->nds; i++) {
+		FILE *f = fopen(i == 0 ? path : c->ds[i - 1].schema.file, "rb");
+		if (!f)
+			continue;
 		int ch;
 		while ((ch = getc(f)) != EOF) {
 			h ^= (unsigned char)ch;
@@ -990,7 +994,6 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 		}
 		return rc;
 	}
-	fingerprint(c, path);
 	struct ld L = { .c = c, .d = &d, .e = e };
 	snprintf(L.pv[0], sizeof L.pv[0], "%s", period->text);
 	snprintf(L.pv[1], sizeof L.pv[1], "%s", period->start_iso);
@@ -1015,6 +1018,7 @@ int pvd_catalog_load(struct pvd_catalog *c, const char *path, const struct pvd_p
 	const struct pvd_ynode *dsn = pvd_y_need(&d, d.root, "datasets", PVD_Y_MAP, e);
 	if (!dsn || load_datasets(&L, dsn, schema_dir))
 		goto out;
+	fingerprint(c, path);
 	const struct pvd_ynode *dm = pvd_y_get(d.root, "dimensions");
 	if (dm) {
 		if (dm->type != PVD_Y_MAP) {

@@ -91,7 +91,7 @@ struct pvd_ind {
 
 struct pvd_catalog {
 	char *file;
-	char fingerprint[17];   /* hash of the catalogue's bytes: states of other catalogues do not merge */
+	char fingerprint[17];   /* hash of the bytes of the catalogue and its schemas: states of other catalogues do not merge */
 	struct pvd_period period;
 	struct pvd_dataset *ds;
 	size_t nds;

@@ -312,6 +312,14 @@ EOF
 	run pvd-aggregate -q -p 2021-Q4 --merge "$d/q4.state"
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"q4.state:1: state made with another indicator catalogue (fingerprint "* ]]
+	# The schemas that type the catalogue are part of it: one changed, the states do not merge.
+	mkdir "$d/cat" && cp -R "$M.yaml" "$FIX/aggregate/datasets" "$d/cat/"
+	pvd-aggregate -q -i "$d/cat/measures.yaml" -p 2021-Q4 --partial "$M.ndjson" >"$d/cat.state"
+	pvd-aggregate -q -i "$d/cat/measures.yaml" -p 2021-Q4 --merge "$d/cat.state" >/dev/null
+	sed -i 's/values: \[a, b, c\]/values: [a, b, c, d]/' "$d/cat/datasets/toy.yaml"
+	run pvd-aggregate -q -i "$d/cat/measures.yaml" -p 2021-Q4 --merge "$d/cat.state"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"cat.state:1: state made with another indicator catalogue (fingerprint "* ]]
 	run pvd-aggregate -q -i "$M.yaml" -p 2021-Q4 --merge "$M.ndjson"
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"measures.ndjson:1: not an aggregate state (no state header before this line)" ]]
