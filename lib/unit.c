@@ -26,3 +26,8 @@ int pvd_unit_is_count(const char *unit)
 	enum pvd_ukind k;
 	return pvd_unit_kind(unit, &k) == 0 && k == PVD_UK_COUNT;
 }
+
+const char *pvd_unit_name(size_t i)
+{
+	return i < sizeof units / sizeof *units ? units[i].name : NULL;
+}
