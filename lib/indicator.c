@@ -91,6 +91,20 @@ static const char *sv(struct ld *L, const struct pvd_ynode *n)
 	return keep(L->c, b.p);
 }
 
+/* The i-th value of a node that is one value or a list of values (its node
+ * in *at), substituted; NULL with e filled (message what) when it is not a
+ * plain value. */
+static const char *nth_str(struct ld *L, const struct pvd_ynode *n, size_t i, const char *what,
+			   const struct pvd_ynode **at)
+{
+	*at = n->type == PVD_Y_SEQ ? n->items[i] : n;
+	if ((*at)->type != PVD_Y_SCALAR) {
+		err(L, *at, "%s", what);
+		return NULL;
+	}
+	return sv(L, *at);
+}
+
 static int is_null_scalar(const struct pvd_ynode *n)
 {
 	return n->type == PVD_Y_SCALAR && !n->quoted &&
@@ -436,10 +450,8 @@ static int add_cond(struct ld *L, struct pvd_acc *a, enum pvd_cop op, int slot_,
 		return err(L, vn, "an empty list matches nothing");
 	k->vals = xcalloc(n, sizeof *k->vals);
 	for (size_t i = 0; i < n; i++) {
-		const struct pvd_ynode *it = vn->type == PVD_Y_SEQ ? vn->items[i] : vn;
-		if (it->type != PVD_Y_SCALAR)
-			return err(L, it, "a condition compares with plain values");
-		const char *v = sv(L, it);
+		const struct pvd_ynode *it;
+		const char *v = nth_str(L, vn, i, "a condition compares with plain values", &it);
 		if (!v)
 			return PVD_EX_CONFIG;
 		k->vals[k->nvals++] = keep(L->c, xstrdup(v));
@@ -552,10 +564,8 @@ static int compile_base(struct ld *L, struct pvd_acc **out, const char *name, co
 			return err(L, mfield, "the measure takes one field%s", kind == PVD_M_DISTINCT ? " or a list of fields" : "");
 		a->fields = xcalloc(n, sizeof *a->fields);
 		for (size_t i = 0; i < n; i++) {
-			const struct pvd_ynode *fn = mfield->type == PVD_Y_SEQ ? mfield->items[i] : mfield;
-			if (fn->type != PVD_Y_SCALAR)
-				return err(L, fn, "a field name is expected");
-			const char *f = sv(L, fn);
+			const struct pvd_ynode *fn;
+			const char *f = nth_str(L, mfield, i, "a field name is expected", &fn);
 			if (!f)
 				return PVD_EX_CONFIG;
 			enum pvd_ftype t;
