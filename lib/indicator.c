@@ -262,6 +262,16 @@ static int load_datasets(struct ld *L, const struct pvd_ynode *map, const char *
 			return err(L, dn, "dataset '%s' must be a mapping (date, undated)", ds->name);
 		if (load_schema(L, ds, schema_dir, map->key_lines[i], map->key_cols[i]))
 			return PVD_EX_CONFIG;
+		/* A field pvd-join writes is known with the type it writes. */
+		for (size_t k = 0; k < ds->schema.nf; k++) {
+			const struct pvd_sfield *f = &ds->schema.f[k];
+			const struct pvd_joinfield *jf = pvd_joinfield_find(f->name);
+			if (jf && jf->type != f->type)
+				return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, map->key_lines[i], map->key_cols[i],
+						   "dataset '%s': its schema %s types %s as %s, but pvd-join writes it as %s",
+						   ds->name, ds->schema.file, f->name, pvd_ftype_name(f->type),
+						   pvd_ftype_name(jf->type));
+		}
 		for (size_t k = 0; k < dn->n; k++)
 			if (strcmp(dn->keys[k], "fields") == 0)
 				return pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, dn->key_lines[k], dn->key_cols[k],
