@@ -214,23 +214,21 @@ static int date_field(struct ld *L, const struct pvd_dataset *ds, const char *na
 	return f ? date_kind(f->type) : 0;
 }
 
-/* The schema of dataset `name`: DIR/NAME.yaml, or (no DIR) looked up as
- * pvd-clean does (confpath.h).  A missing schema is an error at `at`. */
+/* The schema of the dataset: DIR/NAME.yaml, or (no DIR) datasets/NAME.yaml
+ * of the config directory, where pvd-clean finds it (confpath.h).  A
+ * missing schema is an error at the dataset's line and column. */
 static int load_schema(struct ld *L, struct pvd_dataset *ds, const char *dir, long line, long col)
 {
-	char *path;
-	if (dir) {
-		struct pvd_buf b = { 0 };
+	struct pvd_buf b = { 0 };
+	if (dir)
 		pvd_buf_printf(&b, "%s/%s.yaml", dir, ds->name);
-		path = b.p;
-	} else {
-		struct pvd_err fe = { 0 };
-		path = pvd_config_find("datasets", ds->name, ".yaml", &fe);
-	}
-	if (!path || access(path, R_OK) != 0) {
+	else
+		pvd_buf_printf(&b, "%s/datasets/%s.yaml", pvd_config_dir(), ds->name);
+	char *path = b.p;
+	if (access(path, R_OK) != 0) {
 		int rc = pvd_err_set(L->e, PVD_EX_CONFIG, L->d->file, line, col,
 				     "dataset '%s': no schema %s (the pvd-clean schema that types its fields)", ds->name,
-				     path ? path : "in the config directory");
+				     path);
 		free(path);
 		return rc;
 	}
