@@ -107,7 +107,7 @@ static void write_tmp(const char *s, size_t n)
  * (BLANK events are counted apart).  enc / delim: forced when not 0. */
 struct events {
 	struct pvd_buf *ev;
-	long *line, *nlines;
+	long *line;
 	size_t n, cap, blank;
 	enum pvd_enc enc;
 	char delim;
@@ -119,7 +119,6 @@ static void events_free(struct events *x)
 		pvd_buf_free(&x->ev[i]);
 	free(x->ev);
 	free(x->line);
-	free(x->nlines);
 	memset(x, 0, sizeof *x);
 }
 
@@ -148,11 +147,9 @@ static int read_csv(const char *path, enum pvd_enc enc, char delim, struct event
 		}
 		x->ev = xgrow(x->ev, &x->cap, x->n + 1, sizeof *x->ev);
 		x->line = xrealloc(x->line, x->cap * sizeof *x->line);
-		x->nlines = xrealloc(x->nlines, x->cap * sizeof *x->nlines);
 		struct pvd_buf *b = &x->ev[x->n];
 		memset(b, 0, sizeof *b);
 		x->line[x->n] = row.line;
-		x->nlines[x->n] = row.nlines;
 		if (row.type == PVD_CSV_ROW) {
 			pvd_buf_printf(b, "R%zu", row.ncells);
 			for (size_t i = 0; i < row.ncells; i++)
