@@ -26,8 +26,17 @@ UNITS    := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRC := $(sort $(wildcard test/tools/*.c))
 TOOLS    := $(TOOL_SRC:test/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter pkgcheck
-all: $(BINS) $(UNITS) $(TOOLS)
+# Fuzz harnesses: test/fuzz/NAME.c, each built twice (see test/fuzz/driver/fuzz.h):
+# a replayer in every build (make test replays test/fuzz/regress/), and a
+# libFuzzer binary in build-fuzz/ (make fuzz, clang only).
+FUZZ_SRC := $(sort $(wildcard test/fuzz/*.c))
+FUZZ_DRV := test/fuzz/driver/tmpfile.c test/fuzz/driver/fuzz.h
+REPLAYS  := $(FUZZ_SRC:test/fuzz/%.c=$(BUILD)/fuzz-replay/%)
+FUZZERS  := $(FUZZ_SRC:test/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CPPFLAGS = -Itest/fuzz/driver -DPVD_FUZZ_ROOT='"$(CURDIR)"'
+
+.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter pkgcheck fuzz fuzz-build fuzzers
+all: $(BINS) $(UNITS) $(TOOLS) $(REPLAYS)
 
 # The main job on bundled data: the demo quarter, after the quarter before it.
 demo: all
@@ -63,6 +72,26 @@ $(BUILD)/tools/%: test/tools/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDFLAGS) $(LDLIBS)
 
+$(BUILD)/fuzz-replay/%: test/fuzz/%.c test/fuzz/driver/replay.c $(FUZZ_DRV) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(FUZZ_CPPFLAGS) $(CFLAGS) -o $@ $< test/fuzz/driver/replay.c test/fuzz/driver/tmpfile.c $(LIB_A) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_DRV) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(FUZZ_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< test/fuzz/driver/tmpfile.c $(LIB_A) $(LDFLAGS) $(LDLIBS)
+fuzzers: $(FUZZERS)
+
+# libFuzzer needs clang (Debian's clang-14 and libclang-rt-14-dev: make deps
+# with test/install-deps --fuzz).  The library is built instrumented into
+# build-fuzz/; each harness then runs FUZZ_SECONDS on the corpus assembled
+# from fixtures/ (test/fuzz/run).  Ends with "N passed, N failed".
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 30
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) XCFLAGS='-O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' XLDFLAGS='-fsanitize=address,undefined' fuzzers
+fuzz: fuzz-build
+	@test/fuzz/run $(FUZZ_SECONDS)
+
 # The whole suite: C unit tests, then bats.  Ends with "N passed, N failed".
 test: all
 	@PVD_BUILD=$(BUILD) test/run-tests
@@ -93,7 +122,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/pvd
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 help:
 	@echo 'make            build every program (build/bin/)'
@@ -101,6 +130,7 @@ help:
 	@echo 'make 2021-Q4    run one quarter (pipelines/2021-Q4.yaml); also make quarter Q=2021-Q4'
 	@echo 'make test       run the whole test suite'
 	@echo 'make asan-test  the same suite under AddressSanitizer + UBSan'
+	@echo 'make fuzz       run each fuzz harness FUZZ_SECONDS (30) seconds (clang)'
 	@echo 'make bench      throughput benchmark against mlr / jq / DuckDB'
 	@echo 'make deps       install the Debian 12 packages pvd needs'
 	@echo 'make install    install programs and man pages (PREFIX, DESTDIR)'
