@@ -179,10 +179,8 @@ int pvd_ydoc_parse(struct pvd_ydoc *d, const char *name, const char *text, size_
 	yaml_parser_set_input_string(&l.p, (const unsigned char *)text, len);
 	int rc = load(d, &l);
 	yaml_parser_delete(&l.p);
-	if (rc) {
-		node_free(d->root);
-		d->root = NULL;
-	}
+	if (rc)
+		pvd_ydoc_free(d);   /* a failed load holds nothing: callers need not free it */
 	return rc;
 }
 
@@ -199,10 +197,8 @@ int pvd_ydoc_load(struct pvd_ydoc *d, const char *path, struct pvd_err *e)
 	int rc = load(d, &l);
 	yaml_parser_delete(&l.p);
 	fclose(f);
-	if (rc) {
-		node_free(d->root);
-		d->root = NULL;
-	}
+	if (rc)
+		pvd_ydoc_free(d);
 	return rc;
 }
 

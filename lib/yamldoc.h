@@ -27,7 +27,8 @@ struct pvd_ydoc {
 
 /* Loads path.  Returns 0 or PVD_EX_CONFIG (syntax error, with position) /
  * PVD_EX_NOINPUT (cannot open, reported as a config error by callers that
- * want 78). */
+ * want 78).  A failed load holds nothing (pvd_ydoc_free() on it is harmless,
+ * and not needed). */
 int pvd_ydoc_load(struct pvd_ydoc *d, const char *path, struct pvd_err *e);
 /* Same from a string (tests); name is used in messages. */
 int pvd_ydoc_parse(struct pvd_ydoc *d, const char *name, const char *text, size_t len,
