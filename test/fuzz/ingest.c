@@ -80,16 +80,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 *  - header cells equal up to a NUL byte: the dedup loop never ends
 	 *    (so NUL bytes are read as 0x01 here);
 	 *  - a CR-only line end with a field over the cap: recover() writes
-	 *    through NULL (so no small cap when there is a bare CR). */
-	uint8_t *copy = malloc(size ? size : 1);
+	 *    through NULL (so no small cap when there is a bare CR);
+	 *  - an empty first header cell reads an unterminated buffer (so a
+	 *    line whose first cell may be blank gets an 'x' in front). */
+	uint8_t *copy = malloc(2 * size + 1);
+	size_t m = 0;
 	int bare_cr = 0;
 	for (size_t i = 0; i < size; i++) {
-		copy[i] = data[i] ? data[i] : 1;
+		if (i == 0 || data[i - 1] == '\n' || data[i - 1] == '\r') {
+			size_t k = i;
+			while (k < size && data[k] && strchr(" \"\xa0\xc2\xef\xbb\xbf\xe2\x80\xaf\x89", data[k]))
+				k++;
+			if (k == size || !data[k] || strchr(",;|\t\r\n", data[k]))
+				copy[m++] = 'x';
+		}
+		copy[m++] = data[i] ? data[i] : 1;
 		bare_cr |= data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n');
 	}
 	if (bare_cr)
 		o.field_cap = 0;
-	const char *path = fuzz_file("export.csv", copy, size);
+	const char *path = fuzz_file("export.csv", copy, m);
 	free(copy);
 
 	struct buf_sink sink = { .base = { .put = put } };
