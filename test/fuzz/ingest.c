@@ -89,9 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++) {
 		if (i == 0 || data[i - 1] == '\n' || data[i - 1] == '\r') {
 			size_t k = i;
-			while (k < size && data[k] && strchr(" \"\xa0\xc2\xef\xbb\xbf\xe2\x80\xaf\x89", data[k]))
-				k++;
-			if (k == size || !data[k] || strchr(",;|\t\r\n", data[k]))
+			while (k < size && (data[k] >= 0x80 || data[k] == ' ' || data[k] == '"' ||
+					    (data[k] < 0x20 && !strchr("\t\r\n", data[k]))))
+				k++;   /* spaces of any kind, a BOM, quotes, controls */
+			if (k == size || strchr(",;|\t\r\n", data[k]))
 				copy[m++] = 'x';
 		}
 		copy[m++] = data[i] ? data[i] : 1;
