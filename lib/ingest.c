@@ -203,6 +203,7 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 				pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
 					    "profile %s: field %s depends on column \"%s\", which is not in the header",
 					    g->prof->name, f->name, f->when_header);
+				json_decref(fm);
 				free(used);
 				pvd_buf_free(&name);
 				return PVD_EX_DATA;
