@@ -88,6 +88,7 @@ fuzzers: $(FUZZERS)
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 30
 fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo 'make fuzz: needs $(FUZZ_CC) and libFuzzer: test/install-deps --fuzz' >&2; exit 1; }
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) XCFLAGS='-O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' XLDFLAGS='-fsanitize=address,undefined' fuzzers
 fuzz: fuzz-build
 	@test/fuzz/run $(FUZZ_SECONDS)
