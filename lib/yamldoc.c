@@ -200,8 +200,8 @@ int pvd_ydoc_load(struct pvd_ydoc *d, const char *path, struct pvd_err *e)
 	yaml_parser_delete(&l.p);
 	fclose(f);
 	if (rc) {
-		node_free(d->root);
-		d->root = NULL;
+		/* nothing of a failed load is kept: callers may return at once */
+		pvd_ydoc_free(d);
 	}
 	return rc;
 }
