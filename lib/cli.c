@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void pvd_cli_init(int argc, char **argv)
 {
@@ -111,6 +112,18 @@ static struct {
 } outputs[8];
 static size_t noutputs;
 
+/* Same name, or same existing file; "-" and devices are written in place. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	if (!strcmp(a, "-") || !strcmp(b, "-") || !strncmp(a, "/dev/", 5) || !strncmp(b, "/dev/", 5))
+		return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && S_ISREG(x.st_mode) && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
+}
+
 int pvd_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
 	static struct option *all;
@@ -150,6 +163,11 @@ int pvd_cli_getopt(int argc, char **argv, const char *shortopts, const struct op
 				struct pvd_err e = { 0 };
 				if (pvd_out_check(outputs[i].path, &e))
 					pvd_cli_usage_error("--%s %s: %s", outputs[i].opt, outputs[i].path, e.msg);
+				/* two outputs in one file: the last renamed would win */
+				for (size_t j = 0; j < i; j++)
+					if (same_file(outputs[i].path, outputs[j].path))
+						pvd_cli_usage_error("--%s %s: is also the --%s file", outputs[i].opt,
+								    outputs[i].path, outputs[j].opt);
 			}
 			return -1;
 		}

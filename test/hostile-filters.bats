@@ -509,3 +509,47 @@ killed_leaves_nothing() {
 		reconciles "0 0 0"
 	done
 }
+
+@test "hostile: a name spelled with an escape is the same name: \"\\u005ffile\" duplicates \"_file\"" {
+	printf '{"_file":"a.csv","\\u005ffile":"forged.csv"}\n{"Insee":"01004","insee":"01004"}\n' >"$T/in.ndjson"
+	run clean --rejects "$T/rj.ndjson" "$T/in.ndjson"
+	assert_success
+	assert_equal "$(first)" "pvd-clean: $T/in.ndjson:1: column 18: duplicate key \"_file\" in one record"
+	# names differing by case are two names
+	reconciles "2 1 1"
+	assert_equal "$(jq -r .reason "$T/rj.ndjson")" duplicate-key
+}
+
+@test "hostile: two outputs in one file (--rejects and --report) are exit 64 before anything is read" {
+	printf '{"insee":"01004"}\n' >"$T/in.ndjson"
+	run clean --rejects "$T/o.json" --report "$T/o.json" "$T/in.ndjson"
+	assert_failure 64
+	assert_equal "$(first)" "pvd-clean: --report $T/o.json: is also the --rejects file"
+	[ ! -e "$T/o.json" ]
+	: >"$T/o.json"
+	ln "$T/o.json" "$T/p.json"
+	run pvd-render -o "$T/o.json" --report "$T/p.json" "$AGG_Q4"
+	assert_failure 64
+	assert_line --index 0 --partial "is also the --output file"
+	run pvd-ingest --rejects "$T/r.ndjson" --report "$T/r.ndjson" /dev/null
+	assert_failure 64
+}
+
+@test "hostile: --max-rejected in pvd-ingest: rows over the limit are exit 65, rejects written" {
+	printf 'id,nom\n1,a\n2\n3\n4,d\n' >"$T/x.csv"
+	run pvd-ingest --max-rejected 1 --rejects "$T/rj.ndjson" "$T/x.csv"
+	assert_failure 65
+	assert_line "pvd-ingest: 2 of 5 rows rejected (40.0%), more than --max-rejected 1 allows"
+	assert_equal "$(grep -c . "$T/rj.ndjson")" 2
+	run pvd-ingest --max-rejected 2 "$T/x.csv"
+	assert_success
+}
+
+@test "hostile: a NUL byte or a BOM outside a record is invalid JSON, named by line; the next line is read" {
+	printf '{"insee":"01004"}\0\n\xef\xbb\xbf{"insee":"01004"}\n{"insee":"01005"}\n' >"$T/in.ndjson"
+	run clean "$T/in.ndjson"
+	assert_success
+	assert_line --index 0 "pvd-clean: $T/in.ndjson:1: column 18: invalid JSON: trailing characters after the object"
+	assert_line --index 1 "pvd-clean: $T/in.ndjson:2: column 1: invalid JSON: a record must be a JSON object"
+	reconciles "3 1 2"
+}
