@@ -2,6 +2,7 @@
 #include "hash.h"
 #include "jsonlex.h"
 #include "reject.h"
+#include "strset.h"
 #include "xmem.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -167,6 +168,13 @@ static int lit(struct pz *z, const char *w)
 	return 0;
 }
 
+static int dup_key(struct pz *z, const char *key)
+{
+	z->reason = PVD_R_DUP_KEY;
+	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1,
+			   "duplicate key \"%.200s\" in one object", key);
+}
+
 /* Skips any JSON value (used for nested values kept as RAW); depth counts
  * the containers around it, the record itself included. */
 static int skip(struct pz *z, int depth)
@@ -184,6 +192,11 @@ static int skip(struct pz *z, int depth)
 			return fail(z, "arrays and objects nested more than " PVD_STR(PVD_JSON_MAXDEPTH) " deep");
 		char close = *z->p == '[' ? ']' : '}';
 		int obj = close == '}';
+		/* A nested object may not name a member twice either: jq would
+		 * keep the last.  One set per level, reused from line to line. */
+		static __thread struct pvd_strset names[PVD_JSON_MAXDEPTH];
+		if (obj)
+			pvd_strset_clear(&names[depth]);
 		z->p++;
 		ws(z);
 		if (z->p < z->end && *z->p == close) { z->p++; return 0; }
@@ -191,7 +204,14 @@ static int skip(struct pz *z, int depth)
 			if (obj) {
 				ws(z);
 				if (z->p >= z->end || *z->p != '"') return fail(z, "key expected");
+				const char *kat = z->p;
 				if (string(z)) return PVD_EX_DATA;
+				int added;
+				pvd_strset_add(&names[depth], z->tmp.p, z->tmp.len, &added);
+				if (!added) {
+					z->p = kat;
+					return dup_key(z, z->tmp.p);
+				}
 				ws(z);
 				if (z->p >= z->end || *z->p != ':') return fail(z, "':' expected");
 				z->p++;
@@ -330,9 +350,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			/* The last would win downstream: the data would choose its
 			 * own provenance.  Neither is taken. */
 			z.p = kat;
-			z.reason = PVD_R_DUP_KEY;
-			rc = pvd_err_set(e, PVD_EX_DATA, NULL, 0, (long)(z.p - z.s) + 1,
-					 "duplicate key \"%.200s\" in one record", key.p);
+			rc = dup_key(&z, key.p);
 			goto out;
 		}
 		ws(&z);

@@ -23,7 +23,7 @@ int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pv
 /* The same, and *reason says why a line is refused: PVD_R_INVALID_JSON (the
  * syntax, or nesting deeper than PVD_JSON_MAXDEPTH), PVD_R_ENCODING (a string
  * that is not UTF-8, an unpaired surrogate, \u0000) or PVD_R_DUP_KEY (a name
- * twice in one record). */
+ * twice in one object, the record or one nested in it). */
 int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e,
 			const char **reason);
 #endif

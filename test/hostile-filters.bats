@@ -79,7 +79,7 @@ agg() { pvd-aggregate --period 2021-Q4 "$@"; }
 	printf '{"insee":"01004","statut":"Signée"}\n{"insee":"01004","insee":"01005"}\n' >"$T/in.ndjson"
 	run pvd-clean -d ort --rejects "$T/rj.ndjson" "$T/in.ndjson"
 	assert_success
-	assert_equal "$(first)" "pvd-clean: $T/in.ndjson:2: column 18: duplicate key \"insee\" in one record"
+	assert_equal "$(first)" "pvd-clean: $T/in.ndjson:2: column 18: duplicate key \"insee\" in one object"
 	reconciles "2 1 1"
 	assert_equal "$(jq -r '[.reason, .line, .stage] | @tsv' "$T/rj.ndjson")" $'duplicate-key\t2\tclean'
 }
@@ -88,16 +88,21 @@ agg() { pvd-aggregate --period 2021-Q4 "$@"; }
 	printf '{"_file":"a.csv","_line":2,"_dataset":"club","_file":"forged.csv"}\n' >"$T/in.ndjson"
 	for f in clean join agg; do
 		run $f "$T/in.ndjson"
-		assert_line --partial "in.ndjson:1: column 46: duplicate key \"_file\" in one record"
+		assert_line --partial "in.ndjson:1: column 46: duplicate key \"_file\" in one object"
 		reconciles "1 0 1"
 	done
 	run pvd-render "$T/in.ndjson"
 	assert_failure 65
-	assert_line --index 0 --partial "in.ndjson:1: column 46: duplicate key \"_file\" in one record"
+	assert_line --index 0 --partial "in.ndjson:1: column 46: duplicate key \"_file\" in one object"
+	# in an object nested in the record too: jq would keep the last
+	printf '{"_dataset":"zz","o":{"a":1,"b":{"c":1,"\\u0063":2}},"p":{"a":1}}\n' >"$T/nested.ndjson"
+	run join --mode left "$T/nested.ndjson"
+	assert_line --partial 'nested.ndjson:1: column 40: duplicate key "c" in one object'
+	reconciles "1 0 1"
 	# many fields: found through the hash index too
 	{ printf '{'; for i in $(seq 1 40); do printf '"k%d":%d,' "$i" "$i"; done; printf '"k7":0}\n'; } >"$T/many.ndjson"
 	run join --mode left "$T/many.ndjson"
-	assert_line --partial 'duplicate key "k7" in one record'
+	assert_line --partial 'duplicate key "k7" in one object'
 	reconciles "1 0 1"
 }
 
@@ -514,7 +519,7 @@ killed_leaves_nothing() {
 	printf '{"_file":"a.csv","\\u005ffile":"forged.csv"}\n{"Insee":"01004","insee":"01004"}\n' >"$T/in.ndjson"
 	run clean --rejects "$T/rj.ndjson" "$T/in.ndjson"
 	assert_success
-	assert_equal "$(first)" "pvd-clean: $T/in.ndjson:1: column 18: duplicate key \"_file\" in one record"
+	assert_equal "$(first)" "pvd-clean: $T/in.ndjson:1: column 18: duplicate key \"_file\" in one object"
 	# names differing by case are two names
 	reconciles "2 1 1"
 	assert_equal "$(jq -r .reason "$T/rj.ndjson")" duplicate-key

@@ -38,7 +38,7 @@ int main(void)
 		{ "{\"s\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "{\"s\":\"é\\n\\t\\\"\\\\/\"}" },
 		{ "{\"s\":\"\\ud83d\\ude00\"}", "{\"s\":\"😀\"}" },
 		{ "{\"s\":\"\\u0001\"}", "{\"s\":\"\\u0001\"}" },
-		{ "{\"a\":1,\"a\":2}", "ERR col 8: duplicate key \"a\" in one record" },
+		{ "{\"a\":1,\"a\":2}", "ERR col 8: duplicate key \"a\" in one object" },
 		{ "[1]", "ERR col 1: invalid JSON: a record must be a JSON object" },
 		{ "{\"a\":}", "ERR col 6: invalid JSON: bad number" },
 		{ "{\"a\":1", "ERR col 7: invalid JSON: ',' or '}' expected" },
