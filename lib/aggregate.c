@@ -379,6 +379,22 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 			sv[s].dated = 1;
 		}
 	}
+	/* A breakdown key is one value: an object or a list has no group of
+	 * its own and must not fall into the null group. */
+	for (size_t k = 0; k < ds->naccs; k++) {
+		const struct pvd_acc *acc = &c->accs[ds->accs[k]];
+		for (size_t d = 0; d < acc->ndims; d++) {
+			const struct pvd_field *f = sv[acc->dim_key[d]].f;
+			if (f && (f->kind == PVD_RAW || f->kind == PVD_LIST)) {
+				const char *name = pvd_strset_get(&ds->slots, (uint32_t)acc->dim_key[d], NULL);
+				char msg[300];
+				snprintf(msg, sizeof msg, "breakdown key %s is a JSON %s, not one value: no group for it",
+					 name, f->kind == PVD_LIST || pvd_rec_val(r, f)[0] == '[' ? "array" : "object");
+				reject_rec(a, r, PVD_R_TYPE, name, f->kind == PVD_LIST ? NULL : pvd_rec_val(r, f), msg);
+				return 0;
+			}
+		}
+	}
 	pvd_stats_out(a->st);
 	long fid = intern_file(a, r);
 	long line = pvd_rec_line(r);

@@ -32,6 +32,8 @@ void pvd_stats_skipped(struct pvd_stats *st) { st->skipped++; if (cur(st)) cur(s
 int pvd_stats_finish(struct pvd_stats *st, const char *detail, int quiet, struct pvd_err *e)
 {
 	if (!quiet) {
+		if (pvd_rejects_current())
+			pvd_rejects_note_unshown(pvd_rejects_current());
 		fprintf(stderr, "%s: read %llu %s: emitted %llu, rejected %llu", pvd_progname, st->in,
 			st->unit, st->out, st->rejected);
 		if (st->skipped || (detail && *detail))

@@ -32,6 +32,10 @@ static const char usage[] =
 	"      --report FILE        write the counts (and skipped datasets) as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -63,7 +67,7 @@ int main(int argc, char **argv)
 	char *catalog = NULL;
 	int partial = 0, merge = 0, quiet = 0, c;
 	pvd_cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "p:i:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "p:i:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': period = optarg; break;
 		case 'i': free(catalog); catalog = xstrdup(optarg); break;
@@ -101,6 +105,8 @@ int main(int argc, char **argv)
 	struct pvd_ndjson_sink sink;
 	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "aggregate", rejects, quiet, &e))) {
 		pvd_err_print(&e);
+		pvd_catalog_free(&cat);
+		free(catalog);
 		return rc;
 	}
 	pvd_stats_init(&st, "records");
@@ -139,10 +145,15 @@ int main(int argc, char **argv)
 				     "skipped_datasets", pvd_agg_skipped_json(agg));
 		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "aggregate", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
+		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e))) {
+			/* what was not finished is dropped */
 			pvd_err_print(&e);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
+		}
 	}
 	pvd_agg_free(agg);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	pvd_catalog_free(&cat);
 	free(catalog);

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	struct pvd_ingest_opts o = { .encoding = PVD_ENC_AUTO, .skip = -1 };
 	int quiet = 0, c;
 	pvd_cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "p:e:d:s:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "p:e:d:s:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
 		case 'e':
@@ -119,6 +119,7 @@ int main(int argc, char **argv)
 		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
 			pvd_err_print(&e);
 	}
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	if (profile)
 		pvd_profile_free(&prof);

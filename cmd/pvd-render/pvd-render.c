@@ -34,6 +34,10 @@ static const char usage[] =
 	"      --report FILE        write the counts as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or missing\n"
 	"                           indicator, no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -70,7 +74,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:l:p:P:c:o:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "f:l:p:P:c:o:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (pvd_render_format(optarg, &o->fmt))
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
 	}
 	if (rc)
 		pvd_err_print(&e);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	pvd_dash_free(&d);
 	return rc;
