@@ -275,7 +275,7 @@ start_slow() {
 }
 
 @test "a run leaves the directories of a live run alone" {
-	start_slow 3
+	start_slow 8
 	bin/pvd-run -q run/stub.yaml
 	# the slow run's directories are still there, and it finishes well
 	[ "$(ls -d run/out/.2021-Q4.work.* | wc -l)" -eq 1 ]
