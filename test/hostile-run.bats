@@ -184,6 +184,27 @@ refused() {
 	assert_output "pvd-run: run/lol.yaml:2:8: YAML aliases are not supported in pvd configs"
 }
 
+@test "a pipeline file that is a directory, or an endless device: 78 at once, no hang" {
+	run timeout 10 bin/pvd-run --check run
+	assert_failure 78
+	assert_output "pvd-run: run:1:1: YAML syntax: input error"
+	run timeout 10 bin/pvd-run --check /dev/zero
+	assert_failure 78
+	assert_output "pvd-run: /dev/zero:1:1: YAML syntax: control characters are not allowed"
+}
+
+@test "a period or a source name that would reach a file name or a shell is refused" {
+	sed 's/^period: .*/period: "2021-Q4; rm -rf ."/' run/stub.yaml >run/t.yaml
+	run bin/pvd-run run/t.yaml
+	assert_failure 78
+	assert_output "pvd-run: run/t.yaml:3:9: period: expected YYYY-Qn (2021-Q4), got '2021-Q4; rm -rf .'"
+	sed 's/^  - name: ort$/  - name: ..\/..\/evil/' run/stub.yaml >run/t.yaml
+	run bin/pvd-run run/t.yaml
+	assert_failure 78
+	assert_output "pvd-run: run/t.yaml:8:11: source name '../../evil' cannot name files: letters, digits, '_', '-', '.'"
+	[ ! -e run/out ] && [ ! -e evil ]
+}
+
 @test "a source file name with a newline: a one-line error, the newline shown as \\n" {
 	sed "s|file: data/ort.csv|file: \"data/x\\\\ny.csv\"|" run/stub.yaml >run/t.yaml
 	run bin/pvd-run --check run/t.yaml
@@ -246,16 +267,20 @@ touch PWNED2 #.yaml"
 
 # ---- defect 16: what killed runs leave is removed by the next ----
 
-# Starts pvd-run in its own process group, the ingest stages sleeping; waits
-# for its work directory.
+# Starts pvd-run in its own session, the ingest stages sleeping; waits for
+# its work directory.
 start_slow() {
+	local before cur
+	before=$(ls -d run/out/.2021-Q4.work.* 2>/dev/null || true)
 	STUB_SLEEP=ingest:${1:-30} setsid bin/pvd-run -q run/stub.yaml 2>slow.err &
 	pid=$!
+	# its own work directory: the one there before (a killed run's) goes first
 	for _ in $(seq 100); do
-		ls -d run/out/.2021-Q4.work.* >/dev/null 2>&1 && break
+		cur=$(ls -d run/out/.2021-Q4.work.* 2>/dev/null || true)
+		[ -n "$cur" ] && [ "$cur" != "$before" ] && break
 		sleep 0.1
 	done
-	ls -d run/out/.2021-Q4.work.* >/dev/null
+	[ -n "$cur" ] && [ "$cur" != "$before" ]
 }
 
 @test "kill -KILL of pvd-run: its stages stop, and the next run removes its directories" {
