@@ -15,7 +15,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
+	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true; fi
 }
 
 # Every file of the fixture (not the outputs) with its digest.
