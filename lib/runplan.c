@@ -177,7 +177,6 @@ static void add_cmd(struct pvd_job *j, const char *stage, const char *tag, struc
 	j->cmds = xrealloc(j->cmds, (j->ncmds + 1) * sizeof *j->cmds);
 	struct pvd_cmd *cmd = &j->cmds[j->ncmds++];
 	memset(cmd, 0, sizeof *cmd);
-	cmd->err = at(PVD_AT_WORK, "%s%s%s.stderr", stage, *tag ? "-" : "", tag);
 	if (strcmp(stage, "sum") == 0) {
 		cmd->stage = "sum";
 		return;
@@ -279,7 +278,6 @@ static void job_free(struct pvd_job *j)
 		free(c->argv);
 		free(c->report);
 		free(c->rejects);
-		free(c->err);
 	}
 	free(j->cmds);
 	free(j->label);
@@ -388,7 +386,12 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 
 	for (size_t i = 0; i < pl->nsources; i++) {
 		const struct pvd_psource *s = &p->sources[i];
-		pvd_buf_printf(out, "\n# source %s: %s, profile %s\n", s->name, s->file, s->profile);
+		/* quoted: a file name may hold a newline, which would end the comment */
+		pvd_buf_printf(out, "\n# source %s: ", s->name);
+		pvd_shquote(out, s->file);
+		pvd_buf_adds(out, ", profile ");
+		pvd_shquote(out, s->profile);
+		pvd_buf_addc(out, '\n');
 		pipeline(out, &pl->sources[i]);
 	}
 	pvd_buf_adds(out, "\n# merge the sources' states into the indicators\n");

@@ -4,17 +4,10 @@
 # stub of fixtures/run/bin (a copy of pvd-run in a scratch bin/ finds them
 # beside itself), except in the end-to-end tests, which run the real filters.
 load helper
+load run-stub
 
 setup() {
-	cd "$BATS_TEST_TMPDIR"
-	mkdir bin
-	cp "$PVD_BIN/pvd-run" bin/
-	cp -R "$FIX/run" run
-	for p in ingest clean join aggregate render; do
-		ln -s ../run/bin/pvd-stub "bin/pvd-$p"
-	done
-	export PVD_CONFIG=run/config
-	unset NO_COLOR PVD_RUN_NO_EXCHANGE
+	stub_setup
 }
 
 # Every file under a directory with its mode, size and digest.
