@@ -577,7 +577,9 @@ static const char *qty_parse(enum pvd_ukind k, const char *value, const char *nu
 			     struct pvd_qty *q)
 {
 	memset(q, 0, sizeof *q);
-	q->state = value ? PVD_Q_VALUE : PVD_Q_NULL;
+	/* A count or an amount that is null is not available; a share or a
+	 * mean that is null is not computable (its denominator is 0). */
+	q->state = value ? PVD_Q_VALUE : k == PVD_UK_COUNT || k == PVD_UK_EUR ? PVD_Q_NONE : PVD_Q_NULL;
 	q->d = 1;
 	switch (k) {
 	case PVD_UK_COUNT:
@@ -748,6 +750,13 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	if (!bd) {
 		v = &in->head;
 		in->present = 1;
+		const char *desc = pvd_rec_str(r, "description");
+		if (desc && *desc && !in->description)
+			in->description = xstrdup(desc);
+		/* A count or an amount no input record went into is not 0: it is
+		 * not available (the source is missing, or says nothing of it). */
+		if (nrec == 0 && (k == PVD_UK_COUNT || k == PVD_UK_EUR))
+			q.state = PVD_Q_NONE;
 		add_list(r, "datasets", &in->datasets, &in->ndatasets);
 		add_list(r, "inputs", &in->inputs, &in->ninputs);
 	} else {
@@ -1169,6 +1178,7 @@ void pvd_dash_free(struct pvd_dash *d)
 		struct pvd_dash_ind *in = &d->ind[i];
 		free(in->id);
 		free(in->label);
+		free(in->description);
 		free(in->unit);
 		for (size_t j = 0; j < in->ndims; j++) {
 			for (size_t k = 0; k < in->dims[j].n; k++) {

@@ -129,6 +129,7 @@ struct pvd_dash_dim {
 };
 struct pvd_dash_ind {
 	char *id, *label, *unit;   /* label, unit: NULL until a record gives them */
+	char *description;         /* the catalogue's definition (the headline record's), or NULL */
 	enum pvd_ukind kind;
 	size_t section;
 	int configured;            /* listed in dashboard.yaml */

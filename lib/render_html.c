@@ -63,6 +63,10 @@ static const char css[] =
 	".figure .big.long{font-size:1.6rem}\n"
 	".figure .big.nd{font-size:1.3rem;color:var(--alerte)}\n"
 	".note{font-size:.85rem;color:var(--gris)}\n"
+	"details.def,details.lin{font-size:.82rem;color:var(--gris);margin:.4rem 0 0}\n"
+	"details.def summary,details.lin summary{cursor:pointer;color:var(--bleu);width:max-content}\n"
+	"details.def summary:focus-visible,details.lin summary:focus-visible{outline:2px solid var(--bleu);outline-offset:2px}\n"
+	"details.def p{margin:.25rem 0 0;max-width:40rem;font-weight:400}\n"
 	".missing{background:#fff4f0;border-left:4px solid var(--alerte);padding:.6rem 1rem;margin:1.5rem 0 0}\n"
 	"figure.chart{margin:1.4rem 0}\n"
 	"figure.chart figcaption{font-weight:600;margin-bottom:.5rem}\n"
@@ -133,6 +137,17 @@ static const struct pvd_markup html = {
 	.references = 1,
 };
 
+/* The definition of an indicator, as a note the reader opens (a <details>:
+ * reachable with the keyboard, readable without script). */
+static void definition(struct pvd_buf *b, const struct pvd_dash_ind *in)
+{
+	if (!in->description)
+		return;
+	pvd_buf_adds(b, "<details class=\"def\"><summary>Définition</summary><p>");
+	esc(b, in->description);
+	pvd_buf_adds(b, "</p></details>");
+}
+
 /* Characters (code points) of a UTF-8 string: how wide a figure is. */
 static size_t chars(const char *s)
 {
@@ -165,6 +180,7 @@ static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 		pvd_buf_adds(b, "</p>");
 		pvd_mk_tmpl(&html, b, d, "<p>", "</p>", &f->text);
 		pvd_mk_tmpl(&html, b, d, "<p class=\"prev\">", "</p>", &f->previous);
+		definition(b, &d->ind[f->ind]);
 		pvd_buf_adds(b, "</div>\n");
 	}
 	pvd_buf_adds(b, "</div>\n");
@@ -283,7 +299,9 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 			esc(b, pvd_dash_label(in));
 			pvd_buf_adds(b, "<br><code>");
 			esc(b, in->id);
-			pvd_buf_adds(b, "</code></th>");
+			pvd_buf_adds(b, "</code>");
+			definition(b, in);
+			pvd_buf_adds(b, "</th>");
 			pvd_mk_compare(&html, b, d, in->kind, &in->head.cur, &in->head.prev, PVD_F_DEFAULT);
 			pvd_buf_adds(b, "</tr>\n");
 		}
