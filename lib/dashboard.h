@@ -91,7 +91,7 @@ struct pvd_item {             /* a chart bar or a table column */
 	enum pvd_fmt fmt;     /* TABLE column: how its values are shown */
 };
 enum pvd_btype { PVD_B_HEADING, PVD_B_FIGURES, PVD_B_TEXT, PVD_B_NOTE, PVD_B_CHART, PVD_B_TABLE,
-		 PVD_B_LIST };
+		 PVD_B_LIST, PVD_B_MAP };
 struct pvd_block {
 	enum pvd_btype type;
 	char *title;               /* HEADING: its text; CHART, TABLE, LIST: title or NULL */
@@ -108,6 +108,8 @@ struct pvd_block {
 	enum pvd_fmt fmt;          /* CHART: format of the values */
 	struct pvd_tmpl *list;     /* LIST */
 	size_t nlist;
+	struct pvd_map_geo *geo;   /* MAP: the geometry (render_map.h), of: and by: as a chart */
+	char *attribution;         /* MAP: the credit the geometry's licence asks for */
 };
 struct pvd_section {
 	char *id, *title;
@@ -142,6 +144,7 @@ struct pvd_dash_ind {
 };
 
 struct pvd_dash_map; /* private hash tables */
+struct pvd_map_geo;
 
 struct pvd_dash {
 	/* configuration */

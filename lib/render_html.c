@@ -5,6 +5,7 @@
  * call out).  Every text from the data or the config goes through
  * pvd_html_escape(), in element content and in attributes alike. */
 #include "render.h"
+#include "render_map.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,14 @@ static const char css[] =
 	".legend i{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:-.05rem}\n"
 	".legend i:first-child{margin-left:0}\n"
 	".legend i.c{background:var(--bleu)}.legend i.p{background:var(--prev)}\n"
+	"figure.map{margin:1.4rem 0}\n"
+	"figure.map figcaption{font-weight:600;margin-bottom:.5rem}\n"
+	"svg.map{display:block;width:100%;max-width:46rem;height:auto}\n"
+	"svg.map .dep{stroke:#fff;stroke-width:.6}\n"
+	"svg.map .dep:hover{stroke:var(--texte);stroke-width:1.2}\n"
+	"svg.map text{font-size:12px;fill:var(--texte)}\n"
+	"svg.map text.omh{font-weight:600}\n"
+	".map-legend i{border:1px solid var(--trait)}\n"
 	"table{border-collapse:collapse;width:100%;margin:.8rem 0 1.2rem;font-size:.9rem}\n"
 	"caption{text-align:left;font-weight:600;margin-bottom:.4rem}\n"
 	"th,td{padding:.35rem .55rem;border-bottom:1px solid var(--trait);text-align:left;vertical-align:top}\n"
@@ -115,6 +124,7 @@ static const struct pvd_markup html = {
 	.figures = figures,
 	.chart = chart,
 	.table = table,
+	.map = pvd_map_html,
 	.value = { "<strong>", "</strong>" },
 	.missing = { "<span class=\"nd\">", "</span>" },
 	.na = { "<span class=\"nd\">", "</span>" },

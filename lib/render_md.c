@@ -3,6 +3,7 @@
  * tables as pipe tables, then the table of every indicator and the sources.
  * Every text from the data or the config goes through pvd_md_escape(). */
 #include "render.h"
+#include "render_map.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ static const struct pvd_markup md = {
 	.figures = figures,
 	.chart = chart,
 	.table = table,
+	.map = pvd_map_md,
 	.value = { "**", "**" },
 	.missing = { "_", "_" },
 	.na = { "", "" },
