@@ -2,6 +2,7 @@
  * dashboard.h).  Config loading first, then the sink that validates
  * pvd-aggregate's records, then the previous document and the provenance
  * file, then formatting and template expansion. */
+#include "lineage.h"
 #include "render_map.h"
 #include "dashboard.h"
 #include "confpath.h"
@@ -1243,6 +1244,10 @@ void pvd_dash_free(struct pvd_dash *d)
 	pvd_jnode_free(d->provenance);
 	free(d->provenance_name);
 	free(d->conf_file);
+	if (d->lineage) {
+		pvd_lin_summary_free(d->lineage);
+		free(d->lineage);
+	}
 	free(d->title);
 	free(d->programme);
 	free(d->organisation);
@@ -1252,4 +1257,20 @@ void pvd_dash_free(struct pvd_dash *d)
 		free(d->map);
 	}
 	memset(d, 0, sizeof *d);
+}
+
+int pvd_dash_lineage(struct pvd_dash *d, const char *path, struct pvd_err *e)
+{
+	struct pvd_lin_summary *s = xcalloc(1, sizeof *s);
+	int rc = pvd_lin_summary_load(path, s, e);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	if (d->lineage) {
+		pvd_lin_summary_free(d->lineage);
+		free(d->lineage);
+	}
+	d->lineage = s;
+	return 0;
 }

@@ -145,6 +145,7 @@ struct pvd_dash_ind {
 
 struct pvd_dash_map; /* private hash tables */
 struct pvd_map_geo;
+struct pvd_lin_summary;
 
 struct pvd_dash {
 	/* configuration */
@@ -161,6 +162,7 @@ struct pvd_dash {
 	int have_period, have_prev;
 	struct pvd_period period, prev_period;
 	struct pvd_jnode *provenance; /* NULL when none */
+	struct pvd_lin_summary *lineage; /* the run's lineage, per file (lineage.h); NULL when none */
 	char *provenance_name;
 	char **warnings;           /* for the caller to print */
 	size_t nwarnings;
@@ -196,6 +198,10 @@ int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e);
 /* Reads and checks the runner's provenance file (shape in
  * config/schema/provenance.schema.json).  Same statuses. */
 int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e);
+/* Reads the run's lineage (pvd-aggregate --lineage) into per-file counts:
+ * the page shows, under each figure, its records per source file.  Same
+ * statuses. */
+int pvd_dash_lineage(struct pvd_dash *d, const char *path, struct pvd_err *e);
 
 /* Order of group keys: bytewise, the null key (no value) last. */
 int pvd_key_cmp(const char *a, const char *b);

@@ -407,3 +407,147 @@ int pvd_lin_select(const char *path, const char *spec, struct pvd_lin_fig *f, st
 	free(cand);
 	return rc;
 }
+
+/* ---- summary ---- */
+
+void pvd_lin_summary_free(struct pvd_lin_summary *s)
+{
+	for (size_t i = 0; i < s->nacc; i++) {
+		struct pvd_lin_acc *a = &s->acc[i];
+		for (size_t j = 0; j < a->nsrc; j++)
+			free(a->src[j].file);
+		free(a->src);
+		free(a->name);
+		free(a->kind);
+	}
+	free(s->acc);
+	for (size_t i = 0; i < s->nids; i++) {
+		free(s->ids[i]);
+		free(s->num[i]);
+		free(s->den[i]);
+	}
+	free(s->ids);
+	free(s->num);
+	free(s->den);
+	memset(s, 0, sizeof *s);
+}
+
+static int src_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct pvd_lin_src *)x)->file, ((const struct pvd_lin_src *)y)->file);
+}
+
+static int summary_header(struct pvd_lin_summary *s, const struct pvd_jnode *h, struct pvd_strset *names,
+			  const char *name, struct pvd_err *e)
+{
+	const struct pvd_jnode *v = pvd_j_get(h, "pvd_lineage"), *accs = pvd_j_typed(h, "accs", PVD_J_OBJ),
+			      *inds = pvd_j_typed(h, "indicators", PVD_J_OBJ);
+	if (!v || v->type != PVD_J_NUM || strcmp(v->text, "1") || !accs || !inds)
+		return pvd_err_set(e, PVD_EX_DATA, name, 1, 0, "not a version 1 lineage file");
+	s->acc = xcalloc(accs->n ? accs->n : 1, sizeof *s->acc);
+	for (size_t i = 0; i < accs->n; i++) {
+		const struct pvd_jnode *a = accs->items[i], *eur = pvd_j_get(a, "eur");
+		struct pvd_lin_acc *x = &s->acc[s->nacc++];
+		x->name = xstrdup(accs->keys[i]);
+		x->kind = xstrdup(pvd_j_str(a, "kind") ? pvd_j_str(a, "kind") : "count");
+		x->eur = eur && eur->type == PVD_J_BOOL && strcmp(eur->text, "true") == 0;
+		pvd_strset_add(names, x->name, strlen(x->name), NULL);
+	}
+	s->ids = xcalloc(inds->n ? inds->n : 1, sizeof *s->ids);
+	s->num = xcalloc(inds->n ? inds->n : 1, sizeof *s->num);
+	s->den = xcalloc(inds->n ? inds->n : 1, sizeof *s->den);
+	for (size_t i = 0; i < inds->n; i++) {
+		const struct pvd_jnode *I = inds->items[i];
+		const char *a = pvd_j_str(I, "acc"), *n = pvd_j_str(I, "num"), *d = pvd_j_str(I, "den");
+		s->ids[s->nids] = xstrdup(inds->keys[i]);
+		s->num[s->nids] = xstrdup(a ? a : n ? n : "");
+		s->den[s->nids] = !a && d ? xstrdup(d) : NULL;
+		s->nids++;
+	}
+	return 0;
+}
+
+int pvd_lin_summary_load(const char *path, struct pvd_lin_summary *s, struct pvd_err *e)
+{
+	memset(s, 0, sizeof *s);
+	struct pvd_input in;
+	int rc = pvd_input_open(&in, path, e);
+	if (rc)
+		return rc;
+	struct pvd_strset names;
+	pvd_strset_init(&names);
+	struct pvd_record r;
+	pvd_rec_init(&r);
+	const char *line;
+	size_t len;
+	int got = 0, first = 1;
+	while (!rc && (got = pvd_input_line(&in, &line, &len, e)) == 1) {
+		if (len == 0)
+			continue;
+		if (first) {
+			first = 0;
+			struct pvd_jnode *h = NULL;
+			if (!(rc = pvd_jtree_parse(in.name, line, len, &h, e)))
+				rc = summary_header(s, h, &names, in.name, e);
+			pvd_jnode_free(h);
+			continue;
+		}
+		struct pvd_err pe = { 0 };
+		if (pvd_ndjson_parse(line, len, &r, &pe)) {
+			rc = pvd_err_set(e, PVD_EX_DATA, in.name, in.line, pe.col, "not a lineage line: %s", pe.msg);
+			break;
+		}
+		const char *acc = pvd_rec_str(&r, "acc"), *file = pvd_rec_str(&r, "file");
+		long ai = acc ? pvd_strset_find(&names, acc, strlen(acc)) : -1;
+		if (ai < 0) {
+			rc = pvd_err_set(e, PVD_EX_DATA, in.name, in.line, 0, "lineage line of an unknown accumulator");
+			break;
+		}
+		struct pvd_lin_acc *a = &s->acc[ai];
+		if (!file)
+			file = "";
+		/* records arrive file by file: the last file is the likely one */
+		size_t j = a->nsrc;
+		if (j && strcmp(a->src[j - 1].file, file) == 0)
+			j--;
+		else
+			for (j = 0; j < a->nsrc && strcmp(a->src[j].file, file); j++)
+				;
+		if (j == a->nsrc) {
+			a->src = xgrow(a->src, &a->cap, a->nsrc + 1, sizeof *a->src);
+			a->src[a->nsrc++] = (struct pvd_lin_src){ .file = xstrdup(file) };
+		}
+		a->src[j].rows++;
+		const struct pvd_field *am = pvd_rec_get(&r, "amount");
+		int64_t v;
+		if (am && (am->kind != PVD_NUM || pvd_cents_parse(pvd_rec_val(&r, am), am->val_len, &v) ||
+			   pvd_cents_add(&a->src[j].sum, v)))
+			rc = pvd_err_set(e, PVD_EX_DATA, in.name, in.line, 0, "lineage: a bad or overflowing amount");
+	}
+	if (!rc && got < 0)
+		rc = PVD_EX_IO;
+	if (!rc && first)
+		rc = pvd_err_set(e, PVD_EX_DATA, in.name, 0, 0, "empty: not a lineage file");
+	for (size_t i = 0; i < s->nacc; i++)
+		qsort(s->acc[i].src, s->acc[i].nsrc, sizeof *s->acc[i].src, src_cmp);
+	pvd_rec_free(&r);
+	pvd_strset_free(&names);
+	pvd_input_close(&in);
+	if (rc)
+		pvd_lin_summary_free(s);
+	return rc;
+}
+
+const struct pvd_lin_acc *pvd_lin_summary_acc(const struct pvd_lin_summary *s, const char *id, int which)
+{
+	for (size_t i = 0; i < s->nids; i++) {
+		if (strcmp(s->ids[i], id))
+			continue;
+		const char *name = which ? s->den[i] : s->num[i];
+		for (size_t j = 0; name && j < s->nacc; j++)
+			if (strcmp(s->acc[j].name, name) == 0)
+				return &s->acc[j];
+		return NULL;
+	}
+	return NULL;
+}

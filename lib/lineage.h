@@ -93,4 +93,32 @@ struct pvd_lin_fig {
  * indicator or dimension: e says which exist). */
 int pvd_lin_select(const char *path, const char *spec, struct pvd_lin_fig *f, struct pvd_err *e);
 void pvd_lin_fig_free(struct pvd_lin_fig *f);
+
+/* ---- summary (the dashboard page): per accumulator, per file, the
+ * records and their sum, over the whole run (headline figures) ---- */
+struct pvd_lin_src {
+	char *file;
+	unsigned long long rows;
+	int64_t sum;               /* cents (eur) or units × 100: sum and mean */
+};
+struct pvd_lin_acc {
+	char *name, *kind;
+	int eur;
+	struct pvd_lin_src *src;   /* sorted by file after loading */
+	size_t nsrc, cap;
+};
+struct pvd_lin_summary {
+	struct pvd_lin_acc *acc;
+	size_t nacc;
+	char **ids, **num, **den; /* per indicator: its accumulator (num) or a ratio's two */
+	size_t nids;
+};
+/* Reads a lineage file whole into per-file counts: memory grows with
+ * accumulators × files, not with records.  0, PVD_EX_NOINPUT, PVD_EX_IO or
+ * PVD_EX_DATA (not a lineage file, a sum overflowing). */
+int pvd_lin_summary_load(const char *path, struct pvd_lin_summary *s, struct pvd_err *e);
+void pvd_lin_summary_free(struct pvd_lin_summary *s);
+/* The accumulator of an indicator's numerator (which 0) or denominator
+ * (which 1), or NULL. */
+const struct pvd_lin_acc *pvd_lin_summary_acc(const struct pvd_lin_summary *s, const char *id, int which);
 #endif

@@ -4,6 +4,7 @@
  * forbids it, so even an injection that slipped through could not run or
  * call out).  Every text from the data or the config goes through
  * pvd_html_escape(), in element content and in attributes alike. */
+#include "lineage.h"
 #include "render.h"
 #include "render_map.h"
 #include "xmem.h"
@@ -68,6 +69,9 @@ static const char css[] =
 	"details.def summary,details.lin summary{cursor:pointer;color:var(--bleu);width:max-content}\n"
 	"details.def summary:focus-visible,details.lin summary:focus-visible{outline:2px solid var(--bleu);outline-offset:2px}\n"
 	"details.def p{margin:.25rem 0 0;max-width:40rem;font-weight:400}\n"
+	"details.lin table.lin{font-size:.8rem;margin:.3rem 0;width:auto}\n"
+	"details.lin table.lin caption{font-weight:600;font-size:.8rem}\n"
+	"details.lin p{margin:.2rem 0 0;font-weight:400}\n"
 	".missing{background:#fff4f0;border-left:4px solid var(--alerte);padding:.6rem 1rem;margin:1.5rem 0 0}\n"
 	"figure.chart{margin:1.4rem 0}\n"
 	"figure.chart figcaption{font-weight:600;margin-bottom:.5rem}\n"
@@ -158,6 +162,60 @@ static void definition(struct pvd_buf *b, const struct pvd_dash_ind *in)
 	pvd_buf_adds(b, "</p></details>");
 }
 
+/* One side of a figure's records, per source file: rows (and the sum). */
+static void lineage_side(struct pvd_buf *b, const struct pvd_lin_acc *a, const char *caption)
+{
+	int sum = !strcmp(a->kind, "sum") || !strcmp(a->kind, "mean");
+	unsigned long long rows = 0;
+	int64_t tot = 0;
+	pvd_buf_adds(b, "<table class=\"lin\">");
+	if (caption)
+		pvd_buf_printf(b, "<caption>%s</caption>", caption);
+	pvd_buf_printf(b, "<thead><tr><th scope=\"col\">Fichier</th><th scope=\"col\" class=\"n\">Lignes</th>%s</tr></thead><tbody>",
+		       sum ? "<th scope=\"col\" class=\"n\">Somme</th>" : "");
+	for (size_t i = 0; i < a->nsrc; i++) {
+		pvd_buf_adds(b, "<tr><td><code>");
+		esc(b, a->src[i].file);
+		pvd_buf_adds(b, "</code></td><td class=\"n\">");
+		pvd_fr_fixed(b, (int64_t)a->src[i].rows, 0);
+		if (sum) {
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			pvd_fr_fixed(b, a->eur ? a->src[i].sum : a->src[i].sum / 100, a->eur ? 2 : 0);
+		}
+		pvd_buf_adds(b, "</td></tr>");
+		rows += a->src[i].rows;
+		tot += a->src[i].sum;   /* each file's sum was overflow-checked; the figure's is too */
+	}
+	pvd_buf_adds(b, "</tbody><tfoot><tr class=\"total\"><th scope=\"row\">Ensemble</th><td class=\"n\">");
+	pvd_fr_fixed(b, (int64_t)rows, 0);
+	if (sum) {
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		pvd_fr_fixed(b, a->eur ? tot : tot / 100, a->eur ? 2 : 0);
+	}
+	pvd_buf_adds(b, "</td></tr></tfoot></table>");
+}
+
+/* Where a figure comes from: its records per source file, from the run's
+ * lineage (pvd-explain ID prints the rows themselves). */
+static void lineage(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_dash_ind *in)
+{
+	if (!d->lineage)
+		return;
+	const struct pvd_lin_acc *n = pvd_lin_summary_acc(d->lineage, in->id, 0),
+				 *dn = pvd_lin_summary_acc(d->lineage, in->id, 1);
+	if (!n)
+		return;
+	pvd_buf_adds(b, "<details class=\"lin\"><summary>Lignes sources</summary>");
+	lineage_side(b, n, dn ? "Numérateur" : NULL);
+	if (dn)
+		lineage_side(b, dn, "Dénominateur");
+	pvd_buf_adds(b, "<p>Le détail : <code>pvd-explain out/");
+	esc(b, d->period.text);
+	pvd_buf_adds(b, " ");
+	esc(b, in->id);
+	pvd_buf_adds(b, "</code></p></details>");
+}
+
 /* Characters (code points) of a UTF-8 string: how wide a figure is. */
 static size_t chars(const char *s)
 {
@@ -191,6 +249,7 @@ static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 		pvd_mk_tmpl(&html, b, d, "<p>", "</p>", &f->text);
 		pvd_mk_tmpl(&html, b, d, "<p class=\"prev\">", "</p>", &f->previous);
 		definition(b, &d->ind[f->ind]);
+		lineage(b, d, &d->ind[f->ind]);
 		pvd_buf_adds(b, "</div>\n");
 	}
 	pvd_buf_adds(b, "</div>\n");
@@ -311,6 +370,7 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 			esc(b, in->id);
 			pvd_buf_adds(b, "</code>");
 			definition(b, in);
+			lineage(b, d, in);
 			pvd_buf_adds(b, "</th>");
 			pvd_mk_compare(&html, b, d, in->kind, &in->head.cur, &in->head.prev, PVD_F_DEFAULT);
 			pvd_buf_adds(b, "</tr>\n");
