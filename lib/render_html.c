@@ -404,7 +404,9 @@ static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f)
 static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 {
 	const struct pvd_jnode *ins = pvd_j_get(d->provenance, "inputs");
-	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n<ul class=\"list\">\n");
+	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n"
+			"<p><a href=\"quality.html\">Qualité des données</a> : contrôle des lignes TOTAL, rejets par motif "
+			"avec des exemples, comptes par source.</p>\n<ul class=\"list\">\n");
 	pvd_mk_provenance(&html, b, d);
 	pvd_buf_adds(b, "</ul>\n<table class=\"src\"><caption>Fichiers reçus</caption>\n<thead><tr>"
 			"<th scope=\"col\">Fichier</th><th scope=\"col\">Source</th><th scope=\"col\" class=\"n\">Lignes</th>"

@@ -1,0 +1,249 @@
+#include "quality.h"
+#include "frfmt.h"
+#include "input.h"
+#include "jtree.h"
+#include "money.h"
+#include "ndjson.h"
+#include "output.h"
+#include "record.h"
+#include "render.h"
+#include "xmem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void esc(struct pvd_buf *b, const char *s)
+{
+	if (s)
+		pvd_html_escape(b, s, strlen(s));
+}
+
+static int64_t num(const struct pvd_jnode *o, const char *key)
+{
+	const struct pvd_jnode *n = pvd_j_get(o, key);
+	int64_t v;
+	return n && n->type == PVD_J_NUM && pvd_fixed_parse(n->text, n->len, 0, &v) == 0 ? v : 0;
+}
+
+static void count(struct pvd_buf *b, int64_t v)
+{
+	pvd_fr_fixed(b, v, 0);
+}
+
+static void amount(struct pvd_buf *b, const char *s)
+{
+	int64_t c;
+	if (s && pvd_cents_parse(s, strlen(s), &c) == 0)
+		pvd_fr_eur(b, c, PVD_EUR_CENTS, 0, 0);
+	else
+		esc(b, s);
+}
+
+static const char css[] =
+	"body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:#161616;line-height:1.5}\n"
+	".wrap{max-width:64rem;margin:0 auto;padding:0 1.5rem}\n"
+	"header{background:#000091;color:#fff;padding:1.4rem 0}\nheader h1{margin:0;font-size:1.8rem}\n"
+	"h2{color:#000091;border-bottom:3px solid #000091;margin:2rem 0 .8rem;font-size:1.35rem}\n"
+	"table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0 1.2rem}\n"
+	"th,td{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\n"
+	"thead th{background:#ececfe}\n.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"tr.differ td,tr.differ th{background:#fff4f0;color:#b34000;font-weight:700}\n"
+	".alert{background:#fff4f0;border-left:4px solid #b34000;padding:.6rem 1rem;font-weight:600}\n"
+	".ok{color:#18753c}\ncode,pre{font-size:.8rem}\npre{white-space:pre-wrap;margin:0;background:#f6f6f6;padding:.2rem .4rem}\n"
+	"a{color:#000091}\n";
+
+/* Up to PVD_QUALITY_SAMPLES rejected rows of one reason, from a rejects file. */
+static void samples(struct pvd_buf *b, const char *dir, const char *rel, const char *reason)
+{
+	if (!rel || strstr(rel, "..") || rel[0] == '/')
+		return;   /* only files inside the output directory */
+	struct pvd_buf path = { 0 };
+	pvd_buf_printf(&path, "%s/%s", dir, rel);
+	struct pvd_input in;
+	struct pvd_err e = { 0 };
+	if (pvd_input_open(&in, path.p, &e)) {
+		pvd_buf_free(&path);
+		return;
+	}
+	struct pvd_record r;
+	pvd_rec_init(&r);
+	const char *line;
+	size_t len;
+	int n = 0;
+	pvd_buf_adds(b, "<ul>");
+	while (n < PVD_QUALITY_SAMPLES && pvd_input_line(&in, &line, &len, &e) == 1) {
+		struct pvd_err pe = { 0 };
+		if (!len || pvd_ndjson_parse(line, len, &r, &pe))
+			continue;
+		const char *why = pvd_rec_str(&r, "reason");
+		if (!why || strcmp(why, reason))
+			continue;
+		n++;
+		pvd_buf_adds(b, "<li><code>");
+		esc(b, pvd_rec_str(&r, "file"));
+		pvd_buf_addc(b, ':');
+		esc(b, pvd_rec_str(&r, "line"));
+		pvd_buf_adds(b, "</code> ");
+		esc(b, pvd_rec_str(&r, "message"));
+		const char *raw = pvd_rec_str(&r, "raw"), *val = pvd_rec_str(&r, "value");
+		if (raw || val) {
+			pvd_buf_adds(b, "<pre>");
+			esc(b, raw ? raw : val);
+			pvd_buf_adds(b, "</pre>");
+		}
+		pvd_buf_adds(b, "</li>");
+	}
+	pvd_buf_adds(b, "</ul>");
+	pvd_rec_free(&r);
+	pvd_input_close(&in);
+	pvd_buf_free(&path);
+}
+
+int pvd_quality_html(const char *dir, struct pvd_buf *b, struct pvd_err *e)
+{
+	struct pvd_buf path = { 0 };
+	pvd_buf_printf(&path, "%s/run-report.json", dir);
+	struct pvd_jnode *rep = NULL;
+	int rc = pvd_jtree_load(path.p, &rep, e);
+	pvd_buf_free(&path);
+	if (rc)
+		return rc;
+	const struct pvd_jnode *srcs = pvd_j_typed(rep, "sources", PVD_J_ARR);
+	if (!srcs) {
+		pvd_jnode_free(rep);
+		return pvd_err_set(e, PVD_EX_DATA, dir, 0, 0, "run-report.json: no sources");
+	}
+	const char *period = pvd_j_str(rep, "period");
+	pvd_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+			"<title>Qualité des données — ");
+	esc(b, period);
+	pvd_buf_adds(b, "</title>\n<style>\n");
+	pvd_buf_adds(b, css);
+	pvd_buf_adds(b, "</style>\n</head>\n<body>\n<header><div class=\"wrap\"><h1>Qualité des données — ");
+	esc(b, period);
+	pvd_buf_adds(b, "</h1></div></header>\n<main class=\"wrap\">\n"
+			"<p><a href=\"indicators.html\">Tableau de bord</a> · <code>run-report.json</code> donne les mêmes faits.</p>\n");
+	/* TOTAL and sous-total checks first: a difference must not be missed. */
+	size_t ndiff = 0, ntot = 0;
+	for (size_t i = 0; i < srcs->n; i++) {
+		const struct pvd_jnode *t = pvd_j_typed(srcs->items[i], "totals", PVD_J_ARR);
+		for (size_t k = 0; t && k < t->n; k++) {
+			ntot++;
+			const char *st = pvd_j_str(t->items[k], "status");
+			ndiff += st && strcmp(st, "agree") != 0;
+		}
+	}
+	if (ndiff)
+		pvd_buf_printf(b, "<p class=\"alert\" role=\"alert\">%zu ligne%s TOTAL ou sous-total ne correspond%s pas à la somme de ses enregistrements.</p>\n",
+			       ndiff, ndiff > 1 ? "s" : "", ndiff > 1 ? "ent" : "");
+	pvd_buf_adds(b, "<h2 id=\"totaux\">Contrôle des lignes TOTAL et sous-total</h2>\n");
+	if (!ntot)
+		pvd_buf_adds(b, "<p>Aucune ligne TOTAL dans les fichiers reçus.</p>\n");
+	else
+		pvd_buf_adds(b, "<table><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Ligne</th><th scope=\"col\">Libellé</th>"
+				"<th scope=\"col\">Champ</th><th scope=\"col\" class=\"n\">Déclaré</th><th scope=\"col\" class=\"n\">Somme</th>"
+				"<th scope=\"col\" class=\"n\">Écart</th><th scope=\"col\">Résultat</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < srcs->n; i++) {
+		const struct pvd_jnode *s = srcs->items[i], *t = pvd_j_typed(s, "totals", PVD_J_ARR);
+		for (size_t k = 0; t && k < t->n; k++) {
+			const struct pvd_jnode *x = t->items[k];
+			const char *st = pvd_j_str(x, "status");
+			int differ = st && strcmp(st, "agree") != 0;
+			pvd_buf_adds(b, differ ? "<tr class=\"differ\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+			esc(b, pvd_j_str(s, "name"));
+			pvd_buf_adds(b, "</th><td>");
+			count(b, num(x, "line"));
+			pvd_buf_adds(b, "</td><td>");
+			esc(b, pvd_j_str(x, "label"));
+			pvd_buf_adds(b, "</td><td>");
+			esc(b, pvd_j_str(x, "field"));
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			esc(b, pvd_j_str(x, "declared"));
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			amount(b, pvd_j_str(x, "sum"));
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			amount(b, pvd_j_str(x, "difference"));
+			pvd_buf_adds(b, differ ? "</td><td>écart" : "</td><td class=\"ok\">conforme");
+			pvd_buf_adds(b, "</td></tr>\n");
+		}
+	}
+	if (ntot)
+		pvd_buf_adds(b, "</tbody></table>\n");
+	/* Counts per source. */
+	pvd_buf_adds(b, "<h2 id=\"sources\">Par source</h2>\n<table><thead><tr><th scope=\"col\">Source</th>"
+			"<th scope=\"col\">Fichier</th><th scope=\"col\" class=\"n\">Lignes lues</th>"
+			"<th scope=\"col\" class=\"n\">Ignorées (titres, TOTAL, vides)</th><th scope=\"col\" class=\"n\">Rejetées</th>"
+			"<th scope=\"col\" class=\"n\">Utilisées</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < srcs->n; i++) {
+		const struct pvd_jnode *s = srcs->items[i], *st = pvd_j_typed(s, "stages", PVD_J_ARR);
+		int64_t read = 0, skipped = 0, rejected = 0, used = 0;
+		for (size_t k = 0; st && k < st->n; k++) {
+			const struct pvd_jnode *x = st->items[k];
+			const char *name = pvd_j_str(x, "stage");
+			if (name && !strcmp(name, "ingest")) {
+				read = num(x, "in");
+				skipped = num(x, "skipped");
+			}
+			rejected += num(x, "rejected");
+			if (name && !strcmp(name, "aggregate"))
+				used = num(x, "out");
+		}
+		pvd_buf_adds(b, "<tr><th scope=\"row\">");
+		esc(b, pvd_j_str(s, "name"));
+		pvd_buf_adds(b, "</th><td><code>");
+		esc(b, pvd_j_str(s, "file"));
+		pvd_buf_adds(b, "</code></td><td class=\"n\">");
+		count(b, read);
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		count(b, skipped);
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		count(b, rejected);
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		count(b, used);
+		pvd_buf_adds(b, "</td></tr>\n");
+	}
+	pvd_buf_adds(b, "</tbody></table>\n");
+	/* Rejects by reason, with samples. */
+	pvd_buf_adds(b, "<h2 id=\"rejets\">Enregistrements rejetés, par motif</h2>\n");
+	int any = 0;
+	for (size_t i = 0; i < srcs->n; i++) {
+		const struct pvd_jnode *s = srcs->items[i], *st = pvd_j_typed(s, "stages", PVD_J_ARR);
+		for (size_t k = 0; st && k < st->n; k++) {
+			const struct pvd_jnode *x = st->items[k], *by = pvd_j_typed(x, "rejects_by_reason", PVD_J_OBJ);
+			for (size_t r = 0; by && r < by->n; r++) {
+				any = 1;
+				pvd_buf_adds(b, "<h3>");
+				esc(b, pvd_j_str(s, "name"));
+				pvd_buf_adds(b, " · ");
+				esc(b, pvd_j_str(x, "stage"));
+				pvd_buf_adds(b, " · <code>");
+				esc(b, by->keys[r]);
+				pvd_buf_adds(b, "</code> : ");
+				count(b, by->items[r]->type == PVD_J_NUM ? num(by, by->keys[r]) : 0);
+				pvd_buf_adds(b, "</h3>\n");
+				samples(b, dir, pvd_j_str(x, "rejects"), by->keys[r]);
+				pvd_buf_addc(b, '\n');
+			}
+		}
+	}
+	if (!any)
+		pvd_buf_adds(b, "<p class=\"ok\">Aucun enregistrement rejeté.</p>\n");
+	pvd_buf_adds(b, "</main>\n</body>\n</html>\n");
+	pvd_jnode_free(rep);
+	return 0;
+}
+
+int pvd_quality_write(const char *dir, struct pvd_err *e)
+{
+	struct pvd_buf b = { 0 }, path = { 0 };
+	int rc = pvd_quality_html(dir, &b, e);
+	if (!rc) {
+		pvd_buf_printf(&path, "%s/quality.html", dir);
+		rc = pvd_write_file_atomic(path.p, b.p, b.len, e);
+	}
+	pvd_buf_free(&b);
+	pvd_buf_free(&path);
+	return rc;
+}
