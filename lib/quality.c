@@ -99,7 +99,172 @@ static void samples(struct pvd_buf *b, const char *dir, const char *rel, const c
 	pvd_buf_free(&path);
 }
 
-int pvd_quality_html(const char *dir, struct pvd_buf *b, struct pvd_err *e)
+/* The headline values of a dashboard document (pvd-render's JSON) or of
+ * indicator records (NDJSON): id → value text, unit. */
+struct hv {
+	char *id, *unit, *value;
+};
+static size_t headlines_doc(const struct pvd_jnode *doc, struct hv **out)
+{
+	size_t n = 0, cap = 0;
+	struct hv *v = NULL;
+	const struct pvd_jnode *secs = pvd_j_typed(doc, "sections", PVD_J_ARR);
+	for (size_t i = 0; secs && i < secs->n; i++) {
+		const struct pvd_jnode *inds = pvd_j_typed(secs->items[i], "indicators", PVD_J_ARR);
+		for (size_t j = 0; inds && j < inds->n; j++) {
+			const struct pvd_jnode *o = inds->items[j], *val = pvd_j_get(o, "value");
+			if (!pvd_j_str(o, "id") || !pvd_j_str(o, "unit") || !val || val->type != PVD_J_NUM)
+				continue;
+			v = xgrow(v, &cap, n + 1, sizeof *v);
+			v[n++] = (struct hv){ xstrdup(pvd_j_str(o, "id")), xstrdup(pvd_j_str(o, "unit")), xstrdup(val->text) };
+		}
+	}
+	*out = v;
+	return n;
+}
+
+static size_t headlines_ndjson(const char *path, struct hv **out)
+{
+	size_t n = 0, cap = 0;
+	struct hv *v = NULL;
+	struct pvd_input in;
+	struct pvd_err e = { 0 };
+	*out = NULL;
+	if (pvd_input_open(&in, path, &e))
+		return 0;
+	struct pvd_record r;
+	pvd_rec_init(&r);
+	const char *line;
+	size_t len;
+	while (pvd_input_line(&in, &line, &len, &e) == 1) {
+		struct pvd_err pe = { 0 };
+		if (!len || pvd_ndjson_parse(line, len, &r, &pe))
+			continue;
+		const struct pvd_field *bd = pvd_rec_get(&r, "breakdown"), *val = pvd_rec_get(&r, "value");
+		const char *id = pvd_rec_str(&r, "id"), *unit = pvd_rec_str(&r, "unit");
+		if (!id || !unit || (bd && bd->kind != PVD_NULL) || !val || val->kind != PVD_NUM)
+			continue;
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		v[n++] = (struct hv){ xstrdup(id), xstrdup(unit), xstrdup(pvd_rec_val(&r, val)) };
+	}
+	pvd_rec_free(&r);
+	pvd_input_close(&in);
+	*out = v;
+	return n;
+}
+
+static void hv_free(struct hv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].unit);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+/* Counts and amounts against the previous quarter. */
+static void moves(struct pvd_buf *b, const char *dir, const struct pvd_jnode *prev, const char *pperiod)
+{
+	struct pvd_buf path = { 0 };
+	pvd_buf_printf(&path, "%s/indicators.ndjson", dir);
+	struct hv *cur, *old;
+	size_t nc = headlines_ndjson(path.p, &cur), no = headlines_doc(prev, &old);
+	pvd_buf_free(&path);
+	int any = 0;
+	for (size_t i = 0; i < nc; i++) {
+		if (!strcmp(cur[i].unit, "part") || !strcmp(cur[i].unit, "moyenne"))
+			continue;
+		for (size_t j = 0; j < no; j++) {
+			if (strcmp(cur[i].id, old[j].id) || strcmp(cur[i].unit, old[j].unit))
+				continue;
+			int64_t a, z;
+			if (pvd_cents_parse(old[j].value, strlen(old[j].value), &a) ||
+			    pvd_cents_parse(cur[i].value, strlen(cur[i].value), &z))
+				break;
+			int down = z < a;
+			__int128 A = a < 0 ? -(__int128)a : a, Z = z < 0 ? -(__int128)z : z;
+			int jump = (A && Z > A * PVD_QUALITY_FACTOR) || (Z && A > Z * PVD_QUALITY_FACTOR) || (!A != !Z);
+			if (!down && !jump)
+				break;
+			if (!any)
+				pvd_buf_adds(b, "<table><thead><tr><th scope=\"col\">Indicateur</th><th scope=\"col\" class=\"n\">Précédent</th>"
+						"<th scope=\"col\" class=\"n\">Actuel</th><th scope=\"col\">Pourquoi</th></tr></thead><tbody>\n");
+			any = 1;
+			int eur = !strcmp(cur[i].unit, "eur");
+			pvd_buf_adds(b, "<tr class=\"differ\"><th scope=\"row\"><code>");
+			esc(b, cur[i].id);
+			pvd_buf_adds(b, "</code></th><td class=\"n\">");
+			if (eur) amount(b, old[j].value); else count(b, a / 100);
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			if (eur) amount(b, cur[i].value); else count(b, z / 100);
+			pvd_buf_adds(b, "</td><td>");
+			if (down)
+				pvd_buf_adds(b, "un stock qui baisse");
+			if (jump)
+				pvd_buf_printf(b, "%svariation de plus d'un facteur %d", down ? " ; " : "", PVD_QUALITY_FACTOR);
+			pvd_buf_adds(b, "</td></tr>\n");
+			break;
+		}
+	}
+	if (any)
+		pvd_buf_adds(b, "</tbody></table>\n");
+	else {
+		pvd_buf_adds(b, "<p class=\"ok\">Aucun compte ni montant en baisse ou en variation de plus d'un facteur ");
+		pvd_buf_printf(b, "%d depuis ", PVD_QUALITY_FACTOR);
+		esc(b, pperiod);
+		pvd_buf_adds(b, ".</p>\n");
+	}
+	hv_free(cur, nc);
+	hv_free(old, no);
+}
+
+/* Sources whose file is byte-identical to the previous quarter's. */
+static void unchanged(struct pvd_buf *b, const char *dir, const char *prevdir, const char *pperiod)
+{
+	struct pvd_buf p1 = { 0 }, p2 = { 0 };
+	pvd_buf_printf(&p1, "%s/provenance.json", dir);
+	pvd_buf_printf(&p2, "%s/provenance.json", prevdir);
+	struct pvd_jnode *cur = NULL, *old = NULL;
+	struct pvd_err e = { 0 };
+	int ok = pvd_jtree_load(p1.p, &cur, &e) == 0 && pvd_jtree_load(p2.p, &old, &e) == 0;
+	pvd_buf_free(&p1);
+	const struct pvd_jnode *ci = ok ? pvd_j_typed(cur, "inputs", PVD_J_ARR) : NULL,
+			      *oi = ok ? pvd_j_typed(old, "inputs", PVD_J_ARR) : NULL;
+	if (!ci || !oi) {
+		pvd_buf_adds(b, "<p>La provenance du trimestre précédent n'a pu être lue (<code>");
+		esc(b, p2.p);
+		pvd_buf_adds(b, "</code>) : fichiers inchangés non vérifiés.</p>\n");
+	} else {
+		int any = 0;
+		for (size_t i = 0; i < ci->n; i++) {
+			const char *h = pvd_j_str(ci->items[i], "sha256");
+			for (size_t j = 0; h && j < oi->n; j++) {
+				const char *g = pvd_j_str(oi->items[j], "sha256");
+				if (!g || strcmp(g, h))
+					continue;
+				pvd_buf_adds(b, any ? "" : "<ul>\n");
+				any = 1;
+				pvd_buf_adds(b, "<li><strong>");
+				esc(b, pvd_j_str(ci->items[i], "source"));
+				pvd_buf_adds(b, "</strong> (<code>");
+				esc(b, pvd_j_str(ci->items[i], "path"));
+				pvd_buf_adds(b, "</code>) : inchangé depuis ");
+				esc(b, pperiod);
+				pvd_buf_adds(b, " (même SHA-256 que <code>");
+				esc(b, pvd_j_str(oi->items[j], "path"));
+				pvd_buf_adds(b, "</code>)</li>\n");
+				break;
+			}
+		}
+		pvd_buf_adds(b, any ? "</ul>\n" : "<p class=\"ok\">Aucun fichier identique à ceux du trimestre précédent.</p>\n");
+	}
+	pvd_buf_free(&p2);
+	pvd_jnode_free(cur);
+	pvd_jnode_free(old);
+}
+
+int pvd_quality_html(const char *dir, const char *previous, struct pvd_buf *b, struct pvd_err *e)
 {
 	struct pvd_buf path = { 0 };
 	pvd_buf_printf(&path, "%s/run-report.json", dir);
@@ -230,15 +395,36 @@ int pvd_quality_html(const char *dir, struct pvd_buf *b, struct pvd_err *e)
 	}
 	if (!any)
 		pvd_buf_adds(b, "<p class=\"ok\">Aucun enregistrement rejeté.</p>\n");
+	/* Against the previous quarter. */
+	pvd_buf_adds(b, "<h2 id=\"precedent\">Par rapport au trimestre précédent</h2>\n");
+	struct pvd_jnode *prev = NULL;
+	struct pvd_err pe = { 0 };
+	if (!previous) {
+		pvd_buf_adds(b, "<p>Pas de trimestre précédent.</p>\n");
+	} else if (pvd_jtree_load(previous, &prev, &pe)) {
+		pvd_buf_adds(b, "<p>Le document du trimestre précédent n'a pu être lu : ");
+		esc(b, pe.msg);
+		pvd_buf_adds(b, "</p>\n");
+	} else {
+		const char *pperiod = pvd_j_str(prev, "period") ? pvd_j_str(prev, "period") : "le trimestre précédent";
+		pvd_buf_adds(b, "<h3>Fichiers inchangés</h3>\n");
+		const char *slash = strrchr(previous, '/');
+		char *pdir = slash ? xstrndup(previous, (size_t)(slash - previous)) : xstrdup(".");
+		unchanged(b, dir, pdir, pperiod);
+		free(pdir);
+		pvd_buf_adds(b, "<h3>Évolutions suspectes</h3>\n");
+		moves(b, dir, prev, pperiod);
+	}
+	pvd_jnode_free(prev);
 	pvd_buf_adds(b, "</main>\n</body>\n</html>\n");
 	pvd_jnode_free(rep);
 	return 0;
 }
 
-int pvd_quality_write(const char *dir, struct pvd_err *e)
+int pvd_quality_write(const char *dir, const char *previous, struct pvd_err *e)
 {
 	struct pvd_buf b = { 0 }, path = { 0 };
-	int rc = pvd_quality_html(dir, &b, e);
+	int rc = pvd_quality_html(dir, previous, &b, e);
 	if (!rc) {
 		pvd_buf_printf(&path, "%s/quality.html", dir);
 		rc = pvd_write_file_atomic(path.p, b.p, b.len, e);

@@ -14,8 +14,18 @@
 
 #define PVD_QUALITY_SAMPLES 5
 
-/* The page for the output directory dir (dir/run-report.json must exist). */
-int pvd_quality_html(const char *dir, struct pvd_buf *out, struct pvd_err *e);
+/* A headline value that moves by more than this factor against the previous
+ * quarter (up or down) is flagged. */
+#define PVD_QUALITY_FACTOR 3
+
+/* The page for the output directory dir (dir/run-report.json must exist).
+ * previous: the previous quarter's indicators.json, or NULL; beside it, its
+ * provenance.json: a source whose file is byte-identical (SHA-256) to the
+ * previous quarter's is flagged as unchanged, and a count or an amount that
+ * decreases (every indicator is a stock at the end of its period) or moves
+ * by more than PVD_QUALITY_FACTOR is flagged.  What of the previous quarter
+ * cannot be read is said on the page, not an error. */
+int pvd_quality_html(const char *dir, const char *previous, struct pvd_buf *out, struct pvd_err *e);
 /* Writes dir/quality.html atomically. */
-int pvd_quality_write(const char *dir, struct pvd_err *e);
+int pvd_quality_write(const char *dir, const char *previous, struct pvd_err *e);
 #endif

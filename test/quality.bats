@@ -63,3 +63,26 @@ setup() {
 	! grep -qiE '<script|<img' "$H/q4/quality.html"
 	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;,&quot;&lt;img src=x onerror=alert(2)&gt;&quot;,x' "$H/q4/quality.html"
 }
+
+@test "quality: against the previous quarter: files unchanged (same SHA-256) and a stock that decreases are flagged" {
+	H=$BATS_TEST_TMPDIR
+	mkdir -p "$H/prev" "$H/pipelines"
+	# a previous quarter whose files were these very files, and which had 50 more ORT communes
+	pvd-render -q "$Q/q4/indicators.ndjson" |
+		jq '.period = "2021-Q3" | (.sections[].indicators[] | select(.id == "ort.communes") | .value) += 50' \
+		>"$H/prev/indicators.json"
+	cp "$Q/q4/provenance.json" "$H/prev/provenance.json"
+	sed -e "s|^previous: .*|previous: $H/prev/indicators.json|" -e "s|\.\./|$PVD_ROOT/|" -e "s|^output: .*|output: $H/q4|" \
+		pipelines/2021-Q4.yaml >"$H/pipelines/2021-Q4.yaml"
+	PATH="$PVD_BIN:$PATH" pvd-run -q "$H/pipelines/2021-Q4.yaml" 2>/dev/null
+	P=$H/q4/quality.html
+	ort=$(jq -r 'select(.id == "ort.communes" and .breakdown == null) | .value' "$H/q4/indicators.ndjson")
+	grep -qE "<tr class=\"differ\"><th scope=\"row\"><code>ort.communes</code></th><td class=\"n\">$((ort + 50))</td><td class=\"n\">$ort</td><td>un stock qui baisse</td></tr>" "$P"
+	# only that one moved
+	[ "$(grep -c '<tr class="differ"><th scope="row"><code>' "$P")" = 1 ]
+	# every source file is the previous quarter's
+	[ "$(grep -c ': inchangé depuis 2021-Q3 (même SHA-256 que' "$P")" = "$(jq '.inputs | length' "$H/q4/provenance.json")" ]
+	grep -qF '<li><strong>ort-dgaln</strong> (<code>'"$PVD_ROOT"'/fixtures/demo/2021-Q4/ort-dgaln.csv</code>) : inchangé depuis 2021-Q3' "$P"
+	# without a previous quarter it says so
+	grep -qF '<p>Pas de trimestre précédent.</p>' "$Q/q4/quality.html"
+}
