@@ -7,6 +7,7 @@
 #include "output.h"
 #include "record.h"
 #include "render.h"
+#include "strset.h"
 #include "xmem.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,182 @@ static void unchanged(struct pvd_buf *b, const char *dir, const char *prevdir, c
 	pvd_jnode_free(old);
 }
 
+/* Coverage, from the run's lineage: the communes of the programme list (the
+ * values counted by the accumulator of dataset "pvd") that each dataset's
+ * and each file's records name, and the départements of the list that a
+ * dataset never names (a préfecture that sent nothing, or the wrong file). */
+struct cov {
+	char *name;
+	struct pvd_strset communes;
+};
+static struct cov *cov_get(struct cov **v, size_t *n, size_t *cap, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return &(*v)[i];
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	struct cov *c = &(*v)[(*n)++];
+	c->name = xstrdup(name);
+	pvd_strset_init(&c->communes);
+	return c;
+}
+
+static int lineage_pass(const char *path, int pass, const struct pvd_jnode **accs, struct pvd_jnode **hdr,
+			const char **pvd_acc, struct pvd_strset *list, char ***deps, size_t *depcap,
+			struct cov **ds, size_t *nds, size_t *cds, struct cov **fs, size_t *nfs, size_t *cfs)
+{
+	struct pvd_input in;
+	struct pvd_err e = { 0 };
+	if (pvd_input_open(&in, path, &e))
+		return -1;
+	const char *line;
+	size_t len;
+	int first = 1;
+	while (pvd_input_line(&in, &line, &len, &e) == 1) {
+		struct pvd_jnode *o = NULL;
+		if (!len || pvd_jtree_parse(in.name, line, len, &o, &e))
+			continue;
+		if (first) {
+			first = 0;
+			if (pass == 0) {
+				*hdr = o;
+				*accs = pvd_j_typed(o, "accs", PVD_J_OBJ);
+				for (size_t i = 0; *accs && i < (*accs)->n; i++) {
+					const char *dsn = pvd_j_str((*accs)->items[i], "dataset"), *k = pvd_j_str((*accs)->items[i], "kind");
+					if (dsn && k && !strcmp(dsn, "pvd") && !strcmp(k, "distinct") && !*pvd_acc)
+						*pvd_acc = (*accs)->keys[i];
+				}
+				continue;
+			}
+			pvd_jnode_free(o);
+			continue;
+		}
+		const char *acc = pvd_j_str(o, "acc"), *file = pvd_j_str(o, "file");
+		const struct pvd_jnode *vals = pvd_j_typed(o, "values", PVD_J_ARR), *keys = pvd_j_typed(o, "keys", PVD_J_OBJ);
+		if (acc && vals && *pvd_acc) {
+			if (pass == 0 && !strcmp(acc, *pvd_acc)) {
+				const char *dep = pvd_j_str(keys, "dep");
+				for (size_t i = 0; i < vals->n; i++) {
+					if (vals->items[i]->type != PVD_J_STR)
+						continue;
+					int added;
+					uint32_t id = pvd_strset_add(list, vals->items[i]->text, vals->items[i]->len, &added);
+					if (added) {
+						*deps = xgrow(*deps, depcap, id + 1, sizeof **deps);
+						(*deps)[id] = dep ? xstrdup(dep) : NULL;
+					}
+				}
+			} else if (pass == 1 && strcmp(acc, *pvd_acc)) {
+				const char *dsn = pvd_j_str(pvd_j_get(*accs, acc), "dataset");
+				struct cov *d = dsn ? cov_get(ds, nds, cds, dsn) : NULL, *f = cov_get(fs, nfs, cfs, file ? file : "");
+				for (size_t i = 0; i < vals->n; i++) {
+					const struct pvd_jnode *v = vals->items[i];
+					if (v->type != PVD_J_STR || pvd_strset_find(list, v->text, v->len) < 0)
+						continue;
+					if (d)
+						pvd_strset_add(&d->communes, v->text, v->len, NULL);
+					pvd_strset_add(&f->communes, v->text, v->len, NULL);
+				}
+			}
+		}
+		pvd_jnode_free(o);
+	}
+	pvd_input_close(&in);
+	return 0;
+}
+
+static void coverage(struct pvd_buf *b, const char *dir)
+{
+	struct pvd_buf path = { 0 };
+	pvd_buf_printf(&path, "%s/lineage.ndjson", dir);
+	const struct pvd_jnode *accs = NULL;
+	struct pvd_jnode *hdr = NULL;
+	const char *pvd_acc = NULL;
+	struct pvd_strset list;
+	pvd_strset_init(&list);
+	char **deps = NULL;
+	size_t depcap = 0, nds = 0, cds = 0, nfs = 0, cfs = 0;
+	struct cov *ds = NULL, *fs = NULL;
+	if (lineage_pass(path.p, 0, &accs, &hdr, &pvd_acc, &list, &deps, &depcap, &ds, &nds, &cds, &fs, &nfs, &cfs) ||
+	    !pvd_acc || !pvd_strset_count(&list)) {
+		pvd_buf_adds(b, "<p>Couverture non calculée : pas de lignage, ou pas de liste du programme (jeu <code>pvd</code>) dans ce lignage.</p>\n");
+	} else {
+		lineage_pass(path.p, 1, &accs, &hdr, &pvd_acc, &list, &deps, &depcap, &ds, &nds, &cds, &fs, &nfs, &cfs);
+		size_t np = pvd_strset_count(&list);
+		pvd_buf_adds(b, "<table><thead><tr><th scope=\"col\">Jeu de données</th><th scope=\"col\" class=\"n\">Communes PVD nommées</th>"
+				"<th scope=\"col\">Départements de la liste sans aucune commune nommée</th></tr></thead><tbody>\n");
+		for (size_t i = 0; i < nds; i++) {
+			pvd_buf_adds(b, "<tr><th scope=\"row\">");
+			esc(b, ds[i].name);
+			if (!pvd_strset_count(&ds[i].communes)) {
+				pvd_buf_adds(b, "</th><td class=\"n\">—</td><td>non mesuré : aucun indicateur ne compte ses communes</td></tr>\n");
+				continue;
+			}
+			pvd_buf_adds(b, "</th><td class=\"n\">");
+			count(b, (int64_t)pvd_strset_count(&ds[i].communes));
+			pvd_buf_adds(b, " / ");
+			count(b, (int64_t)np);
+			pvd_buf_adds(b, "</td><td>");
+			/* départements of the list, then those the dataset names */
+			struct pvd_strset all, seen;
+			pvd_strset_init(&all);
+			pvd_strset_init(&seen);
+			for (size_t k = 0; k < np; k++)
+				if (deps[k])
+					pvd_strset_add(&all, deps[k], strlen(deps[k]), NULL);
+			for (size_t k = 0; k < pvd_strset_count(&ds[i].communes); k++) {
+				size_t l;
+				const char *c = pvd_strset_get(&ds[i].communes, (uint32_t)k, &l);
+				long id = pvd_strset_find(&list, c, l);
+				if (id >= 0 && deps[id])
+					pvd_strset_add(&seen, deps[id], strlen(deps[id]), NULL);
+			}
+			uint32_t *ids = pvd_strset_sorted(&all);
+			size_t missing = 0;
+			for (size_t k = 0; k < pvd_strset_count(&all); k++) {
+				size_t l;
+				const char *dp = pvd_strset_get(&all, ids[k], &l);
+				if (pvd_strset_find(&seen, dp, l) >= 0)
+					continue;
+				pvd_buf_adds(b, missing++ ? ", " : "");
+				esc(b, dp);
+			}
+			if (!missing)
+				pvd_buf_adds(b, "<span class=\"ok\">aucun</span>");
+			free(ids);
+			pvd_strset_free(&all);
+			pvd_strset_free(&seen);
+			pvd_buf_adds(b, "</td></tr>\n");
+		}
+		pvd_buf_adds(b, "</tbody></table>\n<table><thead><tr><th scope=\"col\">Fichier</th>"
+				"<th scope=\"col\" class=\"n\">Communes PVD nommées</th></tr></thead><tbody>\n");
+		for (size_t i = 0; i < nfs; i++) {
+			pvd_buf_adds(b, "<tr><td><code>");
+			esc(b, fs[i].name);
+			pvd_buf_adds(b, "</code></td><td class=\"n\">");
+			count(b, (int64_t)pvd_strset_count(&fs[i].communes));
+			pvd_buf_adds(b, "</td></tr>\n");
+		}
+		pvd_buf_adds(b, "</tbody></table>\n");
+	}
+	for (size_t i = 0; i < pvd_strset_count(&list); i++)
+		free(deps[i]);
+	free(deps);
+	for (size_t i = 0; i < nds; i++) {
+		free(ds[i].name);
+		pvd_strset_free(&ds[i].communes);
+	}
+	for (size_t i = 0; i < nfs; i++) {
+		free(fs[i].name);
+		pvd_strset_free(&fs[i].communes);
+	}
+	free(ds);
+	free(fs);
+	pvd_strset_free(&list);
+	pvd_jnode_free(hdr);
+	pvd_buf_free(&path);
+}
+
 int pvd_quality_html(const char *dir, const char *previous, struct pvd_buf *b, struct pvd_err *e)
 {
 	struct pvd_buf path = { 0 };
@@ -370,6 +547,10 @@ int pvd_quality_html(const char *dir, const char *previous, struct pvd_buf *b, s
 		pvd_buf_adds(b, "</td></tr>\n");
 	}
 	pvd_buf_adds(b, "</tbody></table>\n");
+	pvd_buf_adds(b, "<h2 id=\"couverture\">Couverture de la liste du programme</h2>\n<p>Les communes de la liste "
+			"du programme que nomment les enregistrements comptés dans un indicateur (d'après le lignage), "
+			"par jeu de données et par fichier.</p>\n");
+	coverage(b, dir);
 	/* Rejects by reason, with samples. */
 	pvd_buf_adds(b, "<h2 id=\"rejets\">Enregistrements rejetés, par motif</h2>\n");
 	int any = 0;

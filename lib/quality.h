@@ -2,8 +2,10 @@
  *
  * Built from what the run left in its output directory: run-report.json
  * (counts per source and stage, rejects by reason, the TOTAL and
- * sous-total checks) and the rejects files it names (up to five sample
- * rows per reason, with file:line and the raw text).  Self-contained like
+ * sous-total checks), the rejects files it names (up to five sample rows
+ * per reason, with file:line and the raw text) and lineage.ndjson (the
+ * communes of the programme list each dataset and file names, the
+ * départements a dataset never names).  Self-contained like
  * the dashboard (inline CSS, no script, a Content-Security-Policy), every
  * text from the data escaped.  A TOTAL row whose declared amount differs
  * from the sum of its records is shown first, so that it cannot be missed. */

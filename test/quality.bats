@@ -86,3 +86,12 @@ setup() {
 	# without a previous quarter it says so
 	grep -qF '<p>Pas de trimestre précédent.</p>' "$Q/q4/quality.html"
 }
+
+@test "quality: coverage of the programme list by dataset, from the lineage: conventions name every département" {
+	v() { jq -r --arg id "$1" 'select(.id == $id and .breakdown == null) | .value' "$Q/q4/indicators.ndjson"; }
+	sig=$(v conventions.communes) all=$(v pvd.communes)
+	fr() { printf '%d' "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|[^0-9])/\1'$'\u202f''\2\3/; ta'; }
+	grep -qF "<tr><th scope=\"row\">conventions</th><td class=\"n\">$(fr "$sig") / $(fr "$all")</td><td><span class=\"ok\">aucun</span></td></tr>" "$P"
+	# a dataset whose communes no indicator counts is not said to cover none
+	grep -qF '<tr><th scope="row">chefs_projet</th><td class="n">—</td><td>non mesuré' "$P"
+}
