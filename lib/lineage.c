@@ -529,7 +529,8 @@ int pvd_lin_summary_load(const char *path, struct pvd_lin_summary *s, struct pvd
 	if (!rc && first)
 		rc = pvd_err_set(e, PVD_EX_DATA, in.name, 0, 0, "empty: not a lineage file");
 	for (size_t i = 0; i < s->nacc; i++)
-		qsort(s->acc[i].src, s->acc[i].nsrc, sizeof *s->acc[i].src, src_cmp);
+		if (s->acc[i].nsrc > 1)
+			qsort(s->acc[i].src, s->acc[i].nsrc, sizeof *s->acc[i].src, src_cmp);
 	pvd_rec_free(&r);
 	pvd_strset_free(&names);
 	pvd_input_close(&in);
