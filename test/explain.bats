@@ -67,14 +67,15 @@ check_lineage() {
 }
 
 @test "catalogue: {VAR|DIM} names an unknown dimension or a code without a label: exit 78, FILE:LINE:COL" {
+	cp -r "$E/datasets" "$T/"
 	sed 's/label: "Montant : {d|dep}"/label: "Montant : {d|region}"/' "$E/indicators.yaml" >"$T/a.yaml"
 	run pvd-aggregate -q -i "$T/a.yaml" -p 2021-Q4 </dev/null
 	[ "$status" -eq 78 ]
-	[[ "$output" == *"a.yaml:16:12: {d|region}: unknown dimension 'region' (in t.montant)" ]]
+	[[ "$output" == *"a.yaml:12:12: {d|region}: unknown dimension 'region' (in t.montant)" ]]
 	sed 's/for: {d: \["01"\]}/for: {d: ["75"]}/' "$E/indicators.yaml" >"$T/b.yaml"
 	run pvd-aggregate -q -i "$T/b.yaml" -p 2021-Q4 </dev/null
 	[ "$status" -eq 78 ]
-	[[ "$output" == *"b.yaml:16:12: {d|dep}: dimension 'dep' has no label for '75'"* ]]
+	[[ "$output" == *"b.yaml:12:12: {d|dep}: dimension 'dep' has no label for '75'"* ]]
 }
 
 @test "render: a count or an amount with no input record is 'non disponible', not 0; a share of 0 records over a list stays 0 %" {
