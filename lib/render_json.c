@@ -137,13 +137,14 @@ static void jindicator(struct jw *w, const struct pvd_dash *d, const struct pvd_
 	jopen(w, NULL, '{', 0);
 	jstr(w, "id", in->id);
 	jstr(w, "label", in->label);
+	jstr(w, "description", in->description);
 	jstr(w, "unit", in->unit);
 	jstr(w, "status", in->present ? "ok" : "missing");
 	jqty(w, in->kind, &in->head.cur);
 	if (pvd_qty_fr(d, in->kind, &in->head.cur, PVD_F_DEFAULT, 0, &t) == 0)
 		jstr(w, "display", t.p);
 	else
-		jstr(w, "display", in->present ? PVD_NC : PVD_NA);
+		jstr(w, "display", in->present && in->head.cur.state == PVD_Q_NULL ? PVD_NC : PVD_NA);
 	jprev_diff(w, d, in->kind, &in->head);
 	jstrv(w, "datasets", in->datasets, in->ndatasets);
 	if (in->present && in->head.records >= 0)

@@ -1,3 +1,4 @@
+#include "quality.h"
 #include "runner.h"
 #include "buf.h"
 #include "output.h"
@@ -876,6 +877,9 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 	if ((rc = run_batch(&R, R.plan.renders, R.plan.nrenders, o->jobs ? o->jobs : 1, render_done, e)))
 		goto out;
 	if ((rc = pvd_runreport_write(&R.rep, R.dir.new, e)))
+		goto out;
+	/* the data-quality page, from the report just written (quality.h) */
+	if ((rc = pvd_quality_write(R.dir.new, p->previous, e)))
 		goto out;
 	rc = pvd_rundir_commit(&R.dir, e);
 out:

@@ -18,11 +18,11 @@ static const struct stage_def {
 	{ "clean", "pvd-clean", "-q --profile {profile} --rejects {rejects} --report {report}" },
 	{ "join", "pvd-join", "-q [--ref {ref}] --rejects {rejects} --report {report}" },
 	{ "aggregate", "pvd-aggregate",
-	  "-q --partial --indicators {indicators} --period {period} --rejects {rejects} --report {report}" },
+	  "-q --partial --indicators {indicators} --period {period} --lineage {lineage} --rejects {rejects} --report {report}" },
 	{ "merge", "pvd-aggregate",
-	  "-q --merge --indicators {indicators} --period {period} --rejects {rejects} --report {report} {states}" },
+	  "-q --merge --indicators {indicators} --period {period} --lineage {lineage} --rejects {rejects} --report {report} {states}" },
 	{ "render", "pvd-render",
-	  "-q [--previous {previous}] [--provenance {provenance}] --format {format} --output {output} --rejects {rejects} --report {report} {input}" },
+	  "-q [--previous {previous}] [--provenance {provenance}] [--lineage {lineage}] --format {format} --output {output} --rejects {rejects} --report {report} {input}" },
 };
 
 static const struct stage_def *def(const char *stage)
@@ -210,7 +210,9 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		pvd_buf_printf(&b, "%s=%s", p->refs[i].name, p->refs[i].value);
 		refs[i] = b.p;
 	}
-	char **states = xcalloc(p->nsources + 1, sizeof *states);
+	/* each source's state, then the lineage of its records: the merge
+	 * merges both (lineage.h) */
+	char **states = xcalloc(2 * p->nsources + 1, sizeof *states);
 	pl->nsources = p->nsources;
 	pl->sources = xcalloc(p->nsources, sizeof *pl->sources);
 	for (size_t i = 0; i < p->nsources; i++) {
@@ -218,8 +220,10 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		struct pvd_job *j = &pl->sources[i];
 		j->label = xstrdup(s->name);
 		j->source = (int)i;
-		j->out = states[i] = at(PVD_AT_WORK, "%s.state", s->name);
+		j->out = states[2 * i] = at(PVD_AT_WORK, "%s.state", s->name);
+		j->lineage = states[2 * i + 1] = at(PVD_AT_WORK, "%s.lineage", s->name);
 		struct ctx c = { .n = 0 };
+		set(&c, "lineage", j->lineage);
 		set(&c, "profile", s->profile);
 		set(&c, "file", s->file);
 		setv(&c, "ref", (const char *const *)refs, p->nrefs);
@@ -238,7 +242,10 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 	struct ctx c = { .n = 0 };
 	set(&c, "indicators", p->indicators);
 	set(&c, "period", p->period);
-	setv(&c, "states", (const char *const *)states, p->nsources);
+	setv(&c, "states", (const char *const *)states, 2 * p->nsources);
+	/* the run's lineage, kept in the output directory (pvd-explain reads it) */
+	pl->merge.lineage = at(PVD_AT_NEW, "lineage.ndjson");
+	set(&c, "lineage", pl->merge.lineage);
 	pl->merge.label = xstrdup("merge");
 	pl->merge.source = -1;
 	pl->merge.out = xstrdup(pl->indicators);
@@ -258,6 +265,8 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		/* A script cannot have the provenance file: pvd-run writes it. */
 		set(&rc, "provenance", flags & PVD_PLAN_SCRIPT ? NULL : pl->provenance);
 		set(&rc, "format", p->formats[i]);
+		/* the page links each figure to its records, per source file */
+		set(&rc, "lineage", strcmp(p->formats[i], "html") == 0 ? pl->merge.lineage : NULL);
 		set(&rc, "output", output);
 		set(&rc, "input", pl->indicators);
 		add_cmd(j, "render", p->formats[i], &rc);
@@ -284,6 +293,7 @@ static void job_free(struct pvd_job *j)
 	free(j->out);
 	free(j->sums);
 	free(j->product);
+	free(j->lineage);
 }
 
 void pvd_plan_free(struct pvd_plan *pl)

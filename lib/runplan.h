@@ -37,6 +37,7 @@ struct pvd_job {
 	char *out;           /* stdout of the last command, or NULL (/dev/null) */
 	char *sums;          /* the sum tap's result, or NULL */
 	char *product;       /* render: the file it writes (--output), or NULL */
+	char *lineage;       /* source: its --lineage file; merge: the run's lineage.ndjson */
 };
 
 struct pvd_plan {

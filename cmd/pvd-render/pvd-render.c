@@ -26,6 +26,8 @@ static const char usage[] =
 	"                           output): previous values and differences\n"
 	"  -P, --provenance FILE    the runner's provenance file (input files, sha256,\n"
 	"                           record counts, rejects per stage), copied in\n"
+	"      --lineage FILE       pvd-aggregate's lineage: the page shows each\n"
+	"                           figure's records per source file\n"
 	"  -c, --config FILE        the dashboard's sections and sentences (default:\n"
 	"                           dashboard.yaml of the config directory: $PVD_CONFIG,\n"
 	"                           ./config or the installed one)\n"
@@ -53,12 +55,12 @@ static const char usage[] =
 struct opts {
 	enum pvd_render_fmt fmt;
 	int fr, quiet;
-	const char *previous, *provenance, *config, *output, *rejects, *report;
+	const char *previous, *provenance, *config, *output, *rejects, *report, *lineage;
 };
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_REPORT = 256 };
+	enum { OPT_REPORT = 256, OPT_LINEAGE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "locale", required_argument, NULL, 'l' },
@@ -68,6 +70,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -91,6 +94,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'r': o->rejects = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_LINEAGE: o->lineage = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
@@ -113,6 +117,8 @@ static int build(struct pvd_dash *d, char *const *files, int nfiles, const struc
 		rc = pvd_dash_previous(d, o->previous, e);
 	if (!rc && o->provenance)
 		rc = pvd_dash_provenance(d, o->provenance, e);
+	if (!rc && o->lineage)
+		rc = pvd_dash_lineage(d, o->lineage, e);
 	return rc;
 }
 

@@ -146,7 +146,7 @@ int main(void)
 		  " | join: pvd-join -q --ref pvd=pvd-test --ref communes=communes-test"
 		  " --rejects N/rejects/join-dotations-test.ndjson --report W/join-dotations-test.report.json"
 		  " | aggregate: pvd-aggregate -q --partial --indicators fixtures/run/config/indicators.yaml"
-		  " --period 2021-Q4 --rejects N/rejects/aggregate-dotations-test.ndjson"
+		  " --period 2021-Q4 --lineage W/dotations-test.lineage --rejects N/rejects/aggregate-dotations-test.ndjson"
 		  " --report W/aggregate-dotations-test.report.json",
 		  "a source's command lines");
 	pvd_buf_reset(&b);
@@ -157,8 +157,9 @@ int main(void)
 	}
 	CHECK_STR(b.p,
 		  "pvd-aggregate -q --merge --indicators fixtures/run/config/indicators.yaml --period 2021-Q4"
-		  " --rejects N/rejects/merge.ndjson --report W/merge.report.json W/dotations-test.state W/o.state",
-		  "the merge reads every state");
+		  " --lineage N/lineage.ndjson --rejects N/rejects/merge.ndjson --report W/merge.report.json"
+		  " W/dotations-test.state W/dotations-test.lineage W/o.state W/o.lineage",
+		  "the merge reads every state and every part's lineage");
 	pvd_buf_reset(&b);
 	for (char **a = pl.renders[0].cmds[0].argv; *a; a++) {
 		char *w = pvd_plan_path(*a, "W", "N");
