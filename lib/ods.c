@@ -22,13 +22,51 @@
 #define NS_OFFICE "urn:oasis:names:tc:opendocument:xmlns:office:1.0|"
 #define NS_TEXT "urn:oasis:names:tc:opendocument:xmlns:text:1.0|"
 #define NS_STYLE "urn:oasis:names:tc:opendocument:xmlns:style:1.0|"
+#define NS_NUMBER "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0|"
 #define NS_CALCEXT "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0|"
+
+/* A style's kind, for what the value attributes do not say: 'b' boolean
+ * (LibreOffice keeps an xlsx boolean as a number in a boolean format), 'd'
+ * date, 't' date-time (a midnight shown as such). */
+struct kstyle {
+	char *name;
+	char kind;
+};
+
+struct kstyles {
+	struct kstyle *v;
+	size_t n, cap;
+};
+
+static void kstyle_add(struct kstyles *l, const char *name, char kind)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = (struct kstyle){ xstrdup(name), kind };
+}
+
+static char kstyle_kind(const struct kstyles *l, const char *name)
+{
+	for (size_t i = 0; name && i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return l->v[i].kind;
+	return 0;
+}
+
+static void kstyles_free(struct kstyles *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+}
 
 struct ods {
 	struct pvd_zip *z;
 	struct pvd_book *b;
 	struct pvd_xml x;
 	int open, scanning;
+	struct kstyles data_styles, cell_styles;
+	int in_date_style;
+	char cellkind;
 	char **hidden_styles;          /* table styles with display false */
 	size_t nhidden, hidden_cap;
 	size_t *widths;                /* used width per table (scan) */
@@ -143,6 +181,7 @@ static void XMLCALL start(void *ud, const char *name, const char **atts)
 				   *ce = pvd_xml_attr_ns(atts, NS_CALCEXT "value-type"),
 				   *f = pvd_xml_attr_ns(atts, NS_TABLE "formula");
 			snprintf(s->vtype, sizeof s->vtype, "%s", vt ? vt : "");
+			s->cellkind = vt ? kstyle_kind(&s->cell_styles, pvd_xml_attr_ns(atts, NS_TABLE "style-name")) : 0;
 			s->is_error = ce && !strcmp(ce, "error");
 			s->has_formula = f != NULL;
 			pvd_buf_reset(&s->formula);
@@ -176,7 +215,19 @@ static void XMLCALL start(void *ud, const char *name, const char **atts)
 			s->hidden_styles[s->nhidden++] = xstrdup(s->style.p);
 		}
 	} else if (s->scanning && !strcmp(name, NS_STYLE "style")) {
-		set_buf(&s->style, pvd_xml_attr_ns(atts, NS_STYLE "name"));
+		const char *n = pvd_xml_attr_ns(atts, NS_STYLE "name"), *fam = pvd_xml_attr_ns(atts, NS_STYLE "family");
+		set_buf(&s->style, n);
+		char k = kstyle_kind(&s->data_styles, pvd_xml_attr_ns(atts, NS_STYLE "data-style-name"));
+		if (n && k && fam && !strcmp(fam, "table-cell"))
+			kstyle_add(&s->cell_styles, n, k);
+	} else if (s->scanning && !strncmp(name, NS_NUMBER, sizeof NS_NUMBER - 1)) {
+		const char *l = name + sizeof NS_NUMBER - 1, *n = pvd_xml_attr_ns(atts, NS_STYLE "name");
+		if (n && (!strcmp(l, "boolean-style") || !strcmp(l, "date-style")))
+			kstyle_add(&s->data_styles, n, l[0] == 'b' ? 'b' : 'd');
+		if (strstr(l, "-style"))
+			s->in_date_style = !strcmp(l, "date-style");
+		if (!strcmp(l, "hours") && s->in_date_style && s->data_styles.n)
+			s->data_styles.v[s->data_styles.n - 1].kind = 't';
 	}
 }
 
@@ -243,15 +294,27 @@ static void cell_end(struct ods *s)
 			pvd_rowb_bad(rb, col, PVD_R_TYPE, "not a number: \"%.40s\"", has_val ? s->val.p : "");
 			return;
 		}
+		/* A boolean kept as a number: by its format, or shown TRUE/FALSE
+		 * (=TRUE() in a file LibreOffice read from xlsx). */
+		int shown = (d == 1 && !strcmp(text, "TRUE")) || (d == 0 && !strcmp(text, "FALSE"));
 		text = num;
+		if (s->cellkind == 'b' || shown)
+			text = d != 0 ? "TRUE" : "FALSE", n = strlen(text);
 	} else if (!strcmp(s->vtype, "date") && has_val) {
-		/* "2021-11-05T10:28:00" → "2021-11-05T10:28"; midnight left out. */
+		/* "2021-11-05T10:28:00" → "2021-11-05T10:28"; the time left out
+		 * when the format has none, or (format unknown) at midnight. */
 		text = s->val.p;
 		n = strnlen(text, 19);
-		if (n == 19 && !strcmp(text + 10, "T00:00:00"))
+		if (n > 10 && (s->cellkind == 'd' || (!s->cellkind && n == 19 && !strcmp(text + 10, "T00:00:00"))))
 			n = 10;
 		else if (n == 19 && !strncmp(text + 16, ":00", 3))
 			n = 16;
+		if (n == 10 && s->cellkind == 't') {
+			/* a date-time format showing a midnight LibreOffice stored as a date */
+			snprintf(num, sizeof num, "%.10sT00:00", text);
+			text = num;
+			n = 16;
+		}
 	} else if (!strcmp(s->vtype, "time") && has_val) {
 		if (!(n = ods_time(s->val.p, num, sizeof num))) {
 			pvd_rowb_bad(rb, col, PVD_R_TYPE, "not a time: \"%.40s\"", s->val.p);
@@ -395,6 +458,8 @@ static void ods_close(struct pvd_book *b)
 	free(s->widths);
 	pvd_buf_free(&s->val);
 	pvd_buf_free(&s->style);
+	kstyles_free(&s->data_styles);
+	kstyles_free(&s->cell_styles);
 	pvd_buf_free(&s->text);
 	pvd_buf_free(&s->formula);
 	pvd_zip_close(s->z);
@@ -411,11 +476,12 @@ int pvd_ods_open(struct pvd_book *b, struct pvd_zip *z, struct pvd_err *e)
 	s->b = b;
 	b->impl = s;
 	b->ops = &pvd_ods_ops;
+	int rc;
 	/* An encrypted document lists its encryption in the manifest; its
 	 * content.xml is then no XML. */
 	if (pvd_zip_has(z, "META-INF/manifest.xml")) {
 		struct pvd_buf m = { 0 };
-		int rc = pvd_zip_slurp(z, "META-INF/manifest.xml", 16u << 20, &m, e);
+		rc = pvd_zip_slurp(z, "META-INF/manifest.xml", 16u << 20, &m, e);
 		int enc = !rc && strstr(pvd_buf_str(&m), "encryption-data");
 		pvd_buf_free(&m);
 		if (rc)
@@ -427,5 +493,11 @@ int pvd_ods_open(struct pvd_book *b, struct pvd_zip *z, struct pvd_err *e)
 	s->scanning = 1;
 	s->table = -1;
 	s->want = -1;
+	/* Data styles (date, boolean formats) live in styles.xml or content.xml. */
+	rc = pvd_zip_has(z, "styles.xml")
+			 ? pvd_xml_parse_part(&s->x, z, b->file, "styles.xml", s, start, end, chars, e)
+			 : 0;
+	if (rc)
+		return rc;
 	return pvd_xml_parse_part(&s->x, z, b->file, "content.xml", s, start, end, chars, e);
 }

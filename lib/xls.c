@@ -149,7 +149,9 @@ int pvd_xls_open(struct pvd_book *b, struct pvd_err *e)
 		return pvd_err_set(e, PVD_EX_DATA, b->file, 0, 0, "truncated or corrupt workbook (freexl error %d)", rc);
 	}
 	unsigned pw = 0, count = 0;
-	if (freexl_get_info(s->h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw == FREEXL_BIFF_OBFUSCATED)
+	/* freexl gives no handle (and no error) for a workbook with a FILEPASS
+	 * record, and says "obfuscated" for the old XOR scheme. */
+	if (!s->h || (freexl_get_info(s->h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw == FREEXL_BIFF_OBFUSCATED))
 		return pvd_err_set(e, PVD_EX_DATA, b->file, 0, 0,
 				   "password-protected: the workbook is encrypted (save it without a password)");
 	if (freexl_get_info(s->h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)

@@ -399,7 +399,8 @@ static void cell_value(struct xlsx *s)
 		pvd_rowb_bad(rb, s->col, PVD_R_FIELD_TOO_LARGE, "cell larger than %zu bytes", s->b->field_cap);
 		return;
 	}
-	if (s->has_f && !s->has_v && strcmp(t, "inlineStr")) {
+	/* A formula never computed has no <v>, or (openpyxl) an empty one. */
+	if (s->has_f && (!s->has_v || (!s->text.len && strcmp(t, "str"))) && strcmp(t, "inlineStr")) {
 		pvd_rowb_bad(rb, s->col, PVD_R_NO_VALUE, "formula =%s has no value (the file was saved without computing it)",
 			     pvd_buf_str(&s->formula));
 		return;
