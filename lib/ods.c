@@ -415,7 +415,7 @@ static int ods_begin(struct pvd_book *b, size_t idx, struct pvd_err *e)
 	s->replay = 0;
 	s->done = 0;
 	b->width_hint = idx < s->widths_cap ? s->widths[idx] : 0;
-	int rc = pvd_xml_open(&s->x, s->z, pvd_book_where(b), "content.xml", s, start, end, chars, e);
+	int rc = pvd_xml_open(&s->x, s->z, pvd_book_where(b), "content.xml", 1, s, start, end, chars, e);
 	if (rc)
 		return rc;
 	s->x.bytes = &b->bytes;
@@ -495,9 +495,9 @@ int pvd_ods_open(struct pvd_book *b, struct pvd_zip *z, struct pvd_err *e)
 	s->want = -1;
 	/* Data styles (date, boolean formats) live in styles.xml or content.xml. */
 	rc = pvd_zip_has(z, "styles.xml")
-			 ? pvd_xml_parse_part(&s->x, z, b->file, "styles.xml", s, start, end, chars, e)
+			 ? pvd_xml_parse_part(&s->x, z, b->file, "styles.xml", 1, s, start, end, chars, e)
 			 : 0;
 	if (rc)
 		return rc;
-	return pvd_xml_parse_part(&s->x, z, b->file, "content.xml", s, start, end, chars, e);
+	return pvd_xml_parse_part(&s->x, z, b->file, "content.xml", 1, s, start, end, chars, e);
 }

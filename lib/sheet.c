@@ -5,6 +5,7 @@
 #include "zipsafe.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,9 +109,11 @@ size_t pvd_num_text(double v, char *out, size_t cap)
 		memcpy(out, "0", 2);
 		return 1;
 	}
-	/* The fewest significant digits that read back as the same double. */
+	/* The fewest significant digits that read back as the same double.  Any
+	 * decimal of 15 digits or fewer that reads back as v is v rounded to 15
+	 * digits (DBL_DIG), trailing zeros aside: so 15, else 16, else 17. */
 	char e[40];
-	for (int p = 1; p <= 17; p++) {
+	for (int p = fabs(v) < DBL_MIN ? 1 : 15; p <= 17; p++) { /* subnormals: fewer digits */
 		snprintf(e, sizeof e, "%.*e", p - 1, v);
 		if (strtod(e, NULL) == v)
 			break;

@@ -42,7 +42,7 @@ static int XMLCALL external(XML_Parser p, const XML_Char *ctx, const XML_Char *b
 	return XML_STATUS_ERROR;
 }
 
-int pvd_xml_open(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, void *ud,
+int pvd_xml_open(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, int ns, void *ud,
 		 XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
 		 struct pvd_err *e)
 {
@@ -53,7 +53,7 @@ int pvd_xml_open(struct pvd_xml *x, struct pvd_zip *z, const char *file, const c
 	int rc = pvd_zip_entry_open(z, part, &x->en, e);
 	if (rc)
 		return rc;
-	x->p = XML_ParserCreateNS(NULL, '|');
+	x->p = ns ? XML_ParserCreateNS(NULL, '|') : XML_ParserCreate(NULL);
 	if (!x->p) {
 		pvd_zip_entry_close(x->en);
 		return pvd_err_set(e, PVD_EX_SOFTWARE, file, 0, 0, "out of memory");
@@ -111,11 +111,11 @@ int pvd_xml_run(struct pvd_xml *x, struct pvd_err *e)
 	}
 }
 
-int pvd_xml_parse_part(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, void *ud,
+int pvd_xml_parse_part(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, int ns, void *ud,
 		       XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
 		       struct pvd_err *e)
 {
-	int rc = pvd_xml_open(x, z, file, part, ud, start, end, text, e);
+	int rc = pvd_xml_open(x, z, file, part, ns, ud, start, end, text, e);
 	if (rc)
 		return rc;
 	while ((rc = pvd_xml_run(x, e)) == 1)
@@ -135,8 +135,11 @@ void pvd_xml_close(struct pvd_xml *x)
 
 const char *pvd_xml_local(const char *name)
 {
-	const char *s = strrchr(name, '|');
-	return s ? s + 1 : name;
+	const char *l = name;
+	for (const char *c = name; *c; c++)
+		if (*c == '|' || *c == ':')
+			l = c + 1;
+	return l;
 }
 
 const char *pvd_xml_attr(const char **atts, const char *local)

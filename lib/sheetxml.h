@@ -6,7 +6,8 @@
  * document type declaration (hence any entity, internal or external) is
  * refused: no workbook part has one, and entities are the way to make a
  * small file expand or read another.  Element and attribute names reach
- * the handlers as "namespace-uri|local" (see pvd_xml_local). */
+ * the handlers as "namespace-uri|local", or as written ("x:row") when the
+ * part is opened without namespace processing (faster; see pvd_xml_local). */
 #ifndef PVD_SHEETXML_H
 #define PVD_SHEETXML_H
 #include "diag.h"
@@ -23,13 +24,13 @@ struct pvd_xml {
 	void *ud;                    /* the reader's: handlers receive the pvd_xml */
 };
 
-/* Opens part of z for parsing.  Handlers receive x as their user data, and
+/* Opens part of z for parsing, with namespace processing when ns.  Handlers receive x as their user data, and
  * find theirs in x->ud. */
-int pvd_xml_open(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, void *ud,
+int pvd_xml_open(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, int ns, void *ud,
 		 XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
 		 struct pvd_err *e);
 /* Opens, parses whole and closes a part (for parts read once, whole). */
-int pvd_xml_parse_part(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, void *ud,
+int pvd_xml_parse_part(struct pvd_xml *x, struct pvd_zip *z, const char *file, const char *part, int ns, void *ud,
 		       XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
 		       struct pvd_err *e);
 /* Parses on: 1 when a handler suspended, 0 at the end of the part, or an
@@ -40,7 +41,7 @@ void pvd_xml_suspend(struct pvd_xml *x);
 /* From a handler: stop for good with this error (PVD_EX_DATA). */
 void pvd_xml_fail(struct pvd_xml *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pvd_xml_close(struct pvd_xml *x);
-/* The local part of a "uri|local" name. */
+/* The local part of a "uri|local" or "prefix:local" name. */
 const char *pvd_xml_local(const char *name);
 /* An attribute's value by local name (first match), or NULL. */
 const char *pvd_xml_attr(const char **atts, const char *local);

@@ -43,7 +43,7 @@ struct xlsx {
 	struct pvd_buf text, formula;
 	int overflow;
 	long line, col;
-	char t[16];
+	char t;                        /* cell type: n s b e d i (inlineStr) r (str) */
 	long style;
 	int has_v, has_f;
 	char *rels_sst, *rels_styles;
@@ -95,7 +95,7 @@ static void unescape(struct pvd_buf *b)
 static int parse_part(struct xlsx *s, const char *part, XML_StartElementHandler st, XML_EndElementHandler en,
 		      XML_CharacterDataHandler tx, struct pvd_err *e)
 {
-	return pvd_xml_parse_part(&s->x, s->z, s->b->file, part, s, st, en, tx, e);
+	return pvd_xml_parse_part(&s->x, s->z, s->b->file, part, 0, s, st, en, tx, e);
 }
 
 /* ---- workbook.xml ---- */
@@ -110,7 +110,7 @@ static void XMLCALL wb_start(void *ud, const char *name, const char **atts)
 	} else if (!strcmp(l, "sheet")) {
 		const char *n = pvd_xml_attr(atts, "name"), *st = pvd_xml_attr(atts, "state"), *id = NULL;
 		for (size_t i = 0; atts[i]; i += 2)
-			if (!strcmp(pvd_xml_local(atts[i]), "id") && strchr(atts[i], '|'))
+			if (!strcmp(pvd_xml_local(atts[i]), "id") && pvd_xml_local(atts[i]) != atts[i])
 				id = atts[i + 1];
 		if (!n || !id) {
 			pvd_xml_fail(ud, "corrupt workbook: a sheet without a name or a relationship");
@@ -336,7 +336,7 @@ static void XMLCALL sh_start(void *ud, const char *name, const char **atts)
 				return;
 			}
 			s->col = col;
-			snprintf(s->t, sizeof s->t, "%s", t ? t : "n");
+			s->t = !t ? 'n' : !strcmp(t, "inlineStr") ? 'i' : !strcmp(t, "str") ? 'r' : t[0];
 			s->style = st ? strtol(st, NULL, 10) : 0;
 			s->has_v = s->has_f = 0;
 			s->overflow = 0;
@@ -390,28 +390,74 @@ static void XMLCALL sh_start(void *ud, const char *name, const char **atts)
 	}
 }
 
+/* The text of a number as written, when it is already its shortest exact
+ * text but for zeros ("-0012.50" is "-12.5"): digits with at most one
+ * point, at most 15 significant digits (DBL_DIG: such a decimal is the
+ * shortest text of the double it reads as).  0 when it is not that simple. */
+static size_t short_decimal(const char *v, size_t n, char *out)
+{
+	const char *p = v, *end = v + n;
+	int neg = p < end && *p == '-';
+	p += neg;
+	while (p + 1 < end && *p == '0' && p[1] != '.')
+		p++;
+	const char *ib = p;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	const char *ie = p, *fb = p, *fe = p;
+	if (p < end && *p == '.') {
+		fb = ++p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		fe = p;
+		while (fe > fb && fe[-1] == '0')
+			fe--;
+	}
+	if (p != end || ie == ib)
+		return 0;
+	size_t sig = (size_t)(ie - ib) + (size_t)(fe - fb);
+	if (ie - ib == 1 && *ib == '0') {
+		/* 0.000123: leading zeros of the fraction are not significant */
+		sig = (size_t)(fe - fb);
+		for (const char *c = fb; c < fe && *c == '0'; c++)
+			sig--;
+	}
+	if (sig > 15)
+		return 0;
+	size_t k = 0;
+	int zero = ie - ib == 1 && *ib == '0' && fe == fb;
+	if (neg && !zero)
+		out[k++] = '-';
+	memcpy(out + k, ib, (size_t)(ie - ib)), k += (size_t)(ie - ib);
+	if (fe > fb) {
+		out[k++] = '.';
+		memcpy(out + k, fb, (size_t)(fe - fb)), k += (size_t)(fe - fb);
+	}
+	out[k] = '\0';
+	return k;
+}
+
 static void cell_value(struct xlsx *s)
 {
 	struct pvd_rowb *rb = &s->b->rb;
-	const char *t = s->t;
-	char num[400];
+	char t = s->t, num[400];
 	if (s->overflow) {
 		pvd_rowb_bad(rb, s->col, PVD_R_FIELD_TOO_LARGE, "cell larger than %zu bytes", s->b->field_cap);
 		return;
 	}
 	/* A formula never computed has no <v>, or (openpyxl) an empty one. */
-	if (s->has_f && (!s->has_v || (!s->text.len && strcmp(t, "str"))) && strcmp(t, "inlineStr")) {
+	if (s->has_f && (!s->has_v || (!s->text.len && t != 'r')) && t != 'i') {
 		pvd_rowb_bad(rb, s->col, PVD_R_NO_VALUE, "formula =%s has no value (the file was saved without computing it)",
 			     pvd_buf_str(&s->formula));
 		return;
 	}
 	const char *v = pvd_buf_str(&s->text);
-	if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
+	if (t == 'i' || t == 'r') {
 		unescape(&s->text);
 		pvd_rowb_cell(rb, s->col, s->text.p, s->text.len);
 	} else if (!s->has_v) {
 		return;
-	} else if (!strcmp(t, "s")) {
+	} else if (t == 's') {
 		char *end;
 		errno = 0;
 		unsigned long long k = strtoull(v, &end, 10);
@@ -422,11 +468,11 @@ static void cell_value(struct xlsx *s)
 		}
 		size_t off = s->sst_off[k], n = s->sst_off[k + 1] - off - 1;
 		pvd_rowb_cell(rb, s->col, s->sst.p + off, n);
-	} else if (!strcmp(t, "b")) {
+	} else if (t == 'b') {
 		pvd_rowb_cell(rb, s->col, !strcmp(v, "1") ? "TRUE" : "FALSE", !strcmp(v, "1") ? 4 : 5);
-	} else if (!strcmp(t, "e")) {
+	} else if (t == 'e') {
 		pvd_rowb_bad(rb, s->col, PVD_R_CELL_ERROR, "error value %.40s", v);
-	} else if (!strcmp(t, "d")) {
+	} else if (t == 'd') {
 		/* ISO 8601 text already; midnight and zero seconds left out. */
 		size_t n = s->text.len;
 		if (n > 19)
@@ -438,9 +484,13 @@ static void cell_value(struct xlsx *s)
 		pvd_rowb_cell(rb, s->col, v, n);
 	} else {
 		char *end;
-		double d = strtod(v, &end);
-		size_t n = 0;
 		int kind = s->style >= 0 && (size_t)s->style < s->nxf ? s->xf_kind[s->style] : 0;
+		size_t n = kind ? 0 : short_decimal(v, s->text.len, num);
+		if (n) {
+			pvd_rowb_cell(rb, s->col, num, n);
+			return;
+		}
+		double d = strtod(v, &end);
 		if (end != v && !*end) {
 			n = kind ? pvd_serial_text(d, s->date1904, kind, num, sizeof num) : 0;
 			if (!n)
@@ -496,7 +546,7 @@ static int xlsx_begin(struct pvd_book *b, size_t idx, struct pvd_err *e)
 	if (!part || !pvd_zip_has(s->z, part))
 		return pvd_err_set(e, PVD_EX_DATA, b->file, 0, 0, "broken workbook: sheet \"%s\" has no part",
 				   b->sheets[idx].name);
-	int rc = pvd_xml_open(&s->x, s->z, pvd_book_where(b), part, s, sh_start, sh_end, sh_text, e);
+	int rc = pvd_xml_open(&s->x, s->z, pvd_book_where(b), part, 0, s, sh_start, sh_end, sh_text, e);
 	if (rc)
 		return rc;
 	s->x.bytes = &b->bytes;
