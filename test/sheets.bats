@@ -219,7 +219,8 @@ hostile() {
 	hostile xxe.xlsx 'xxe.xlsx[Suivi]: refused: xl/worksheets/sheet2.xml declares a document type (entities are not read)'
 }
 
-@test "hostile: password-protected workbooks (LibreOffice's .ods and .xls with a password)" {
+@test "hostile: password-protected workbooks (LibreOffice's .ods and .xls with a password, Office's encrypted .xlsx)" {
+	hostile encrypted.xlsx 'encrypted.xlsx: password-protected: the workbook is encrypted (save it without a password)'
 	hostile encrypted.ods 'encrypted.ods: password-protected: the workbook is encrypted (save it without a password)'
 	hostile encrypted.xls 'encrypted.xls: password-protected: the workbook is encrypted (save it without a password)'
 }
@@ -239,4 +240,17 @@ hostile() {
 	run pvd-ingest -q "$T/export.csv"
 	assert_failure 65
 	assert_output --partial 'not a spreadsheet pvd can read'
+}
+
+@test "a sheet is streamed: memory does not grow with its rows" {
+	"$PVD_TOOLS/xlsx-gen" 5000 "$T/small.xlsx"
+	"$PVD_TOOLS/xlsx-gen" 100000 "$T/big.xlsx"
+	# 100 000 rows are 21 MB of sheet XML: reading it whole would show
+	rss() { /usr/bin/time -f %M pvd-ingest -q "$1" 2>&1 >/dev/null | tail -1; }
+	small=$(rss "$T/small.xlsx")
+	big=$(rss "$T/big.xlsx")
+	[ "$(unzip -l "$T/big.xlsx" xl/worksheets/sheet1.xml | awk 'NR == 4 { print $1 }')" -gt 20000000 ]
+	[ "$big" -lt $((small + 4096)) ] || { echo "peak RSS: $small KB at 5000 rows, $big KB at 100000" >&2; false; }
+	# and every row is read
+	[ "$(pvd-ingest -q "$T/big.xlsx" | wc -l)" = 100000 ]
 }

@@ -56,6 +56,13 @@ PY
 "$py" -c 'import sys; d = open(sys.argv[1], "rb").read(); w = "Workbook".encode("utf-16-le")
 assert w in d; open(sys.argv[2], "wb").write(d.replace(w, "Notebook".encode("utf-16-le")))' \
 	"$out/cells.xls" "$out/hostile/no-workbook.xls"
+# Office encrypts an .xlsx into an OLE2 file whose package is the stream
+# EncryptedPackage (neither LibreOffice 7.4 nor Debian's msoffcrypto-tool 5.0
+# can write one): the same directory entry, renamed.
+"$py" -c 'import struct, sys; d = bytearray(open(sys.argv[1], "rb").read()); w = "Workbook".encode("utf-16-le")
+i = d.find(w); assert i > 0 and i % 128 == 0, i; n = "EncryptedPackage\0".encode("utf-16-le")
+d[i:i + 64] = n.ljust(64, b"\0"); d[i + 64:i + 66] = struct.pack("<H", len(n)); open(sys.argv[2], "wb").write(d)' \
+	"$out/cells.xls" "$out/hostile/encrypted.xlsx"
 head -c 3000 "$out/cells.xls" >"$out/hostile/truncated.xls"
 # Password-protected, by LibreOffice itself (through UNO: --convert-to takes
 # no password).  LibreOffice 7.4 does not encrypt .xlsx this way.
