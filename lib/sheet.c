@@ -82,6 +82,11 @@ void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n)
 		pvd_rowb_bad(rb, col, PVD_R_FIELD_TOO_LARGE, "cell larger than %zu bytes", rb->field_cap);
 		return;
 	}
+	/* 16384 cells of the field cap each would be 16 GiB: a row has a cap too. */
+	if (rb->text.len + n > PVD_SHEET_MAX_ROW_BYTES) {
+		pvd_rowb_bad(rb, col, PVD_R_FIELD_TOO_LARGE, "row larger than %d bytes", PVD_SHEET_MAX_ROW_BYTES);
+		return;
+	}
 	if (rb->n == rb->cap) {
 		size_t c = rb->cap;
 		rb->col = xgrow(rb->col, &c, rb->n + 1, sizeof *rb->col);

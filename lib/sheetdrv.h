@@ -10,6 +10,7 @@
 
 #define PVD_SHEET_MAX_ROWS 1048576L   /* Excel's and LibreOffice's limits */
 #define PVD_SHEET_MAX_COLS 16384L
+#define PVD_SHEET_MAX_ROW_BYTES (64 << 20)
 
 /* The row being read: non-empty cells in column order, each NUL-terminated
  * in text; the first cell that makes the row bad. */

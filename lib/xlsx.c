@@ -39,7 +39,7 @@ struct xlsx {
 	struct pvd_book *b;
 	struct pvd_xml x;
 	int open;                      /* x is open on a sheet */
-	int depth_rph, in_t, in_is, in_v, in_f, in_cellxfs, in_si, row_ready;
+	int depth_rph, in_t, in_is, in_v, in_f, in_cellxfs, in_si, row_ready, in_row;
 	struct pvd_buf text, formula;
 	int overflow;
 	long line, col;
@@ -326,6 +326,10 @@ static void XMLCALL sh_start(void *ud, const char *name, const char **atts)
 			const char *r = pvd_xml_attr(atts, "r"), *t = pvd_xml_attr(atts, "t"),
 				   *st = pvd_xml_attr(atts, "s");
 			long col = s->col + 1, line = -1;
+			if (!s->in_row) {
+				pvd_xml_fail(ud, "corrupt workbook: a cell outside a row, after row %ld", s->line);
+				return;
+			}
 			if (r && (pvd_cellref_parse(r, &col, &line) || col < 0 || (line >= 0 && line != s->line))) {
 				pvd_xml_fail(ud, "corrupt workbook: cell reference \"%.20s\" in row %ld", r, s->line);
 				return;
@@ -374,6 +378,7 @@ static void XMLCALL sh_start(void *ud, const char *name, const char **atts)
 			}
 			s->line = line;
 			s->col = -1;
+			s->in_row = 1;
 			pvd_rowb_start(&s->b->rb, line);
 		} else if (!strcmp(l, "rPh")) {
 			s->depth_rph++;
@@ -520,6 +525,7 @@ static void XMLCALL sh_end(void *ud, const char *name)
 	} else if (!strcmp(l, "rPh")) {
 		s->depth_rph--;
 	} else if (!strcmp(l, "row")) {
+		s->in_row = 0;
 		s->row_ready = 1;
 		pvd_xml_suspend(ud);
 	}
@@ -541,6 +547,7 @@ static int xlsx_begin(struct pvd_book *b, size_t idx, struct pvd_err *e)
 		pvd_xml_close(&s->x);
 	s->open = 0;
 	s->line = 0;
+	s->in_row = 0;
 	s->depth_rph = s->in_t = s->in_is = s->in_v = s->in_f = 0;
 	const char *part = s->xs[idx].part;
 	if (!part || !pvd_zip_has(s->z, part))
