@@ -523,7 +523,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 			pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found%s%s", p ? " for profile " : "",
 				    p ? p->name : "");
 	}
-	st->inputs[st->ninputs - 1].bytes = in.bytes;
+	st->inputs[st->ninputs - 1].bytes = book ? pvd_book_bytes(book) : in.bytes;
 
 	json_object_set_new(g.info, "totals", g.totals);
 	if (!st->extra)

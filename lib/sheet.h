@@ -89,7 +89,7 @@ int pvd_book_next(struct pvd_book *b, struct pvd_csv_row *row, struct pvd_err *e
 void pvd_book_set_width(struct pvd_book *b, size_t n);
 /* "conventions.xlsx[Suivi]": the name messages give the sheet being read. */
 const char *pvd_book_where(const struct pvd_book *b);
-/* Bytes of sheet XML (or of the file, for xls) read so far. */
+/* Bytes of sheet XML read so far (0 for xls). */
 unsigned long long pvd_book_bytes(const struct pvd_book *b);
 void pvd_book_close(struct pvd_book *b);
 
