@@ -2,7 +2,6 @@
 #include "csvread.h"
 #include "input.h"
 #include "sheet.h"
-#include "zipsafe.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
