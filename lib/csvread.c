@@ -597,10 +597,10 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 	}
 	c->lineno = c->own ? c->lineno + 1 : c->in->line;
 	/* A NUL byte is never text: the row is rejected as undecodable, like a
-	 * byte the encoding cannot read (memchr is cheaper than a check per byte). */
+	 * byte the encoding cannot read (one memchr: cheaper than a test per byte). */
 	const char *z = memchr(s, '\0', n);
 	long nul = z ? (long)(z - s) : -1;
-	/* UTF-8 is only checked, not copied: the line is read where it lies in
+	/* UTF-8 is only checked: the line is read where it lies in
 	 * the input's buffer (valid until the next line is read, and every
 	 * event of this line is handed out before that). */
 	long bad;
@@ -613,7 +613,7 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, nl, bad, byte);
 	} else {
 		/* UTF-16 was decoded to UTF-8 by own_line: checked as UTF-8. */
-		bad = pvd_enc_check(c->enc == PVD_ENC_CP1252 ? c->enc : PVD_ENC_UTF8, s, n);
+		bad = pvd_enc_check(PVD_ENC_UTF8, s, n);
 		if (nul >= 0 && (bad < 0 || nul < bad))
 			bad = nul;
 		feed(c, c->lineno, s, n, nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
@@ -694,7 +694,7 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	}
 	for (size_t i = 0; i < v->n; i++)
 		v->ptr[i] = v->cells.p + v->off[i];
-	memset(row, 0, sizeof *row);
+	/* Every field is set: no memset of the message buffer per row. */
 	row->type = v->type;
 	row->line = v->line;
 	row->nlines = v->nlines;
@@ -709,6 +709,8 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	row->reason = v->reason;
 	if (v->type == PVD_CSV_BAD)
 		snprintf(row->msg, sizeof row->msg, "%s", v->msg);
+	else
+		row->msg[0] = '\0';
 	return 1;
 }
 

@@ -516,13 +516,9 @@ static void skipped(struct ing *g, unsigned long long *kind)
 	pvd_stats_skipped(g->st);
 }
 
-static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, int at_eof,
-		struct pvd_err *e);
-
+/* One row read (the hot path: inlined in the read loop). */
 static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, struct pvd_err *e)
 {
-	if (g->detect)
-		return hold(g, r, csv, 0, e);
 	pvd_stats_in(g->st);
 	if (r->type == PVD_CSV_BAD) {
 		reject_row(g, r, r->reason, "%s", r->msg);
@@ -665,35 +661,58 @@ static void held_add(struct ing *g, const struct pvd_csv_row *r)
 	h->r.len = h->len;
 }
 
+/* Does held row i look like a header whose width most of the following
+ * rows share?  1 yes, 0 no, -1 not enough rows after it yet. */
+static int fits_body(struct ing *g, size_t i, int last)
+{
+	size_t n = header_width(&g->held[i].r), seen = 0, ok = 0;
+	for (size_t j = i + 1; j < g->nheld && seen < HEADER_LOOKAHEAD; j++)
+		if (is_data_like(&g->held[j].r)) {
+			seen++;
+			ok += fits(&g->held[j].r, n);
+		}
+	if (seen < HEADER_LOOKAHEAD && !last)
+		return -1;
+	return seen == 0 || 2 * ok > seen;
+}
+
+static int is_candidate(struct ing *g, size_t i)
+{
+	return is_data_like(&g->held[i].r) && looks_like_header(g, &g->held[i].r);
+}
+
 static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, int at_eof,
 		struct pvd_err *e)
 {
 	if (r)
 		held_add(g, r);
 	int last = at_eof || g->nheld >= HEADER_SEARCH_ROWS + HEADER_LOOKAHEAD;
-	size_t header = SIZE_MAX, first = SIZE_MAX;
-	for (size_t i = 0; i < g->nheld && header == SIZE_MAX; i++) {
-		const struct pvd_csv_row *h = &g->held[i].r;
-		if (!is_data_like(h) || !looks_like_header(g, h))
-			continue;
-		if (first == SIZE_MAX)
-			first = i;
-		size_t n = header_width(h), seen = 0, ok = 0;
-		for (size_t j = i + 1; j < g->nheld && seen < HEADER_LOOKAHEAD; j++)
-			if (is_data_like(&g->held[j].r)) {
-				seen++;
-				ok += fits(&g->held[j].r, n);
-			}
-		if (seen < HEADER_LOOKAHEAD && !last)
-			return 0; /* not enough rows after it yet */
-		if (seen == 0 || 2 * ok > seen)
-			header = i;
-	}
-	if (header == SIZE_MAX) {
-		if (!last)
+	/* The first row that looks like a header is it, unless the rows below
+	 * do not share its width and a later, wider one's they do: a title. */
+	size_t first = 0, header = SIZE_MAX;
+	while (first < g->nheld && !is_candidate(g, first))
+		first++;
+	if (first < g->nheld) {
+		int f = fits_body(g, first, last);
+		if (f < 0)
 			return 0;
-		/* No row fits the body: the first that looks like a header, as before. */
 		header = first;
+		size_t w = header_width(&g->held[first].r);
+		for (size_t h = first + 1; !f && h < g->nheld; h++) {
+			if (!is_candidate(g, h) || header_width(&g->held[h].r) <= w)
+				continue;
+			int fh = fits_body(g, h, last);
+			if (fh < 0)
+				return 0;
+			if (fh) {
+				header = h;
+				break;
+			}
+		}
+		if (header == first && !f && !last)
+			return 0; /* a wider header may still come */
+	} else if (!last) {
+		return 0;
 	}
 	if (header == SIZE_MAX && !at_eof)
 		return pvd_err_set(e, PVD_EX_DATA, g->file, 0, 0, "no header row in the first %d rows (try --skip)",
@@ -761,7 +780,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	struct pvd_csv_row r;
 	int got;
 	while ((got = pvd_csv_next(csv, &r, e)) == 1)
-		if ((rc = row(&g, &r, csv, e)))
+		if ((rc = g.detect ? hold(&g, &r, csv, 0, e) : row(&g, &r, csv, e)))
 			break;
 	if (got > 1)
 		rc = got;

@@ -203,7 +203,7 @@ static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err 
 	if ((n = pvd_y_get(root, "encoding"))) {
 		int enc = n->type == PVD_Y_SCALAR ? pvd_enc_parse(n->str) : -1;
 		if (enc < 0)
-			return pvd_y_error(e, d, n, "encoding must be auto, utf-8 or windows-1252");
+			return pvd_y_error(e, d, n, "encoding must be auto, utf-8, windows-1252, utf-16le or utf-16be");
 		p->encoding = enc;
 	}
 	if ((n = pvd_y_get(root, "delimiter"))) {
