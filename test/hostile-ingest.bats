@@ -431,22 +431,13 @@ EOF
 	ingest -p "$T/p.yaml" /dev/null
 	[ "$status" -eq 78 ]
 	assert_first_err "pvd-ingest: $T/p.yaml:1:1: unknown key 'datset' (did you mean 'dataset'?)"
-	profile <<'EOF'
-dataset: dotations
-fields:
-  montant: {headers: [Montant], typ: eur}
-EOF
-	ingest -p "$T/p.yaml" /dev/null
-	[ "$status" -eq 78 ]
-	assert_first_err "pvd-ingest: $T/p.yaml:3:33: unknown key 'typ'"
-	profile <<'EOF'
-dataset: dotations
-fields:
-  montant: {headers: [Montant], optionnal: true}
-EOF
-	ingest -p "$T/p.yaml" /dev/null
-	[ "$status" -eq 78 ]
-	assert_first_err "pvd-ingest: $T/p.yaml:3:33: unknown key 'optionnal' (did you mean 'optional'?)"
+	# A key of a field's mapping: "typ" is close to nothing a profile has.
+	for kv in "typ: eur|unknown key 'typ'" "optionnal: true|unknown key 'optionnal' (did you mean 'optional'?)"; do
+		printf 'dataset: dotations\nfields:\n  montant: {headers: [Montant], %s}\n' "${kv%%|*}" >"$T/p.yaml"
+		ingest -p "$T/p.yaml" /dev/null
+		[ "$status" -eq 78 ]
+		assert_first_err "pvd-ingest: $T/p.yaml:3:33: ${kv#*|}"
+	done
 }
 
 # --- hostile files -------------------------------------------------------
@@ -537,5 +528,69 @@ EOF
 	ingest "$T/n.csv"
 	[ "$status" -eq 0 ]
 	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"Montant attribué":"1","b":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a CR-only file larger than the read block: every row, true line numbers" {
+	awk 'BEGIN { printf "id,nom\r"; for (i = 1; i <= 30000; i++) printf "%d,nom %d\r", i, i }' >"$T/cr.csv"
+	ingest "$T/cr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 "$O" | jq -c 'del(._file)')" = '{"_line":30001,"id":"30000","nom":"nom 30000"}' ]
+	[ "$(jq -r 'select(._line != (.id | tonumber) + 1) | ._line' "$O" | wc -l)" -eq 0 ]
+	reconcile 30001 30000 0 1
+}
+
+@test "CR-only with CRLF-free quoted newlines: the cell keeps its line break as LF" {
+	printf 'id,note\r1,"a\rb"\r2,c\r' >"$T/cr.csv"
+	ingest "$T/cr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O" | paste -sd' ')" = '{"_line":2,"id":"1","note":"a\nb"} {"_line":4,"id":"2","note":"c"}' ]
+	reconcile 3 2 0 1
+}
+
+@test "UTF-16LE larger than the read block, surrogate pairs across its edges: same records as UTF-8" {
+	awk 'BEGIN { print "id,txt"; for (i = 1; i <= 20000; i++) printf "%d,é😀€ %d\n", i, i }' >"$T/u8.csv"
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$T/u8.csv"; } >"$T/u16.csv"
+	ingest "$T/u16.csv"
+	[ "$status" -eq 0 ]
+	reconcile 20001 20000 0 1
+	jq -c 'del(._file)' "$O" >"$T/a"
+	ingest "$T/u8.csv"
+	jq -c 'del(._file)' "$O" | diff - "$T/a"
+}
+
+@test "UTF-16 on standard input" {
+	{ printf '\xff\xfe'; printf 'a,b\n1,2\n' | iconv -f UTF-8 -t UTF-16LE; } >"$T/u16.csv"
+	status=0
+	pvd-ingest - <"$T/u16.csv" >"$O" 2>"$E" || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . "$O")" = '{"_file":"<stdin>","_line":2,"a":"1","b":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a NUL byte in a Windows-1252 file rejects its row too" {
+	printf 'a,b\n1,caf\xe9\n2,x\0\n' >"$T/w.csv"
+	ingest --rejects "$T/rj" --report "$T/r.json" "$T/w.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].encoding' "$T/r.json")" = windows-1252 ]
+	assert_first_err "pvd-ingest: $T/w.csv:3: line 3, column 4: a NUL byte (0x00) is not text"
+	[ "$(jq -r .b "$O")" = café ]
+	reconcile 3 1 1 1
+}
+
+@test "--skip 0 on a file whose first row is undecodable: exit 65, the header cannot be read" {
+	printf 'a,\xff\n1,2\n' >"$T/h.csv"
+	ingest -e utf-8 --skip 0 "$T/h.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/h.csv:1: the header row is not valid text: an undecodable byte at column 3 (try --encoding, or --skip)"
+	nothing_emitted
+}
+
+@test "a header cell of spaces only in the middle is named by its column" {
+	printf 'a,  ,c\n1,2,3\n' >"$T/s.csv"
+	ingest "$T/s.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/s.csv:1: blank-header: column 2 has no name; called _col2"
+	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"a":"1","_col2":"2","c":"3"}' ]
 	reconcile 2 1 0 1
 }
