@@ -361,7 +361,10 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 				continue;
 			pvd_buf_reset(&name);
 			pvd_text_clean(r->cell[j], r->len[j], &name);
-			unshadow(g, r->line, j, &name);
+			if (!name.len) /* only no-break spaces */
+				pvd_buf_printf(&name, "_col%zu", j + 1);
+			else
+				unshadow(g, r->line, j, &name);
 			set_colname(g, &nm, r->line, j, &name);
 		}
 		free(used);
@@ -516,7 +519,7 @@ static void skipped(struct ing *g, unsigned long long *kind)
 	pvd_stats_skipped(g->st);
 }
 
-/* One row read (the hot path: inlined in the read loop). */
+/* One row read (the hot path; hold() first while the header is not known). */
 static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, struct pvd_err *e)
 {
 	pvd_stats_in(g->st);

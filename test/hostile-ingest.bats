@@ -594,3 +594,12 @@ EOF
 	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"a":"1","_col2":"2","c":"3"}' ]
 	reconcile 2 1 0 1
 }
+
+@test "the real France Services export under a two-cell title row: 2845 records, not 2846 rejects" {
+	{ printf 'Liste des structures France Services,01/08/2024\n'; cat "$FIX/exports/france_services_liste-fs-20240801.csv"; } >"$T/fs.csv"
+	ingest --report "$T/r.json" "$T/fs.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
+	[ "$(head -1 "$O" | jq -r .lib_fs)" = "$(pvd-ingest -q "$FIX/exports/france_services_liste-fs-20240801.csv" | head -1 | jq -r .lib_fs)" ]
+	reconcile 2847 2845 0 2
+}
