@@ -23,6 +23,8 @@ static const char *const provenance[] = { "_file", "_line", "_dataset", "_source
 /* A row kept while the header is not known yet (its cells copied). */
 struct held {
 	struct pvd_csv_row r;
+	int data_like, candidate;    /* judged once: rows are read again for every row added */
+	size_t width;
 	char *blob;
 	size_t *len;
 	const char **cell;
@@ -662,26 +664,24 @@ static void held_add(struct ing *g, const struct pvd_csv_row *r)
 	h->r.raw = raw;
 	h->r.cell = h->cell;
 	h->r.len = h->len;
+	h->data_like = is_data_like(&h->r);
+	h->candidate = h->data_like && looks_like_header(g, &h->r);
+	h->width = header_width(&h->r);
 }
 
 /* Does held row i look like a header whose width most of the following
  * rows share?  1 yes, 0 no, -1 not enough rows after it yet. */
 static int fits_body(struct ing *g, size_t i, int last)
 {
-	size_t n = header_width(&g->held[i].r), seen = 0, ok = 0;
+	size_t n = g->held[i].width, seen = 0, ok = 0;
 	for (size_t j = i + 1; j < g->nheld && seen < HEADER_LOOKAHEAD; j++)
-		if (is_data_like(&g->held[j].r)) {
+		if (g->held[j].data_like) {
 			seen++;
 			ok += fits(&g->held[j].r, n);
 		}
 	if (seen < HEADER_LOOKAHEAD && !last)
 		return -1;
 	return seen == 0 || 2 * ok > seen;
-}
-
-static int is_candidate(struct ing *g, size_t i)
-{
-	return is_data_like(&g->held[i].r) && looks_like_header(g, &g->held[i].r);
 }
 
 static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, int at_eof,
@@ -693,16 +693,16 @@ static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv,
 	/* The first row that looks like a header is it, unless the rows below
 	 * do not share its width and a later, wider one's they do: a title. */
 	size_t first = 0, header = SIZE_MAX;
-	while (first < g->nheld && !is_candidate(g, first))
+	while (first < g->nheld && !g->held[first].candidate)
 		first++;
 	if (first < g->nheld) {
 		int f = fits_body(g, first, last);
 		if (f < 0)
 			return 0;
 		header = first;
-		size_t w = header_width(&g->held[first].r);
+		size_t w = g->held[first].width;
 		for (size_t h = first + 1; !f && h < g->nheld; h++) {
-			if (!is_candidate(g, h) || header_width(&g->held[h].r) <= w)
+			if (!g->held[h].candidate || g->held[h].width <= w)
 				continue;
 			int fh = fits_body(g, h, last);
 			if (fh < 0)
