@@ -541,8 +541,11 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 	else if (!g->have_header && r->enc_col >= 0 && g->skip <= 0)
 		/* Columns cannot be named from text that cannot be read. */
 		return pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
-				   "the header row is not valid text: %s at column %ld (try --encoding, or --skip)",
-				   r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col);
+				   "the header row is not valid text: %s at column %ld (%s)",
+				   r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
+				   r->enc_byte ? "try --encoding, or --skip"
+				   /* NULs in text: UTF-16 whose BOM was lost, most likely */
+				   : "UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be");
 	if (r->enc_col >= 0) {
 		if (!r->enc_byte)
 			reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: a NUL byte (0x00) is not text",

@@ -115,7 +115,7 @@ profile() { cat >"$T/p.yaml"; }
 	printf 'a,a\0\n1,2\n' >"$T/n.csv"
 	ingest_guarded "$T/n.csv"
 	[ "$status" -eq 65 ]
-	assert_first_err "pvd-ingest: $T/n.csv:1: the header row is not valid text: a NUL byte at column 4 (try --encoding, or --skip)"
+	assert_first_err "pvd-ingest: $T/n.csv:1: the header row is not valid text: a NUL byte at column 4 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
 	nothing_emitted
 }
 
@@ -602,4 +602,16 @@ EOF
 	[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
 	[ "$(head -1 "$O" | jq -r .lib_fs)" = "$(pvd-ingest -q "$FIX/exports/france_services_liste-fs-20240801.csv" | head -1 | jq -r .lib_fs)" ]
 	reconcile 2847 2845 0 2
+}
+
+@test "UTF-16 without its BOM: refused at the header with a hint; read with --encoding utf-16le" {
+	printf 'id,nom\n1,Ambérieu\n' | iconv -f UTF-8 -t UTF-16LE >"$T/u.csv"
+	ingest "$T/u.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/u.csv:1: the header row is not valid text: a NUL byte at column 2 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
+	nothing_emitted
+	ingest -e utf-16le "$T/u.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"id":"1","nom":"Ambérieu"}' ]
+	reconcile 2 1 0 1
 }
