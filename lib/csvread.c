@@ -98,11 +98,7 @@ static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len)
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct pvd_csv *c = data;
-	struct ev *v = building(c);
-	/* A row libcsv started after a lone CR inside a line begins on that line. */
-	if (!v->line)
-		v->line = c->cur_line;
-	add_cell(c, v, s, len);
+	add_cell(c, building(c), s, len);
 }
 
 /* Appends a cell to the row being built. */
@@ -183,8 +179,6 @@ static void recover(struct pvd_csv *c, const char *why)
 	struct ev *v = building(c);
 	/* A row started after a lone CR inside a line has no raw text of its own. */
 	pvd_buf_reserve(&v->raw, 0);
-	if (!v->line)
-		v->line = c->cur_line;
 	/* Lines of the row, from raw: line v->line + i. */
 	const char *raw = pvd_buf_str(&v->raw);
 	size_t rl = v->raw.len;
