@@ -126,6 +126,8 @@ int pvd_amount_parse(const char *s, size_t n, enum pvd_decimal dec, int64_t *cen
 				i += k;
 		if (i == n)
 			return PVD_AMT_BAD; /* "12," */
+		if (ng == MAXGROUPS)
+			return PVD_AMT_BAD; /* more groups than any amount has: sep[] is full */
 		sep[ng] = kind;
 		cnt[kind]++;
 	}

@@ -14,6 +14,8 @@ void pvd_buf_grow(struct pvd_buf *b, size_t extra)
 		c *= 2;
 	b->p = xrealloc(b->p, c);
 	b->cap = c;
+	/* Always a string, even before anything is added (an empty cell). */
+	b->p[b->len] = '\0';
 }
 
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...)

@@ -52,6 +52,14 @@ struct pvd_csv {
 	long cur_line;               /* line being fed */
 	int pending;                 /* a row is open (started, not ended) */
 	int last_nl;                 /* the last line fed ended with a newline */
+	/* Lines split here rather than by the input (own_line): CR-only files,
+	 * where a lone CR ends a line, and UTF-16 files, decoded to UTF-8 first. */
+	int own, cr, u16;            /* u16: 0, 1 little-endian, 2 big-endian */
+	struct pvd_buf ib;           /* bytes read (decoded), from ibeg not yet handed out */
+	size_t ibeg, iscan;          /* iscan: bytes after ibeg known to hold no line end */
+	int ieof;
+	unsigned char odd[4];        /* UTF-16: bytes of an unfinished unit or pair */
+	size_t nodd;
 };
 
 static void ev_reset(struct ev *v);
@@ -169,6 +177,8 @@ static void parser_reset(struct pvd_csv *c)
 static void recover(struct pvd_csv *c, const char *why)
 {
 	struct ev *v = building(c);
+	/* A row started after a lone CR inside a line has no raw text of its own. */
+	pvd_buf_reserve(&v->raw, 0);
 	/* Lines of the row, from raw: line v->line + i. */
 	const char *raw = pvd_buf_str(&v->raw);
 	size_t rl = v->raw.len;
@@ -372,11 +382,160 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 	c->pending = c->p.pstate != 0;
 	/* Still inside a quoted field: a field grown past the cap is a quote
 	 * never closed (or a field too large): give up on it. */
-	if (c->pending && c->p.entry_pos > c->cap) {
+	if (c->pending && c->p.quoted && c->p.entry_pos > c->cap) {
 		char why[160];
 		snprintf(why, sizeof why, "quoted field opened on this line still open after %zu bytes: a stray quote, or a field larger than the cap",
 			 c->cap);
 		recover(c, why);
+	}
+}
+
+/* Appends code point cp as UTF-8 (0xFF, never valid UTF-8, for a UTF-16
+ * unit that is not a character: the line is then rejected as undecodable). */
+static void put_cp(struct pvd_buf *b, unsigned cp)
+{
+	pvd_buf_reserve(b, 4);
+	char *d = b->p + b->len;
+	if (cp == 0xFFFFFFFFu) {
+		*d++ = (char)0xFF;
+	} else if (cp < 0x80) {
+		*d++ = (char)cp;
+	} else if (cp < 0x800) {
+		*d++ = (char)(0xC0 | cp >> 6);
+		*d++ = (char)(0x80 | (cp & 63));
+	} else if (cp < 0x10000) {
+		*d++ = (char)(0xE0 | cp >> 12);
+		*d++ = (char)(0x80 | ((cp >> 6) & 63));
+		*d++ = (char)(0x80 | (cp & 63));
+	} else {
+		*d++ = (char)(0xF0 | cp >> 18);
+		*d++ = (char)(0x80 | ((cp >> 12) & 63));
+		*d++ = (char)(0x80 | ((cp >> 6) & 63));
+		*d++ = (char)(0x80 | (cp & 63));
+	}
+	b->len = (size_t)(d - b->p);
+	b->p[b->len] = '\0';
+}
+
+/* Decodes a block of UTF-16 onto c->ib; an unfinished unit or surrogate
+ * pair waits in c->odd for the next block (or is undecodable at the end). */
+static void u16_decode(struct pvd_csv *c, const unsigned char *p, size_t n, int final)
+{
+	unsigned char w[4];
+	size_t i = 0;
+	for (;;) {
+		/* The next up-to-4 bytes: those left over first, then the block's. */
+		size_t m = 0;
+		while (m < c->nodd && m < 4)
+			w[m] = c->odd[m], m++;
+		size_t take = 0;
+		while (m < 4 && i + take < n)
+			w[m++] = p[i + take++];
+		if (m < 2)
+			break;
+		int le = c->u16 == 1;
+		unsigned u = le ? (unsigned)(w[0] | w[1] << 8) : (unsigned)(w[0] << 8 | w[1]);
+		size_t used = 2;
+		unsigned cp = u;
+		if (u >= 0xD800 && u < 0xDC00) {
+			if (m < 4)
+				break;
+			unsigned u2 = le ? (unsigned)(w[2] | w[3] << 8) : (unsigned)(w[2] << 8 | w[3]);
+			if (u2 >= 0xDC00 && u2 < 0xE000) {
+				cp = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+				used = 4;
+			} else {
+				cp = 0xFFFFFFFFu;
+			}
+		} else if (u >= 0xDC00 && u < 0xE000) {
+			cp = 0xFFFFFFFFu;
+		}
+		put_cp(&c->ib, cp);
+		/* Consume `used` bytes: from odd first, then from the block. */
+		size_t from_odd = used < c->nodd ? used : c->nodd;
+		memmove(c->odd, c->odd + from_odd, c->nodd - from_odd);
+		c->nodd -= from_odd;
+		i += used - from_odd;
+	}
+	/* Keep what is left for the next block. */
+	while (i < n && c->nodd < sizeof c->odd)
+		c->odd[c->nodd++] = p[i++];
+	if (final && c->nodd) {
+		put_cp(&c->ib, 0xFFFFFFFFu);
+		c->nodd = 0;
+	}
+}
+
+/* Reads one more block into c->ib.  Returns 1, 0 at the end, -1 on error. */
+static int refill(struct pvd_csv *c, struct pvd_err *e)
+{
+	if (c->ibeg > 0) {
+		memmove(c->ib.p, c->ib.p + c->ibeg, c->ib.len - c->ibeg);
+		c->ib.len -= c->ibeg;
+		c->ibeg = 0;
+	}
+	char blk[1 << 16];
+	ssize_t r = pvd_input_read(c->in, blk, sizeof blk, e);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		c->ieof = 1;
+		if (c->u16)
+			u16_decode(c, NULL, 0, 1);
+		return 0;
+	}
+	if (c->u16)
+		u16_decode(c, (const unsigned char *)blk, (size_t)r, 0);
+	else
+		pvd_buf_add(&c->ib, blk, (size_t)r);
+	return 1;
+}
+
+/* The next line of c->ib: ended by \n, or in a CR-only file by \r or \r\n
+ * (which are then not part of it).  Same contract as pvd_input_line. */
+static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, struct pvd_err *e)
+{
+	for (;;) {
+		const char *p = c->ib.p ? c->ib.p + c->ibeg : "";
+		size_t avail = c->ib.len - c->ibeg;
+		const char *t = memchr(p + c->iscan, '\n', avail - c->iscan);
+		if (c->cr) {
+			size_t lim = t ? (size_t)(t - p) : avail;
+			const char *r = memchr(p + c->iscan, '\r', lim - c->iscan);
+			if (r)
+				t = r;
+		}
+		if (t) {
+			size_t i = (size_t)(t - p), term = 1;
+			if (*t == '\r') {
+				if (i + 1 == avail && !c->ieof) {
+					c->iscan = i;
+					if (refill(c, e) < 0)
+						return -1;
+					continue;
+				}
+				term += i + 1 < avail && p[i + 1] == '\n';
+			}
+			*line = p;
+			*len = i;
+			*nl = 1;
+			c->ibeg += i + term;
+			c->iscan = 0;
+			return 1;
+		}
+		c->iscan = avail;
+		if (c->ieof) {
+			if (!avail)
+				return 0;
+			*line = p;
+			*len = avail;
+			*nl = 0;
+			c->ibeg += avail;
+			c->iscan = 0;
+			return 1;
+		}
+		if (refill(c, e) < 0)
+			return -1;
 	}
 }
 
@@ -400,7 +559,13 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		return 0;
 	const char *s;
 	size_t n;
-	int got = pvd_input_line(c->in, &s, &n, e);
+	int got, nl;
+	if (c->own) {
+		got = own_line(c, &s, &n, &nl, e);
+	} else {
+		got = pvd_input_line(c->in, &s, &n, e);
+		nl = c->in->nl;
+	}
 	if (got < 0)
 		return -1;
 	if (got == 0) {
@@ -424,19 +589,28 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		}
 		return 1;
 	}
-	c->lineno = c->in->line;
-	/* UTF-8 is only checked, not copied: the line is read where it lies in
+	c->lineno = c->own ? c->lineno + 1 : c->in->line;
+	/* A NUL byte is never text: the row is rejected as undecodable, like a
+	 * byte the encoding cannot read (one memchr: cheaper than a test per byte). */
+	const char *z = memchr(s, '\0', n);
+	long nul = z ? (long)(z - s) : -1;
+	/* UTF-8 is only checked: the line is read where it lies in
 	 * the input's buffer (valid until the next line is read, and every
 	 * event of this line is handed out before that). */
 	long bad;
 	if (c->enc == PVD_ENC_CP1252) {
 		pvd_buf_reset(&c->dec);
 		bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
+		if (nul >= 0 && (bad < 0 || nul < bad))
+			bad = nul;
 		unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
-		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, c->in->nl, bad, byte);
+		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, nl, bad, byte);
 	} else {
-		bad = pvd_enc_check(c->enc, s, n);
-		feed(c, c->lineno, s, n, c->in->nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
+		/* UTF-16 was decoded to UTF-8 by own_line: checked as UTF-8. */
+		bad = pvd_enc_check(PVD_ENC_UTF8, s, n);
+		if (nul >= 0 && (bad < 0 || nul < bad))
+			bad = nul;
+		feed(c, c->lineno, s, n, nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
 	}
 	return 1;
 }
@@ -463,6 +637,22 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 		n -= bom;
 		c->bom = 1;
 	}
+	if (c->enc == PVD_ENC_UTF16LE || c->enc == PVD_ENC_UTF16BE) {
+		/* Decoded before anything else: the sample to sniff is the decoded one. */
+		c->own = 1;
+		c->u16 = c->enc == PVD_ENC_UTF16LE ? 1 : 2;
+		if (refill(c, e) < 0) {
+			pvd_buf_free(&c->ib);
+			free(c);
+			return PVD_EX_IO;
+		}
+		s = pvd_buf_str(&c->ib);
+		n = c->ib.len;
+	}
+	/* A sample with CRs and no LF: a file from a tool that ends lines with a
+	 * lone CR (classic Mac OS); each CR is a line end, counted as such. */
+	if (memchr(s, '\r', n) && !memchr(s, '\n', n))
+		c->own = c->cr = 1;
 	c->delim = o->delim ? o->delim : pvd_csv_sniff(s, n);
 	parser_init(c);
 	ev_reset(building(c));
@@ -498,7 +688,7 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	}
 	for (size_t i = 0; i < v->n; i++)
 		v->ptr[i] = v->cells.p + v->off[i];
-	memset(row, 0, sizeof *row);
+	/* Every field is set: no memset of the message buffer per row. */
 	row->type = v->type;
 	row->line = v->line;
 	row->nlines = v->nlines;
@@ -513,6 +703,8 @@ int pvd_csv_next(struct pvd_csv *c, struct pvd_csv_row *row, struct pvd_err *e)
 	row->reason = v->reason;
 	if (v->type == PVD_CSV_BAD)
 		snprintf(row->msg, sizeof row->msg, "%s", v->msg);
+	else
+		row->msg[0] = '\0';
 	return 1;
 }
 
@@ -538,6 +730,7 @@ void pvd_csv_close(struct pvd_csv *c)
 	pvd_buf_free(&c->rpnext);
 	pvd_buf_free(&c->scratch);
 	pvd_buf_free(&c->dec);
+	pvd_buf_free(&c->ib);
 	free(c);
 }
 
@@ -568,7 +761,7 @@ char pvd_csv_sniff(const char *s, size_t n)
 		}
 		if (inq)
 			continue;
-		if (ch == '\n') {
+		if (ch == '\n' || (ch == '\r' && (i + 1 == n || s[i + 1] != '\n'))) {
 			if (nonblank) {
 				for (int k = 0; k < 4; k++)
 					counts[k][nrec] = cur[k];

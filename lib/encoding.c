@@ -11,12 +11,22 @@ int pvd_enc_parse(const char *name)
 		return PVD_ENC_UTF8;
 	if (!strcasecmp(name, "windows-1252") || !strcasecmp(name, "cp1252") || !strcasecmp(name, "win1252"))
 		return PVD_ENC_CP1252;
+	if (!strcasecmp(name, "utf-16le") || !strcasecmp(name, "utf16le"))
+		return PVD_ENC_UTF16LE;
+	if (!strcasecmp(name, "utf-16be") || !strcasecmp(name, "utf16be"))
+		return PVD_ENC_UTF16BE;
 	return -1;
 }
 
 const char *pvd_enc_name(enum pvd_enc e)
 {
-	return e == PVD_ENC_UTF8 ? "utf-8" : e == PVD_ENC_CP1252 ? "windows-1252" : "auto";
+	switch (e) {
+	case PVD_ENC_UTF8: return "utf-8";
+	case PVD_ENC_CP1252: return "windows-1252";
+	case PVD_ENC_UTF16LE: return "utf-16le";
+	case PVD_ENC_UTF16BE: return "utf-16be";
+	default: return "auto";
+	}
 }
 
 enum pvd_enc pvd_enc_detect(const char *s, size_t n, int at_eof, size_t *bom)
@@ -25,6 +35,14 @@ enum pvd_enc pvd_enc_detect(const char *s, size_t n, int at_eof, size_t *bom)
 	if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
 		*bom = 3;
 		return PVD_ENC_UTF8;
+	}
+	if (n >= 2 && (unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) {
+		*bom = 2;
+		return PVD_ENC_UTF16LE;
+	}
+	if (n >= 2 && (unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF) {
+		*bom = 2;
+		return PVD_ENC_UTF16BE;
 	}
 	size_t ok = pvd_utf8_valid_prefix(s, n);
 	if (ok == n)

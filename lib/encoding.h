@@ -7,19 +7,22 @@
  * Windows-1252.  A byte that the chosen encoding cannot decode (an invalid
  * UTF-8 sequence later in the file, or one of 0x81 0x8D 0x8F 0x90 0x9D in
  * Windows-1252) is reported with its line, so the row is rejected rather
- * than turned into mojibake. */
+ * than turned into mojibake.  UTF-16 (a BOM FF FE or FE FF, as some
+ * spreadsheets save "Unicode text") is decoded to UTF-8 by the reader
+ * (csvread.c); an unpaired surrogate is an undecodable byte like any other. */
 #ifndef PVD_ENCODING_H
 #define PVD_ENCODING_H
 #include "buf.h"
 #include <stddef.h>
 
-enum pvd_enc { PVD_ENC_AUTO, PVD_ENC_UTF8, PVD_ENC_CP1252 };
+enum pvd_enc { PVD_ENC_AUTO, PVD_ENC_UTF8, PVD_ENC_CP1252, PVD_ENC_UTF16LE, PVD_ENC_UTF16BE };
 
-/* "auto", "utf-8"/"utf8", "windows-1252"/"cp1252"; -1 when unknown. */
+/* "auto", "utf-8"/"utf8", "windows-1252"/"cp1252", "utf-16le", "utf-16be";
+ * -1 when unknown. */
 int pvd_enc_parse(const char *name);
 const char *pvd_enc_name(enum pvd_enc e);
 
-/* Guesses from a sample; *bom is set to the BOM length (0 or 3).
+/* Guesses from a sample; *bom is set to the BOM length (0, 2 for UTF-16, 3).
  * at_eof: the sample is the whole input (a truncated sequence at its end is
  * then invalid, not just cut by the sample boundary). */
 enum pvd_enc pvd_enc_detect(const char *s, size_t n, int at_eof, size_t *bom);

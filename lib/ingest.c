@@ -2,13 +2,34 @@
 #include "csvread.h"
 #include "input.h"
 #include "sheet.h"
+#include "strset.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define HEADER_SEARCH_ROWS 30
+#ifndef PVD_R_RESERVED_HEADER
+#define PVD_R_RESERVED_HEADER "reserved-header"
+#endif
+/* Rows after a header candidate that must show its cell count (most of them)
+ * for it to be the header, when no profile and no --skip say which it is. */
+#define HEADER_LOOKAHEAD 5
+
+/* Fields pvd writes itself: no column may be called so (see unshadow()). */
+static const char *const provenance[] = { "_file", "_line", "_dataset", "_source", "_sheet", NULL };
+
+/* A row kept while the header is not known yet (its cells copied). */
+struct held {
+	struct pvd_csv_row r;
+	int data_like, candidate;    /* judged once: rows are read again for every row added */
+	size_t width;
+	char *blob;
+	size_t *len;
+	const char **cell;
+};
 
 struct ing {
 	const struct pvd_ingest_opts *o;
@@ -36,6 +57,13 @@ struct ing {
 	struct pvd_record rec;
 	struct pvd_buf tmp;
 	json_t *info, *totals;
+	/* A row's header cells folded once: folded text -> first and second column. */
+	struct pvd_strset hfold;
+	size_t *hfirst, *hsecond, hcap;
+	/* Without a profile or --skip: rows held until the header is known. */
+	int detect;
+	struct held *held;
+	size_t nheld, heldcap;
 };
 
 static int cell_blank(const char *s, size_t n)
@@ -60,36 +88,77 @@ static void fold(struct ing *g, const char *s, size_t n, char sep)
 	pvd_fold(s, n, sep, &g->tmp);
 }
 
-/* Profile field k matches column j? */
-static int field_matches(struct ing *g, const struct pvd_profile_field *f, const char *s, size_t n)
+/* Folds every cell of a row once into g->hfold, keeping the first two
+ * columns of each folded text: lookups by header name are then constant
+ * time, whatever the number of columns. */
+static void fold_row(struct ing *g, const struct pvd_csv_row *r)
 {
-	fold(g, s, n, 0);
-	for (size_t i = 0; i < f->nheaders; i++)
-		if (!strcmp(f->keys[i], pvd_buf_str(&g->tmp)))
-			return 1;
-	return 0;
+	pvd_strset_clear(&g->hfold);
+	for (size_t j = 0; j < r->ncells; j++) {
+		fold(g, r->cell[j], r->len[j], 0);
+		int added;
+		uint32_t id = pvd_strset_add(&g->hfold, g->tmp.p ? g->tmp.p : "", g->tmp.len, &added);
+		if (added) {
+			if (id >= g->hcap) {
+				g->hfirst = xgrow(g->hfirst, &g->hcap, (size_t)id + 1, sizeof *g->hfirst);
+				g->hsecond = xrealloc(g->hsecond, g->hcap * sizeof *g->hsecond);
+			}
+			g->hfirst[id] = j;
+			g->hsecond[id] = SIZE_MAX;
+		} else if (g->hsecond[id] == SIZE_MAX) {
+			g->hsecond[id] = j;
+		}
+	}
+}
+
+/* First column (after fold_row) whose folded name is key, or SIZE_MAX. */
+static size_t col_of(struct ing *g, const char *key)
+{
+	long id = pvd_strset_find(&g->hfold, key, strlen(key));
+	return id < 0 ? SIZE_MAX : g->hfirst[id];
 }
 
 /* With a profile: how many fields a row's cells match, and whether every
- * required one is there.  Fills field_col. */
+ * required one is there.  Fills field_col (the first matching column). */
 static size_t match_profile(struct ing *g, const struct pvd_csv_row *r, int *all_required)
 {
 	const struct pvd_profile *p = g->prof;
 	size_t matched = 0;
 	*all_required = 1;
+	fold_row(g, r);
 	for (size_t k = 0; k < p->nfields; k++) {
-		g->field_col[k] = SIZE_MAX;
-		for (size_t j = 0; j < r->ncells; j++)
-			if (field_matches(g, &p->fields[k], r->cell[j], r->len[j])) {
-				g->field_col[k] = j;
-				break;
-			}
-		if (g->field_col[k] != SIZE_MAX)
+		size_t best = SIZE_MAX;
+		for (size_t i = 0; i < p->fields[k].nheaders; i++) {
+			size_t j = col_of(g, p->fields[k].keys[i]);
+			if (j < best)
+				best = j;
+		}
+		g->field_col[k] = best;
+		if (best != SIZE_MAX)
 			matched++;
 		else if (!p->fields[k].optional)
 			*all_required = 0;
 	}
 	return matched;
+}
+
+/* Another column than field k's that matches the field too (after fold_row),
+ * or SIZE_MAX: two columns for one field is a mistake to stop on, unless the
+ * profile says `duplicates: first`. */
+static size_t second_match(struct ing *g, size_t k)
+{
+	const struct pvd_profile_field *f = &g->prof->fields[k];
+	size_t first = g->field_col[k];
+	for (size_t i = 0; i < f->nheaders; i++) {
+		long id = pvd_strset_find(&g->hfold, f->keys[i], strlen(f->keys[i]));
+		if (id < 0)
+			continue;
+		if (g->hfirst[id] != first)
+			return g->hfirst[id];
+		if (g->hsecond[id] != SIZE_MAX)
+			return g->hsecond[id];
+	}
+	return SIZE_MAX;
 }
 
 static void missing_columns(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e);
@@ -114,10 +183,64 @@ static int looks_like_header(struct ing *g, const struct pvd_csv_row *r)
 	return k >= 2 && 2 * k >= r->ncells;
 }
 
-static void set_colname(struct ing *g, size_t j, const char *name)
+/* Output names of the columns, kept distinct in linear time: `used` holds
+ * every name given so far, `next` the next suffix to try per repeated name. */
+struct names {
+	struct pvd_strset used, base;
+	unsigned *next;
+	size_t ncap;
+};
+
+static void names_free(struct names *nm)
 {
-	g->colname[j] = xstrdup(name);
-	g->colname_len[j] = strlen(name);
+	pvd_strset_free(&nm->used);
+	pvd_strset_free(&nm->base);
+	free(nm->next);
+}
+
+/* Raw names never shadow pvd's provenance fields: a name starting with '_'
+ * is given the prefix "raw" ("_file" becomes "raw_file"), with a warning. */
+static void unshadow(struct ing *g, long line, size_t j, struct pvd_buf *name)
+{
+	if (!name->len || name->p[0] != '_')
+		return;
+	struct pvd_buf b = { 0 };
+	pvd_buf_adds(&b, "raw");
+	pvd_buf_add(&b, name->p, name->len);
+	pvd_warn_at(g->file, line, "%s: column %zu is named \"%s\", a name pvd keeps for its own fields; called %s",
+		    PVD_R_RESERVED_HEADER, j + 1, name->p, b.p);
+	pvd_buf_reset(name);
+	pvd_buf_add(name, b.p, b.len);
+	pvd_buf_free(&b);
+}
+
+/* Makes name distinct from the names given so far ("montant_2"), warns when
+ * it had to, and gives it to column j. */
+static void set_colname(struct ing *g, struct names *nm, long line, size_t j, struct pvd_buf *name)
+{
+	int added;
+	pvd_strset_add(&nm->used, name->p, name->len, &added);
+	if (!added) {
+		size_t base = name->len;
+		uint32_t b = pvd_strset_add(&nm->base, name->p, base, &added);
+		if (b >= nm->ncap) {
+			size_t old = nm->ncap;
+			nm->next = xgrow(nm->next, &nm->ncap, (size_t)b + 1, sizeof *nm->next);
+			for (size_t i = old; i < nm->ncap; i++)
+				nm->next[i] = 2;
+		}
+		for (;;) {
+			name->len = base;
+			pvd_buf_printf(name, "_%u", nm->next[b]++);
+			pvd_strset_add(&nm->used, name->p, name->len, &added);
+			if (added)
+				break;
+		}
+		pvd_warn_at(g->file, line, "%s: column %zu repeats the name \"%.*s\"; called %s", PVD_R_DUP_HEADER,
+			    j + 1, (int)base, name->p, name->p);
+	}
+	g->colname[j] = xstrndup(name->p, name->len);
+	g->colname_len[j] = name->len;
 }
 
 static int is_ignored(struct ing *g, const char *s, size_t n)
@@ -129,20 +252,27 @@ static int is_ignored(struct ing *g, const char *s, size_t n)
 	return 0;
 }
 
+/* "montant ("Montant", "MONTANT DETR"); beneficiaire_insee (...)": the
+ * required fields (those not found when r is given) and the headers tried. */
+static void required_columns(struct ing *g, int only_missing, struct pvd_buf *b)
+{
+	for (size_t k = 0; k < g->prof->nfields; k++) {
+		const struct pvd_profile_field *f = &g->prof->fields[k];
+		if ((only_missing && g->field_col[k] != SIZE_MAX) || f->optional)
+			continue;
+		pvd_buf_printf(b, "%s%s (", b->len ? "; " : "", f->name);
+		for (size_t i = 0; i < f->nheaders; i++)
+			pvd_buf_printf(b, "%s\"%s\"", i ? ", " : "", f->headers[i]);
+		pvd_buf_adds(b, ")");
+	}
+}
+
 /* "profile P: required column missing: montant ("Montant", ...); headers found: ..." */
 static void missing_columns(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 {
 	struct pvd_buf b = { 0 }, name = { 0 };
 	size_t n = r->ncells;
-	for (size_t k = 0; k < g->prof->nfields; k++) {
-		const struct pvd_profile_field *f = &g->prof->fields[k];
-		if (g->field_col[k] != SIZE_MAX || f->optional)
-			continue;
-		pvd_buf_printf(&b, "%s%s (", b.len ? "; " : "", f->name);
-		for (size_t i = 0; i < f->nheaders; i++)
-			pvd_buf_printf(&b, "%s\"%s\"", i ? ", " : "", f->headers[i]);
-		pvd_buf_adds(&b, ")");
-	}
+	required_columns(g, 1, &b);
 	for (size_t j = 0; j < n; j++) {
 		if (cell_blank(r->cell[j], r->len[j]))
 			continue;
@@ -167,6 +297,9 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 	g->colname = xcalloc(n, sizeof *g->colname);
 	g->colname_len = xcalloc(n, sizeof *g->colname_len);
 	g->have_header = 1;
+	struct names nm = { 0 };
+	for (const char *const *q = provenance; *q; q++)
+		pvd_strset_add(&nm.used, *q, strlen(*q), NULL);
 	g->header_line = r->line;
 	json_t *cols = json_array();
 	struct pvd_buf name = { 0 };
@@ -186,45 +319,68 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 		if (!all) {
 			missing_columns(g, r, e);
 			pvd_buf_free(&name);
+			names_free(&nm);
 			return PVD_EX_DATA;
 		}
 		json_t *fm = json_object();
-		char *used = xcalloc(n, 1);
-		for (size_t k = 0; k < g->prof->nfields; k++) {
+		char *used = xcalloc(n ? n : 1, 1);
+		int rc = 0;
+		for (size_t k = 0; k < g->prof->nfields && !rc; k++) {
 			const struct pvd_profile_field *f = &g->prof->fields[k];
 			size_t j = g->field_col[k];
+			pvd_strset_add(&nm.used, f->name, strlen(f->name), NULL);
 			if (j == SIZE_MAX)
 				continue;
 			used[j] = 1;
 			json_object_set(fm, f->name, json_array_get(cols, j));
+			size_t j2 = second_match(g, k);
+			if (j2 != SIZE_MAX && !f->dup_first) {
+				size_t a = j < j2 ? j : j2, b = j < j2 ? j2 : j;
+				rc = pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
+						 "profile %s: columns %zu (\"%s\") and %zu (\"%s\") both match field %s: rename one, or say duplicates: first for %s in the profile",
+						 g->prof->name, a + 1, json_string_value(json_array_get(cols, a)), b + 1,
+						 json_string_value(json_array_get(cols, b)), f->name, f->name);
+				break;
+			}
+			/* duplicates: first: the other columns for this field are dropped knowingly. */
+			for (size_t i = 0; i < f->nheaders && f->dup_first; i++) {
+				long id = pvd_strset_find(&g->hfold, f->keys[i], strlen(f->keys[i]));
+				if (id >= 0)
+					used[g->hfirst[id]] = 1;
+				if (id >= 0 && g->hsecond[id] != SIZE_MAX)
+					used[g->hsecond[id]] = 1;
+			}
 			g->when_col[k] = SIZE_MAX;
 			if (!f->when_key)
 				continue;
-			for (size_t i = 0; i < n && g->when_col[k] == SIZE_MAX; i++) {
-				fold(g, r->cell[i], r->len[i], 0);
-				if (!strcmp(f->when_key, pvd_buf_str(&g->tmp)))
-					g->when_col[k] = i;
-			}
-			if (g->when_col[k] == SIZE_MAX) {
-				pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
-					    "profile %s: field %s depends on column \"%s\", which is not in the header",
-					    g->prof->name, f->name, f->when_header);
-				json_decref(fm);
-				free(used);
-				pvd_buf_free(&name);
-				return PVD_EX_DATA;
-			}
+			g->when_col[k] = col_of(g, f->when_key);
+			if (g->when_col[k] == SIZE_MAX)
+				rc = pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
+						 "profile %s: field %s depends on column \"%s\", which is not in the header",
+						 g->prof->name, f->name, f->when_header);
 		}
+		for (size_t k = 0; k < g->prof->nfixed; k++)
+			pvd_strset_add(&nm.used, g->prof->fixed_names[k], strlen(g->prof->fixed_names[k]), NULL);
 		json_object_set_new(g->info, "fields", fm);
-		/* Columns no field took: kept under their header name, or dropped. */
-		for (size_t j = 0; j < n && g->prof->keep_others; j++) {
+		/* Columns no field took: kept under their header name, or dropped;
+		 * a kept name never shadows a canonical field or pvd's own. */
+		for (size_t j = 0; j < n && g->prof->keep_others && !rc; j++) {
 			if (used[j] || is_ignored(g, r->cell[j], r->len[j]) || cell_blank(r->cell[j], r->len[j]))
 				continue;
 			pvd_buf_reset(&name);
 			pvd_text_clean(r->cell[j], r->len[j], &name);
-			set_colname(g, j, pvd_buf_str(&name));
+			if (!name.len) /* only no-break spaces */
+				pvd_buf_printf(&name, "_col%zu", j + 1);
+			else
+				unshadow(g, r->line, j, &name);
+			set_colname(g, &nm, r->line, j, &name);
 		}
 		free(used);
+		if (rc) {
+			pvd_buf_free(&name);
+			names_free(&nm);
+			return rc;
+		}
 	} else {
 		for (size_t j = 0; j < n; j++) {
 			pvd_buf_reset(&name);
@@ -233,26 +389,15 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 				pvd_buf_printf(&name, "_col%zu", j + 1);
 				pvd_warn_at(g->file, r->line, "%s: column %zu has no name; called %s",
 					    PVD_R_BLANK_HEADER, j + 1, name.p);
+			} else {
+				unshadow(g, r->line, j, &name);
 			}
 			/* A repeated name gets a suffix: fields of a record are distinct. */
-			size_t base = name.len;
-			for (unsigned k = 2;; k++) {
-				size_t i;
-				for (i = 0; i < j; i++)
-					if (!strcmp(g->colname[i], name.p))
-						break;
-				if (i == j)
-					break;
-				name.len = base;
-				pvd_buf_printf(&name, "_%u", k);
-				if (k == 2)
-					pvd_warn_at(g->file, r->line, "%s: column %zu repeats the name \"%.*s\"; called %s",
-						    PVD_R_DUP_HEADER, j + 1, (int)base, name.p, name.p);
-			}
-			set_colname(g, j, name.p);
+			set_colname(g, &nm, r->line, j, &name);
 		}
 	}
 	pvd_buf_free(&name);
+	names_free(&nm);
 	return 0;
 }
 
@@ -346,11 +491,14 @@ static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 			else
 				pvd_rec_add(rec, f->name, strlen(f->name), PVD_STR, r->cell[j], r->len[j]);
 		}
+		/* Fixed, field and kept column names are all distinct (profile load,
+		 * take_header): appended without lookups. */
 		for (size_t k = 0; k < p->nfixed; k++)
-			pvd_rec_set(rec, p->fixed_names[k], PVD_STR, p->fixed_values[k], strlen(p->fixed_values[k]));
+			pvd_rec_add(rec, p->fixed_names[k], strlen(p->fixed_names[k]), PVD_STR, p->fixed_values[k],
+				    strlen(p->fixed_values[k]));
 		for (size_t j = 0; j < g->ncols; j++)
 			if (g->colname[j])
-				pvd_rec_set(rec, g->colname[j], PVD_STR, r->cell[j], r->len[j]);
+				pvd_rec_add(rec, g->colname[j], g->colname_len[j], PVD_STR, r->cell[j], r->len[j]);
 	} else {
 		for (size_t j = 0; j < g->ncols; j++)
 			pvd_rec_add(rec, g->colname[j], g->colname_len[j], PVD_STR, r->cell[j], r->len[j]);
@@ -381,6 +529,7 @@ static void skipped(struct ing *g, unsigned long long *kind)
 	pvd_stats_skipped(g->st);
 }
 
+/* One row read (the hot path; hold() first while the header is not known). */
 static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, struct pvd_err *e)
 {
 	pvd_stats_in(g->st);
@@ -395,9 +544,23 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 		skipped(g, &g->cnt->blank);
 		return 0;
 	}
+	if (!g->have_header && r->enc_col >= 0 && g->skip != 0 && !looks_like_header(g, r))
+		g->rows_seen++; /* an undecodable title: rejected below, counted against the search */
+	else if (!g->have_header && r->enc_col >= 0 && g->skip <= 0)
+		/* Columns cannot be named from text that cannot be read. */
+		return pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
+				   "the header row is not valid text: %s at column %ld (%s)",
+				   r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
+				   r->enc_byte ? "try --encoding, or --skip"
+				   /* NULs in text: UTF-16 whose BOM was lost, most likely */
+				   : "UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be");
 	if (r->enc_col >= 0) {
-		reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: byte 0x%02X is not valid %s",
-			   r->enc_line, r->enc_col, r->enc_byte, pvd_enc_name(pvd_csv_encoding(csv)));
+		if (!r->enc_byte)
+			reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: a NUL byte (0x00) is not text",
+				   r->enc_line, r->enc_col);
+		else
+			reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: byte 0x%02X is not valid %s",
+				   r->enc_line, r->enc_col, r->enc_byte, pvd_enc_name(pvd_csv_encoding(csv)));
 		return 0;
 	}
 	if (!g->have_header) {
@@ -461,6 +624,166 @@ static int open_book(struct pvd_book **b, struct pvd_input *in, int kind, const 
 	return rc;
 }
 
+/* Header detection without a profile or --skip.  A title row can look like
+ * a header ("Export DETR;2021"), so the header is the first row that looks
+ * like one and whose cell count most of the rows after it share: rows are
+ * held until that can be told, then read again in order. */
+static int is_data_like(const struct pvd_csv_row *r)
+{
+	return r->type == PVD_CSV_ROW && nonblank_cells(r) > 0;
+}
+
+static size_t header_width(const struct pvd_csv_row *r)
+{
+	size_t n = r->ncells;
+	while (n > 1 && cell_blank(r->cell[n - 1], r->len[n - 1]))
+		n--;
+	return n;
+}
+
+/* Would row r be read whole under a header of n cells (no missing-cell, no extra-cell)? */
+static int fits(const struct pvd_csv_row *r, size_t n)
+{
+	if (r->ncells < n)
+		return 0;
+	for (size_t j = n; j < r->ncells; j++)
+		if (!cell_blank(r->cell[j], r->len[j]))
+			return 0;
+	return 1;
+}
+
+static void held_free(struct ing *g)
+{
+	for (size_t i = 0; i < g->nheld; i++) {
+		free(g->held[i].blob);
+		free(g->held[i].len);
+		free(g->held[i].cell);
+		free((char *)g->held[i].r.raw);
+	}
+	free(g->held);
+	g->held = NULL;
+	g->nheld = g->heldcap = 0;
+}
+
+static void held_add(struct ing *g, const struct pvd_csv_row *r)
+{
+	g->held = xgrow(g->held, &g->heldcap, g->nheld + 1, sizeof *g->held);
+	struct held *h = &g->held[g->nheld++];
+	h->r = *r;
+	size_t total = 0;
+	for (size_t j = 0; j < r->ncells; j++)
+		total += r->len[j] + 1;
+	h->blob = xmalloc(total ? total : 1);
+	h->len = xcalloc(r->ncells ? r->ncells : 1, sizeof *h->len);
+	h->cell = xcalloc(r->ncells ? r->ncells : 1, sizeof *h->cell);
+	char *d = h->blob;
+	for (size_t j = 0; j < r->ncells; j++) {
+		memcpy(d, r->cell[j], r->len[j] + 1);
+		h->cell[j] = d;
+		h->len[j] = r->len[j];
+		d += r->len[j] + 1;
+	}
+	char *raw = xmalloc(r->rawlen + 1);
+	if (r->rawlen)
+		memcpy(raw, r->raw, r->rawlen);
+	raw[r->rawlen] = '\0';
+	h->r.raw = raw;
+	h->r.cell = h->cell;
+	h->r.len = h->len;
+	h->data_like = is_data_like(&h->r);
+	h->candidate = h->data_like && looks_like_header(g, &h->r);
+	h->width = header_width(&h->r);
+}
+
+/* A spreadsheet row held before its header was known is as wide as the
+ * sheet's used area then; pvd_book_next pads rows read after the header to
+ * its width, and so must these be: empty trailing cells are not missing. */
+static void pad_held(struct held *h, size_t width)
+{
+	size_t n = h->r.ncells;
+	if (n >= width)
+		return;
+	h->len = xrealloc(h->len, width * sizeof *h->len);
+	h->cell = xrealloc(h->cell, width * sizeof *h->cell);
+	for (size_t j = n; j < width; j++)
+		h->len[j] = 0, h->cell[j] = "";
+	h->r.cell = h->cell;
+	h->r.len = h->len;
+	h->r.ncells = width;
+}
+
+/* Does held row i look like a header whose width most of the following
+ * rows share?  1 yes, 0 no, -1 not enough rows after it yet. */
+static int fits_body(struct ing *g, size_t i, int last)
+{
+	size_t n = g->held[i].width, seen = 0, ok = 0;
+	for (size_t j = i + 1; j < g->nheld && seen < HEADER_LOOKAHEAD; j++)
+		if (g->held[j].data_like) {
+			seen++;
+			ok += fits(&g->held[j].r, n);
+		}
+	if (seen < HEADER_LOOKAHEAD && !last)
+		return -1;
+	return seen == 0 || 2 * ok > seen;
+}
+
+static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, int at_eof,
+		struct pvd_err *e)
+{
+	if (r)
+		held_add(g, r);
+	int last = at_eof || g->nheld >= HEADER_SEARCH_ROWS + HEADER_LOOKAHEAD;
+	/* The first row that looks like a header is it, unless the rows below
+	 * do not share its width and a later, wider one's they do: a title. */
+	size_t first = 0, header = SIZE_MAX;
+	while (first < g->nheld && !g->held[first].candidate)
+		first++;
+	if (first < g->nheld) {
+		int f = fits_body(g, first, last);
+		if (f < 0)
+			return 0;
+		header = first;
+		size_t w = g->held[first].width;
+		for (size_t h = first + 1; !f && h < g->nheld; h++) {
+			if (!g->held[h].candidate || g->held[h].width <= w)
+				continue;
+			int fh = fits_body(g, h, last);
+			if (fh < 0)
+				return 0;
+			if (fh) {
+				header = h;
+				break;
+			}
+		}
+		if (header == first && !f && !last)
+			return 0; /* a wider header may still come */
+	} else if (!last) {
+		return 0;
+	}
+	if (header == SIZE_MAX && !at_eof)
+		return pvd_err_set(e, PVD_EX_DATA, g->file, 0, 0, "no header row in the first %d rows (try --skip)",
+				   HEADER_SEARCH_ROWS);
+	/* Read the held rows again: those above the header as titles. */
+	g->detect = 0;
+	g->skip = 0;
+	for (size_t i = 0; i < g->nheld && i < header; i++) {
+		const struct pvd_csv_row *h = &g->held[i].r;
+		/* As row() counts them: blank rows and titles, not rejects. */
+		g->skip += h->type == PVD_CSV_BLANK ||
+			   (h->type == PVD_CSV_ROW && (nonblank_cells(h) == 0 || h->enc_col < 0));
+	}
+	int rc = 0;
+	if (header == SIZE_MAX) /* at the end, and nothing looks like a header */
+		g->rows_seen = (long)g->nheld, g->skip = (long)g->nheld + 1;
+	for (size_t i = 0; i < g->nheld && !rc; i++) {
+		if (g->book && header != SIZE_MAX && i > header)
+			pad_held(&g->held[i], g->held[header].width);
+		rc = row(g, &g->held[i].r, csv, e);
+	}
+	held_free(g);
+	return rc;
+}
+
 int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pvd_sink *sink,
 		    struct pvd_rejects *rj, struct pvd_stats *st, struct pvd_ingest_counts *cnt,
 		    struct pvd_err *e)
@@ -469,6 +792,12 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	int rc = pvd_input_open(&in, path, e);
 	if (rc)
 		return rc;
+	struct stat sb;
+	if (fstat(in.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		rc = pvd_err_set(e, PVD_EX_NOINPUT, in.name, 0, 0, "cannot read: is a directory");
+		pvd_input_close(&in);
+		return rc;
+	}
 	const struct pvd_profile *p = o->profile;
 	struct pvd_csv_opts co = {
 		.enc = o->encoding != PVD_ENC_AUTO ? o->encoding : p ? p->encoding : PVD_ENC_AUTO,
@@ -489,6 +818,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		.file_len = strlen(in.name), .book = book, .rj = rj, .st = st, .cnt = cnt, .sink = sink,
 		.skip = o->skip >= 0 ? o->skip : p ? p->skip : -1,
 	};
+	g.detect = !p && g.skip < 0;
 	pvd_rec_init(&g.rec);
 	if (p)
 		g.field_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.field_col),
@@ -510,17 +840,34 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	struct pvd_csv_row r;
 	int got;
 	while ((got = book ? pvd_book_next(book, &r, e) : pvd_csv_next(csv, &r, e)) == 1)
-		if ((rc = row(&g, &r, csv, e)))
+		if ((rc = g.detect ? hold(&g, &r, csv, 0, e) : row(&g, &r, csv, e)))
 			break;
 	if (got > 1)
 		rc = got;
-	if (!rc && !g.have_header && g.rows_seen > 0) {
+	if (!rc && g.detect)
+		rc = hold(&g, NULL, csv, 1, e);
+	/* No header is a failure, loud: an empty file, a BOM alone, only blank
+	 * lines, or no row with the profile's columns would otherwise be a source
+	 * silently lost. */
+	if (!rc && !g.have_header) {
 		rc = PVD_EX_DATA;
-		if (p && g.best_matched)
+		if (p && g.best_matched) {
 			*e = g.best;
-		else
-			pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found%s%s", p ? " for profile " : "",
-				    p ? p->name : "");
+		} else if (p) {
+			struct pvd_buf b = { 0 };
+			required_columns(&g, 0, &b);
+			pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found for profile %s: looked for %s",
+				    p->name, pvd_buf_str(&b));
+			pvd_buf_free(&b);
+		} else {
+			unsigned long long nr = st->inputs[st->ninputs - 1].in;
+			if (nr)
+				pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found: none of its %llu rows has named cells",
+					    nr);
+			else
+				pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found: %s",
+					    csv && pvd_csv_had_bom(csv) ? "the input holds only a byte-order mark" : "the input is empty");
+		}
 	}
 	st->inputs[st->ninputs - 1].bytes = book ? pvd_book_bytes(book) : in.bytes;
 
@@ -536,6 +883,10 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	free(g.colname_len);
 	free(g.field_col);
 	free(g.when_col);
+	held_free(&g);
+	pvd_strset_free(&g.hfold);
+	free(g.hfirst);
+	free(g.hsecond);
 	pvd_buf_free(&g.tmp);
 	pvd_rec_free(&g.rec);
 	if (csv)

@@ -32,6 +32,7 @@ struct pvd_profile_field {
 	char **keys;           /* folded */
 	size_t nheaders;
 	int optional;
+	int dup_first;         /* duplicates: first — other columns matching it are dropped */
 	char *when_key;        /* folded header of the condition column, or NULL */
 	char *when_header;     /* as written */
 	char **when_values;    /* folded values */

@@ -1,5 +1,6 @@
 #include "textnorm.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int pvd_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
@@ -184,4 +185,43 @@ void pvd_fold(const char *s, size_t n, char sep, struct pvd_buf *out)
 		for (; *rep; rep++)
 			put_lower(out, *rep);
 	}
+}
+
+/* Levenshtein distance, with an adjacent transposition counted as one edit. */
+static size_t edits(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 64 || m > 64)
+		return (size_t)-1;
+	size_t d[65][65];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[n][m];
+}
+
+const char *pvd_nearest(const char *word, const char *const *cand, size_t n)
+{
+	size_t len = strlen(word), limit = len <= 3 ? 1 : 2, best = (size_t)-1;
+	const char *r = NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edits(word, cand[i]);
+		if (d <= limit && d < best) {
+			best = d;
+			r = cand[i];
+		}
+	}
+	return r;
 }

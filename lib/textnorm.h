@@ -22,4 +22,7 @@ size_t pvd_trim(const char **s, size_t n);
 int pvd_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t pvd_utf8_valid_prefix(const char *s, size_t n);
+/* The candidate closest to word by edit distance (a typo: at most 2 edits,
+ * fewer for short words), for "did you mean ..."; NULL when none is close. */
+const char *pvd_nearest(const char *word, const char *const *cand, size_t n);
 #endif

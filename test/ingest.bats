@@ -203,11 +203,13 @@ strip() { jq -c 'del(._file, ._line)' "$@"; }
 	assert_output "pvd-ingest: no sources named 'no-such-profile' (looked for config/sources/no-such-profile.yaml)"
 }
 
-@test "every shipped profile loads" {
+@test "every shipped profile loads, and checks against its dataset schema" {
 	cd "$PVD_ROOT"
 	for p in config/sources/*.yaml; do
+		# Loaded (not 78); an empty input then has no header (65).
 		run pvd-ingest -q -p "$p" /dev/null
-		assert_success
+		assert_failure 65
+		assert_output --partial "no header row found for profile $(basename "$p" .yaml): looked for "
 	done
 }
 

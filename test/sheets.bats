@@ -98,6 +98,10 @@ recs() { jq -c 'del(._file)'; }
 }
 
 @test "sheet: in a source profile picks the sheet; --sheet wins over it" {
+	# Profiles are checked against their dataset's schema: a scratch one.
+	mkdir -p "$T/cfg/datasets"
+	printf 'dataset: test\nfields:\n  jour:\n    type: date\n' >"$T/cfg/datasets/test.yaml"
+	export PVD_CONFIG="$T/cfg"
 	cat >"$T/dates.yaml" <<-'EOF'
 		dataset: test
 		sheet: Dates

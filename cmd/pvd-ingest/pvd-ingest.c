@@ -21,7 +21,7 @@ static const char usage[] =
 	"\n"
 	"  -p, --profile NAME|FILE  map the columns onto a canonical dataset with a source\n"
 	"                           profile (config/sources/NAME.yaml)\n"
-	"  -e, --encoding E         auto (default), utf-8 or windows-1252\n"
+	"  -e, --encoding E         auto (default), utf-8, windows-1252, utf-16le, utf-16be\n"
 	"  -d, --delimiter C        auto (default: sniffed among , ; tab |), ',', ';', tab, '|'\n"
 	"  -s, --skip N             N rows above the header are titles (default: detected)\n"
 	"      --max-field BYTES    reject rows with a field larger than this (default 1048576)\n"
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		case 'p': profile = optarg; break;
 		case 'e':
 			if ((o.encoding = pvd_enc_parse(optarg)) < 0)
-				pvd_cli_usage_error("--encoding: unknown encoding '%s' (auto, utf-8, windows-1252)", optarg);
+				pvd_cli_usage_error("--encoding: unknown encoding '%s' (auto, utf-8, windows-1252, utf-16le, utf-16be)", optarg);
 			break;
 		case 'd': {
 			int d = pvd_delim_parse(optarg);

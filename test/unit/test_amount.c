@@ -37,6 +37,9 @@ int main(void)
 	static const struct { const char *in, *want; } t[] = {
 		/* the forms of the specification */
 		{ "3 076 335,49 €", "OK 307633549" },
+		/* more digit groups than any amount has (41, 46): refused, never a write past the group arrays */
+		{ "1 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000 000", "BAD" },
+		{ "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", "BAD" },
 		{ "3\xC2\xA0" "076\xC2\xA0" "335,49\xC2\xA0\xE2\x82\xAC", "OK 307633549" },   /* U+00A0 */
 		{ "3\xE2\x80\xAF" "076\xE2\x80\xAF" "335,49", "OK 307633549" },              /* U+202F */
 		{ "3\xE2\x80\x89" "076\xE2\x80\x89" "335,49", "OK 307633549" },              /* U+2009 */

@@ -423,8 +423,9 @@ int main(void)
 	} cr[] = {
 		{ "h\na,b\rc,d\n", "1R11:h|2R21:a1:b|2R21:c1:d|" },
 		{ "h\na,b\r\"c,d\n", "1R11:h|2R21:a1:b|2B|" },
-		{ "a,b\r\"c,d", "1R21:a1:b|1B|" },
-		{ "a,b\rc", "1R21:a1:b|1R11:c|" },
+		/* No LF at all: a CR-only file, each CR a line end counted as such. */
+		{ "a,b\r\"c,d", "1R21:a1:b|2B|" },
+		{ "a,b\rc", "1R21:a1:b|2R11:c|" },
 	};
 	for (size_t i = 0; i < sizeof cr / sizeof *cr; i++) {
 		write_tmp(cr[i].text, strlen(cr[i].text));

@@ -1,0 +1,617 @@
+#!/usr/bin/env bats
+# pvd-ingest (and the amount parser of pvd-clean) against hostile raw exports:
+# each case asserts the exit status, the first message on stderr and that
+# the counts reconcile (read = emitted + rejected + skipped, emitted = lines
+# on stdout), or that nothing was emitted when the run stops.
+load helper
+
+G="$GOLD/ingest/hostile"
+
+setup() {
+	export PVD_CONFIG="$PVD_ROOT/config"
+	T=$BATS_TEST_TMPDIR
+	O=$T/out
+	E=$T/err
+}
+
+# Runs pvd-ingest with stdout and stderr kept apart; sets status.
+ingest() {
+	status=0
+	pvd-ingest "$@" >"$O" 2>"$E" || status=$?
+}
+
+# Guard for inputs that used to hang: the run is killed (status 124) rather
+# than the suite hanging.  Not a timing assertion.
+ingest_guarded() {
+	status=0
+	timeout 120 pvd-ingest "$@" >"$O" 2>"$E" || status=$?
+}
+
+first_err() { head -n 1 "$E"; }
+
+assert_first_err() {
+	local got
+	got=$(first_err)
+	if [ "$got" != "$1" ]; then
+		printf 'first stderr line:\n  got:  %s\n  want: %s\n' "$got" "$1" >&2
+		return 1
+	fi
+}
+
+# The summary line: read N = emitted M + rejected K + skipped T, M records
+# on stdout; with expected N M K T when given.
+reconcile() {
+	local s
+	s=$(grep -E '^pvd-ingest: read [0-9]+ rows' "$E") || { echo "no summary line" >&2; return 1; }
+	[[ $s =~ read\ ([0-9]+)\ rows:\ emitted\ ([0-9]+),\ rejected\ ([0-9]+),\ skipped\ ([0-9]+) ]]
+	local n=${BASH_REMATCH[1]} m=${BASH_REMATCH[2]} k=${BASH_REMATCH[3]} t=${BASH_REMATCH[4]}
+	[ "$n" -eq $((m + k + t)) ] || { echo "counts do not reconcile: $s" >&2; return 1; }
+	[ "$(wc -l <"$O")" -eq "$m" ] || { echo "$m emitted but $(wc -l <"$O") lines on stdout" >&2; return 1; }
+	if [ $# -gt 0 ]; then
+		[ "$n $m $k $t" = "$1 $2 $3 $4" ] || { echo "counts: $s; want $*" >&2; return 1; }
+	fi
+}
+
+# A run that stopped: nothing on stdout.
+nothing_emitted() {
+	[ ! -s "$O" ] || { echo "records emitted by a failed run:" >&2; head -3 "$O" >&2; return 1; }
+}
+
+profile() { cat >"$T/p.yaml"; }
+
+# --- defects of the hostile-files review --------------------------------
+
+@test "defect 1: an amount of 46 space-separated digit groups is a type-error reject, no crash" {
+	v=$(printf '1 %.0s' {1..45})1
+	printf '{"dotation":"DETR","beneficiaire_insee":"01004","montant":"%s"}\n' "$v" >"$T/in.ndjson"
+	status=0
+	pvd-clean -d dotations --rejects "$T/rj" "$T/in.ndjson" >"$O" 2>"$E" || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .reason "$T/rj")" = type-error ]
+	[ "$(jq -r .field "$T/rj")" = montant ]
+	grep -q '^pvd-clean: read 1 records: emitted 0, rejected 1' "$E"
+	nothing_emitted
+}
+
+@test "defect 1: 40 and 41 groups are refused as amounts too (the array bound)" {
+	for k in 39 40 41; do
+		v=$(printf '1 %.0s' $(seq "$k"))1
+		printf '{"dotation":"DETR","beneficiaire_insee":"01004","montant":"%s"}\n' "$v" >"$T/in.ndjson"
+		status=0
+		pvd-clean -q -d dotations --rejects "$T/rj" "$T/in.ndjson" >"$O" 2>"$E" || status=$?
+		[ "$status" -eq 0 ]
+		[ "$(jq -r .reason "$T/rj")" = type-error ]
+	done
+}
+
+@test "defect 2: CR-only line ends and a field over the cap: field-too-large, no crash" {
+	printf 't\r,%070d' 0 >"$T/m.csv"
+	ingest --max-field 64 --rejects "$T/rj" "$T/m.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/m.csv:2: a field is larger than 64 bytes"
+	[ "$(jq -r .reason "$T/rj")" = field-too-large ]
+	reconcile 2 0 1 1
+}
+
+@test "defect 2: a lone CR in an LF file, then an unquoted field over the cap at the end" {
+	printf 'a,b\n1,2\rx,%070d' 0 >"$T/m.csv"
+	ingest --max-field 64 --rejects "$T/rj" "$T/m.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/m.csv:2: a field is larger than 64 bytes"
+	[ "$(jq -r .line "$T/rj")" = 2 ]
+	reconcile 3 1 1 1
+}
+
+@test "defect 3: an empty first header cell (the corner of a table) is named _col1" {
+	printf ',nom,montant\n1,Un,10\n' >"$T/c.csv"
+	ingest "$T/c.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/c.csv:1: blank-header: column 1 has no name; called _col1"
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"_col1":"1","nom":"Un","montant":"10"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 4: header cells equal up to a NUL byte end the run (65), no endless renaming" {
+	printf 'a,a\0\n1,2\n' >"$T/n.csv"
+	ingest_guarded "$T/n.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/n.csv:1: the header row is not valid text: a NUL byte at column 4 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
+	nothing_emitted
+}
+
+@test "defect 4: a NUL byte in a data cell is an encoding-error reject, never \\u0000" {
+	printf 'a,b\n1,x\0y\n3,4\n' >"$T/n.csv"
+	ingest --rejects "$T/rj" "$T/n.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/n.csv:2: line 2, column 4: a NUL byte (0x00) is not text"
+	[ "$(jq -r .reason "$T/rj")" = encoding-error ]
+	! grep -q 'u0000' "$O"
+	reconcile 3 1 1 1
+}
+
+@test "defect 6: 200 000 header cells of one name are renamed in linear time" {
+	awk 'BEGIN { n = 200000; for (i = 1; i <= n; i++) printf "a%s", (i < n ? "," : "\n");
+		for (i = 1; i <= n; i++) printf "%d%s", i, (i < n ? "," : "\n") }' >"$T/w.csv"
+	ingest_guarded "$T/w.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/w.csv:1: duplicate-header: column 2 repeats the name \"a\"; called a_2"
+	[ "$(jq -r '.a_200000' "$O")" = 200000 ]
+	[ "$(jq -r 'keys | length' "$O")" = 200002 ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 6: 100 000 columns under a profile are matched once each" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  beneficiaire_insee: [Code INSEE]
+  montant: [Montant]
+fixed: {dotation: detr}
+EOF
+	awk 'BEGIN { n = 100000; printf "Code INSEE"; for (i = 2; i < n; i++) printf ",x%d", i; print ",Montant";
+		printf "01004"; for (i = 2; i < n; i++) printf ",%d", i; print ",12" }' >"$T/w.csv"
+	ingest_guarded -p "$T/p.yaml" "$T/w.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"_dataset":"dotations","_source":"p","beneficiaire_insee":"01004","montant":"12","dotation":"detr"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 7: CR-only file with a stray quote: every row counted, true line numbers, as the LF file" {
+	printf 'id,nom\r1,a\r2,"b\r3,c\r4,d\r5,e\r' >"$T/cr.csv"
+	printf 'id,nom\n1,a\n2,"b\n3,c\n4,d\n5,e\n' >"$T/lf.csv"
+	ingest --rejects "$T/rj" "$T/cr.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/cr.csv:3: unterminated quoted field: its opening quote is on this line"
+	reconcile 6 4 1 1
+	[ "$(jq -r ._line "$O" | paste -sd,)" = 2,4,5,6 ]
+	[ "$(jq -r .line "$T/rj")" = 3 ]
+	jq -c 'del(._file)' "$O" >"$T/cr.ndjson"
+	ingest "$T/lf.csv"
+	reconcile 6 4 1 1
+	jq -c 'del(._file)' "$O" | diff - "$T/cr.ndjson"
+}
+
+@test "defect 7: a lone CR inside a line of an LF file starts a row on that line, not line 0" {
+	printf 'a,b\n1,2\r3,4\n5,6\n' >"$T/x.csv"
+	ingest "$T/x.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r ._line "$O" | paste -sd,)" = 2,2,3 ]
+	reconcile 4 3 0 1
+}
+
+@test "defect 8: raw columns named _file, _line, _dataset, _source, _sheet are renamed raw_..., never provenance" {
+	printf '_file,_line,_dataset,_source,_sheet,x\nevil.csv,999,ort,forged,S,1\n' >"$T/f.csv"
+	ingest "$T/f.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/f.csv:1: reserved-header: column 1 is named \"_file\", a name pvd keeps for its own fields; called raw_file"
+	[ "$(grep -c reserved-header "$E")" -eq 5 ]
+	[ "$(jq -c . "$O")" = "{\"_file\":\"$T/f.csv\",\"_line\":2,\"raw_file\":\"evil.csv\",\"raw_line\":\"999\",\"raw_dataset\":\"ort\",\"raw_source\":\"forged\",\"raw_sheet\":\"S\",\"x\":\"1\"}" ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 8: a raw _x next to a raw raw_x stays distinct" {
+	printf '_x,raw_x\n1,2\n' >"$T/f.csv"
+	ingest "$T/f.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"raw_x":"1","raw_x_2":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 8: others: keep never lets a raw column overwrite a canonical field or provenance" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  beneficiaire_insee: [Code INSEE]
+  montant: [Montant attribué]
+fixed: {dotation: detr}
+others: keep
+EOF
+	printf 'Code INSEE,Montant attribué,montant,dotation,_source,note\n01004,100,999,dsil,forged,ok\n' >"$T/k.csv"
+	ingest -p "$T/p.yaml" "$T/k.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/k.csv:1: duplicate-header: column 3 repeats the name \"montant\"; called montant_2"
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"_dataset":"dotations","_source":"p","beneficiaire_insee":"01004","montant":"100","dotation":"detr","montant_2":"999","dotation_2":"dsil","raw_source":"forged","note":"ok"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 8: a profile's fixed: may not set a _ field (78 at FILE:LINE:COL)" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  montant: [Montant]
+fixed: {_file: forged.csv}
+EOF
+	printf 'Montant\n1\n' >"$T/a.csv"
+	ingest -p "$T/p.yaml" "$T/a.csv"
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:4:9: fixed field '_file': names starting with '_' are provenance fields"
+	nothing_emitted
+}
+
+@test "defect 8: a profile's fixed: may not hide a mapped field (78)" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  montant: [Montant]
+fixed:
+  montant: "0"
+EOF
+	printf 'Montant\n1\n' >"$T/a.csv"
+	ingest -p "$T/p.yaml" "$T/a.csv"
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:5:3: fixed field 'montant' is also mapped under fields:"
+	nothing_emitted
+}
+
+@test "defect 9: two columns matching one field after case/accent folding: 65 naming both" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  beneficiaire_insee: [Code INSEE]
+  montant: [Montant attribué]
+EOF
+	printf 'Code INSEE,Montant attribué,x,MONTANT ATTRIBUE\n01004,1,2,3\n' >"$T/d.csv"
+	ingest -p "$T/p.yaml" "$T/d.csv"
+	[ "$status" -eq 65 ]
+	first_err | sed "s|$T|T|" >"$T/first"
+	assert_golden "$T/first" "$G/two-columns-one-field.err"
+	nothing_emitted
+}
+
+@test "defect 9: two different listed headers of one field are two columns for it too" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  beneficiaire_nom: [Commune, Bénéficiaire]
+EOF
+	printf 'Bénéficiaire,Commune\nA,B\n' >"$T/d.csv"
+	ingest -p "$T/p.yaml" "$T/d.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/d.csv:1: profile p: columns 1 (\"Bénéficiaire\") and 2 (\"Commune\") both match field beneficiaire_nom: rename one, or say duplicates: first for beneficiaire_nom in the profile"
+	nothing_emitted
+}
+
+@test "defect 9: duplicates: first takes the first column, knowingly" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  montant: {headers: [Montant], duplicates: first}
+others: keep
+EOF
+	printf 'Montant,montant,x\n1,2,3\n' >"$T/d.csv"
+	ingest -p "$T/p.yaml" "$T/d.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file, ._line, ._dataset, ._source)' "$O")" = '{"montant":"1","x":"3"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 13: UTF-16LE with a BOM is decoded: the same records as the UTF-8 file" {
+	printf 'id;nom\r\n1;Ambérieu\r\n2;Œuvre € 😀\r\n' >"$T/u8.csv"
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$T/u8.csv"; } >"$T/u16.csv"
+	ingest --report "$T/r.json" "$T/u16.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].encoding' "$T/r.json")" = utf-16le ]
+	[ "$(jq -r '.files[0].delimiter' "$T/r.json")" = ";" ]
+	reconcile 3 2 0 1
+	jq -c 'del(._file)' "$O" >"$T/a"
+	ingest "$T/u8.csv"
+	jq -c 'del(._file)' "$O" | diff - "$T/a"
+}
+
+@test "defect 13: UTF-16BE with a BOM is decoded too" {
+	printf 'id,nom\n1,Saint-Étienne\n' >"$T/u8.csv"
+	{ printf '\xfe\xff'; iconv -f UTF-8 -t UTF-16BE "$T/u8.csv"; } >"$T/u16.csv"
+	ingest "$T/u16.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .nom "$O")" = "Saint-Étienne" ]
+	reconcile 2 1 0 1
+}
+
+@test "defect 13: an unpaired UTF-16 surrogate rejects its row (encoding-error)" {
+	{ printf '\xff\xfe'; printf 'a,b\n1,2\n' | iconv -f UTF-8 -t UTF-16LE; printf '3\x00,\x00\x00\xd8\n\x00'; } >"$T/s.csv"
+	ingest --rejects "$T/rj" "$T/s.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/s.csv:3: line 3, column 3: byte 0xFF is not valid utf-16le"
+	[ "$(jq -r .reason "$T/rj")" = encoding-error ]
+	reconcile 3 1 1 1
+}
+
+@test "defect 13: UTF-16 cut in the middle of a character: the last row is rejected, not garbled" {
+	{ printf '\xff\xfe'; printf 'a,b\n1,2\n3,4' | iconv -f UTF-8 -t UTF-16LE; printf '\x41'; } >"$T/s.csv"
+	ingest --rejects "$T/rj" "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .line "$T/rj")" = 3 ]
+	reconcile 3 1 1 1
+}
+
+# --- loud failures ------------------------------------------------------
+
+@test "empty input: exit 65, no header" {
+	: >"$T/e.csv"
+	ingest "$T/e.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/e.csv: no header row found: the input is empty"
+	nothing_emitted
+}
+
+@test "a BOM and nothing else: exit 65" {
+	printf '\xef\xbb\xbf' >"$T/e.csv"
+	ingest "$T/e.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/e.csv: no header row found: the input holds only a byte-order mark"
+	nothing_emitted
+}
+
+@test "blank lines only (spaces, tabs, CRLF): exit 65" {
+	printf '\r\n  \n\t\n' >"$T/e.csv"
+	ingest "$T/e.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/e.csv: no header row found: none of its 3 rows has named cells"
+	nothing_emitted
+}
+
+@test "every row skipped under a profile: exit 65 naming the required columns looked for" {
+	printf 'foo,bar\n1,2\n3,4\n' >"$T/x.csv"
+	ingest -p "$PVD_ROOT/fixtures/ingest/detr-test.yaml" "$T/x.csv"
+	[ "$status" -eq 65 ]
+	first_err | sed "s|$T|T|" >"$T/first"
+	assert_golden "$T/first" "$G/no-header-profile.err"
+	nothing_emitted
+}
+
+@test "a title row with two filled cells is not taken for the header of a wider table" {
+	printf 'Export DETR,2021\nCode INSEE,Commune,Montant\n01004,Ambérieu,10\n01033,Valserhône,20\n' >"$T/t.csv"
+	ingest --report "$T/r.json" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
+	[ "$(jq -c 'del(._file)' "$O" | head -1)" = '{"_line":3,"Code INSEE":"01004","Commune":"Ambérieu","Montant":"10"}' ]
+	assert_first_err "pvd-ingest: read 4 rows: emitted 2, rejected 0, skipped 2 (1 header, 1 title, 0 total, 0 blank)"
+	reconcile 4 2 0 2
+}
+
+@test "a title block of full rows above the header, with a blank line and a ragged data row" {
+	printf 'Préfecture de l'"'"'Ain,DETR,2021\n\nid,nom,montant,date\n1,a,1,x\n2,b,2\n3,c,3,z\n4,d,4,w\n' >"$T/t.csv"
+	ingest --rejects "$T/rj" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r ._line "$O" | paste -sd,)" = 4,6,7 ]
+	[ "$(jq -r .reason "$T/rj")" = missing-cell ]
+	reconcile 7 3 1 3
+}
+
+@test "a header and no data rows: exit 0, nothing emitted, the header counted" {
+	printf 'a,b\n' >"$T/h.csv"
+	ingest "$T/h.csv"
+	[ "$status" -eq 0 ]
+	reconcile 1 0 0 1
+}
+
+@test "profile with an unknown dataset: 78 at FILE:LINE:COL with did you mean" {
+	profile <<'EOF'
+dataset: dotation
+fields:
+  montant: [Montant]
+EOF
+	ingest -p "$T/p.yaml" /dev/null
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:1:10: unknown dataset 'dotation' (no $PVD_ROOT/config/datasets/dotation.yaml) (did you mean 'dotations'?)"
+	nothing_emitted
+}
+
+@test "profile with an unknown canonical field: 78 with did you mean" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  montant: [Montant]
+  beneficiare_insee: [Code INSEE]
+EOF
+	ingest -p "$T/p.yaml" /dev/null
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:4:3: field 'beneficiare_insee' is not a field of dataset dotations ($PVD_ROOT/config/datasets/dotations.yaml) (did you mean 'beneficiaire_insee'?)"
+	nothing_emitted
+}
+
+@test "profile with an unknown fixed field: 78" {
+	profile <<'EOF'
+dataset: dotations
+fields:
+  montant: [Montant]
+fixed: {dotatoin: detr}
+EOF
+	ingest -p "$T/p.yaml" /dev/null
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:4:9: fixed field 'dotatoin' is not a field of dataset dotations ($PVD_ROOT/config/datasets/dotations.yaml) (did you mean 'dotation'?)"
+}
+
+@test "profile with unknown keys: 78 naming them, with did you mean when one is close" {
+	profile <<'EOF'
+datset: dotations
+fields:
+  montant: [Montant]
+EOF
+	ingest -p "$T/p.yaml" /dev/null
+	[ "$status" -eq 78 ]
+	assert_first_err "pvd-ingest: $T/p.yaml:1:1: unknown key 'datset' (did you mean 'dataset'?)"
+	# A key of a field's mapping: "typ" is close to nothing a profile has.
+	for kv in "typ: eur|unknown key 'typ'" "optionnal: true|unknown key 'optionnal' (did you mean 'optional'?)"; do
+		printf 'dataset: dotations\nfields:\n  montant: {headers: [Montant], %s}\n' "${kv%%|*}" >"$T/p.yaml"
+		ingest -p "$T/p.yaml" /dev/null
+		[ "$status" -eq 78 ]
+		assert_first_err "pvd-ingest: $T/p.yaml:3:33: ${kv#*|}"
+	done
+}
+
+# --- hostile files -------------------------------------------------------
+
+@test "a directory as input: exit 66, named" {
+	mkdir "$T/d.csv"
+	ingest "$T/d.csv"
+	[ "$status" -eq 66 ]
+	assert_first_err "pvd-ingest: $T/d.csv: cannot read: is a directory"
+	nothing_emitted
+}
+
+@test "a symlink loop as input: exit 66, named" {
+	ln -s "$T/b" "$T/a"
+	ln -s "$T/a" "$T/b"
+	ingest "$T/a"
+	[ "$status" -eq 66 ]
+	assert_first_err "pvd-ingest: $T/a: cannot open: Too many levels of symbolic links"
+	nothing_emitted
+}
+
+@test "a FIFO as input is read like a file" {
+	mkfifo "$T/f.csv"
+	printf 'a,b\n1,2\n' >"$T/f.csv" &
+	ingest_guarded "$T/f.csv"
+	wait
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"a":"1","b":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a quote left open at the very end of the file: stray-quote, the rows before it kept" {
+	printf 'a,b\n1,2\n3,"x' >"$T/q.csv"
+	ingest --rejects "$T/rj" "$T/q.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/q.csv:3: unterminated quoted field at the end of the file"
+	[ "$(jq -r .reason "$T/rj")" = stray-quote ]
+	reconcile 3 1 1 1
+}
+
+@test "a huge quoted cell over --max-field spanning lines: the rest of the file is read" {
+	{ printf 'a,b\n1,"'; for i in $(seq 200); do printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n'; done; printf '",2\n3,4\n'; } >"$T/big.csv"
+	ingest --max-field 1000 --rejects "$T/rj" "$T/big.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/big.csv:2: quoted field opened on this line still open after 1000 bytes: a stray quote, or a field larger than the cap"
+	[ "$(jq -r 'select(.a == "3") | ._line' "$O")" = 203 ]
+	reconcile 203 1 201 1
+}
+
+@test "one line of 5 MB without a newline over --max-field: field-too-large, no crash" {
+	{ printf 'a,b\n1,'; head -c 5000000 /dev/zero | tr '\0' x; } >"$T/big.csv"
+	ingest --max-field 1024 --rejects "$T/rj" "$T/big.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/big.csv:2: a field is larger than 1024 bytes"
+	reconcile 2 0 1 1
+}
+
+@test "overlong and surrogate UTF-8 sequences (forced UTF-8) are encoding-error rejects" {
+	printf 'a,b\n1,\xc0\xaf\n2,\xed\xa0\x80\n3,\xe0\x80\xaf\n4,ok\n' >"$T/o.csv"
+	ingest -e utf-8 --rejects "$T/rj" "$T/o.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/o.csv:2: line 2, column 3: byte 0xC0 is not valid utf-8"
+	[ "$(jq -r .reason "$T/rj" | sort -u)" = encoding-error ]
+	reconcile 5 1 3 1
+}
+
+@test "an invalid UTF-8 byte after the first block: its row rejected, the file still read as UTF-8" {
+	{ printf 'a,b\n'; awk 'BEGIN { for (i = 1; i <= 50000; i++) printf "%d,abcdefghijklmnopqrstuvwxyz\n", i }';
+	  printf 'x,\xff\ny,é\n'; } >"$T/l.csv"
+	ingest --rejects "$T/rj" --report "$T/r.json" "$T/l.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/l.csv:50002: line 50002, column 3: byte 0xFF is not valid utf-8"
+	[ "$(jq -r '.files[0].encoding' "$T/r.json")" = utf-8 ]
+	[ "$(tail -1 "$O" | jq -r .b)" = é ]
+	reconcile 50003 50001 1 1
+}
+
+@test "header cells differing only by a trailing space or case stay distinct fields" {
+	printf 'a,a ,A\n1,2,3\n' >"$T/s.csv"
+	ingest "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"a":"1","a_2":"2","A":"3"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a header name with a newline inside quotes becomes one name with a space" {
+	printf '"Montant\nattribué",b\n1,2\n' >"$T/n.csv"
+	ingest "$T/n.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"Montant attribué":"1","b":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a CR-only file larger than the read block: every row, true line numbers" {
+	awk 'BEGIN { printf "id,nom\r"; for (i = 1; i <= 30000; i++) printf "%d,nom %d\r", i, i }' >"$T/cr.csv"
+	ingest "$T/cr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 "$O" | jq -c 'del(._file)')" = '{"_line":30001,"id":"30000","nom":"nom 30000"}' ]
+	[ "$(jq -r 'select(._line != (.id | tonumber) + 1) | ._line' "$O" | wc -l)" -eq 0 ]
+	reconcile 30001 30000 0 1
+}
+
+@test "CR-only with CRLF-free quoted newlines: the cell keeps its line break as LF" {
+	printf 'id,note\r1,"a\rb"\r2,c\r' >"$T/cr.csv"
+	ingest "$T/cr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O" | paste -sd' ')" = '{"_line":2,"id":"1","note":"a\nb"} {"_line":4,"id":"2","note":"c"}' ]
+	reconcile 3 2 0 1
+}
+
+@test "UTF-16LE larger than the read block, surrogate pairs across its edges: same records as UTF-8" {
+	awk 'BEGIN { print "id,txt"; for (i = 1; i <= 20000; i++) printf "%d,é😀€ %d\n", i, i }' >"$T/u8.csv"
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$T/u8.csv"; } >"$T/u16.csv"
+	ingest "$T/u16.csv"
+	[ "$status" -eq 0 ]
+	reconcile 20001 20000 0 1
+	jq -c 'del(._file)' "$O" >"$T/a"
+	ingest "$T/u8.csv"
+	jq -c 'del(._file)' "$O" | diff - "$T/a"
+}
+
+@test "UTF-16 on standard input" {
+	{ printf '\xff\xfe'; printf 'a,b\n1,2\n' | iconv -f UTF-8 -t UTF-16LE; } >"$T/u16.csv"
+	status=0
+	pvd-ingest - <"$T/u16.csv" >"$O" 2>"$E" || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(jq -c . "$O")" = '{"_file":"<stdin>","_line":2,"a":"1","b":"2"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "a NUL byte in a Windows-1252 file rejects its row too" {
+	printf 'a,b\n1,caf\xe9\n2,x\0\n' >"$T/w.csv"
+	ingest --rejects "$T/rj" --report "$T/r.json" "$T/w.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].encoding' "$T/r.json")" = windows-1252 ]
+	assert_first_err "pvd-ingest: $T/w.csv:3: line 3, column 4: a NUL byte (0x00) is not text"
+	[ "$(jq -r .b "$O")" = café ]
+	reconcile 3 1 1 1
+}
+
+@test "--skip 0 on a file whose first row is undecodable: exit 65, the header cannot be read" {
+	printf 'a,\xff\n1,2\n' >"$T/h.csv"
+	ingest -e utf-8 --skip 0 "$T/h.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/h.csv:1: the header row is not valid text: an undecodable byte at column 3 (try --encoding, or --skip)"
+	nothing_emitted
+}
+
+@test "a header cell of spaces only in the middle is named by its column" {
+	printf 'a,  ,c\n1,2,3\n' >"$T/s.csv"
+	ingest "$T/s.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/s.csv:1: blank-header: column 2 has no name; called _col2"
+	[ "$(jq -c 'del(._file, ._line)' "$O")" = '{"a":"1","_col2":"2","c":"3"}' ]
+	reconcile 2 1 0 1
+}
+
+@test "the real France Services export under a two-cell title row: 2845 records, not 2846 rejects" {
+	{ printf 'Liste des structures France Services,01/08/2024\n'; cat "$FIX/exports/france_services_liste-fs-20240801.csv"; } >"$T/fs.csv"
+	ingest --report "$T/r.json" "$T/fs.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
+	[ "$(head -1 "$O" | jq -r .lib_fs)" = "$(pvd-ingest -q "$FIX/exports/france_services_liste-fs-20240801.csv" | head -1 | jq -r .lib_fs)" ]
+	reconcile 2847 2845 0 2
+}
+
+@test "UTF-16 without its BOM: refused at the header with a hint; read with --encoding utf-16le" {
+	printf 'id,nom\n1,Ambérieu\n' | iconv -f UTF-8 -t UTF-16LE >"$T/u.csv"
+	ingest "$T/u.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/u.csv:1: the header row is not valid text: a NUL byte at column 2 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
+	nothing_emitted
+	ingest -e utf-16le "$T/u.csv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"id":"1","nom":"Ambérieu"}' ]
+	reconcile 2 1 0 1
+}
