@@ -8,14 +8,14 @@
 #include "money.h"
 #include "schema.h"
 #include "textnorm.h"
-#include "u64map.h"
+#include "fpset.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the duplicate set: 128-bit hashes → first file:line ---- */
+/* ---- the duplicate set: record hashes → first file:line ---- */
 
 static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
@@ -56,19 +56,65 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
 	out[1] = h2;
 }
 
-/* The duplicate set (u64map.h): record hash → where it was first seen.
- * Returns 1 with that place when h was seen before; else records this
- * place and returns 0. */
-static int seen_before(struct pvd_u64map *seen, uint64_t h[2], uint32_t file, uint32_t line,
-		       uint32_t *first_file, uint32_t *first_line)
+/* Where each member of a duplicate set was first seen, in bounded memory:
+ * the set keeps a member's ordinal (fpset.h), and this table maps ordinals
+ * back to file:line with one run per break in the line sequence (a new file,
+ * a line skipped by a reject or spanned by a multi-line cell), not one entry
+ * per record. */
+struct firstseen {
+	uint32_t ord, file;   /* the run's first ordinal, its interned _file */
+	long line;            /* and that member's line */
+	long step;            /* the next members' lines: 1, one after the other; 0, all the same (no _line) */
+};
+
+struct seen {
+	struct pvd_fpset set;
+	struct firstseen *run;
+	size_t nrun, crun;
+};
+
+/* Returns 1 with the first place when the record of hash h was seen before;
+ * else records this place and returns 0 (-1: more than 2³² - 1 distinct
+ * records, which the 32-bit ordinal cannot count). */
+static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long line,
+		       uint32_t *first_file, long *first_line)
 {
-	if (!h[0] && !h[1])
-		h[1] = 1;   /* (0, 0) marks an empty slot */
-	int added;
-	const struct pvd_u64map_entry *x = pvd_u64map_put(seen, h[0], h[1], (uint64_t)file << 32 | line, &added);
-	*first_file = (uint32_t)(x->val >> 32);
-	*first_line = (uint32_t)x->val;
-	return !added;
+	if (sn->set.n == UINT32_MAX)
+		return -1;
+	uint32_t ord = (uint32_t)sn->set.n;
+	if (pvd_fpset_add(&sn->set, h[0], (uint32_t)h[1], &ord)) {
+		size_t lo = 0, hi = sn->nrun;   /* the last run starting at or before ord */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (sn->run[mid].ord <= ord)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		*first_file = sn->run[lo].file;
+		*first_line = sn->run[lo].line + sn->run[lo].step * (long)(ord - sn->run[lo].ord);
+		return 1;
+	}
+	struct firstseen *last = sn->nrun ? &sn->run[sn->nrun - 1] : NULL;
+	if (last && last->file == file) {
+		long k = (long)(ord - last->ord);
+		if (line == last->line + last->step * k)
+			return 0;
+		if (k == 1 && line == last->line) {
+			last->step = 0;
+			return 0;
+		}
+	}
+	if (sn->nrun == sn->crun)
+		sn->run = xrealloc(sn->run, (sn->crun = sn->crun ? sn->crun * 2 : 16) * sizeof *sn->run);
+	sn->run[sn->nrun++] = (struct firstseen){ ord, file, line, 1 };
+	return 0;
+}
+
+static void seen_free(struct seen *sn)
+{
+	pvd_fpset_free(&sn->set);
+	free(sn->run);
 }
 
 /* ---- the engine ---- */
@@ -77,7 +123,7 @@ struct sch {
 	char *name;              /* as looked up */
 	struct pvd_schema *s;    /* NULL: no such dataset */
 	char **prec;             /* date fields: "<name>_precision" */
-	struct pvd_u64map seen;
+	struct seen seen;
 	unsigned long long out, rejected;
 };
 
@@ -144,7 +190,7 @@ static void sch_free(struct sch *x)
 		free(x->s);
 	}
 	free(x->prec);
-	pvd_u64map_free(&x->seen);
+	seen_free(&x->seen);
 	free(x->name);
 	free(x);
 }
@@ -737,10 +783,14 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 
 	uint64_t h[2];
 	if (s->dedupe && record_hash(c, s, r, h)) {
-		long line = pvd_rec_line(r);
-		uint32_t ffile, fline;
-		if (seen_before(&x->seen, h, intern_file(c, pvd_rec_file(r)),
-				line < 0 ? 0 : line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line, &ffile, &fline)) {
+		uint32_t ffile;
+		long fline;
+		int dup = seen_before(&x->seen, h, intern_file(c, pvd_rec_file(r)), pvd_rec_line(r), &ffile, &fline);
+		if (dup < 0)
+			return pvd_err_set(e, PVD_EX_SOFTWARE, pvd_rec_file(r), pvd_rec_line(r), 0,
+					   "more than %lu distinct records in dataset %s: the duplicate set cannot count them",
+					   (unsigned long)UINT32_MAX, s->dataset);
+		if (dup) {
 			char msg[700];
 			const char *ff = *c->files[ffile] ? c->files[ffile] : "<stdin>";
 			struct pvd_buf kv = { 0 }, kn = { 0 };
@@ -750,9 +800,9 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 				pvd_buf_printf(&kn, "%s%s", i ? ", " : "", s->key[i]);
 			}
 			if (s->nkey)
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %.200s)", ff, fline, kn.p);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%ld (same %.200s)", ff, fline, kn.p);
 			else
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, fline);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%ld", ff, fline);
 			rc = reject(c, x, r, PVD_R_DUPLICATE, s->nkey ? s->key[0] : NULL, s->nkey ? kv.p : NULL, msg, e);
 			pvd_buf_free(&kv);
 			pvd_buf_free(&kn);

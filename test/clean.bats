@@ -216,6 +216,32 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	assert_output $'duplicate-row\tinsee\t01004\nduplicate-row\tnull\tnull'
 }
 
+@test "clean: a duplicate names its first place through runs of lines, files, gaps and records without _line" {
+	# the duplicate set keeps ordinals, mapped back to file:line by runs: each
+	# break in the line sequence (a gap, a new file, a repeated line) must map back
+	{
+		for l in 2 3 4 8 9 20; do printf '{"_file":"a.csv","_line":%d,"_dataset":"friches","insee":"01004","projet":"p%d"}\n' "$l" "$l"; done
+		for l in 5 6; do printf '{"_file":"b.csv","_line":%d,"_dataset":"friches","insee":"01004","projet":"p%d"}\n' "$l" "$((l + 100))"; done
+		for p in q1 q2 q3; do printf '{"_dataset":"friches","insee":"01004","projet":"%s"}\n' "$p"; done
+		for p in p3 p8 p9 p20 p105 p106 q2 q3 p2; do printf '{"_file":"c.csv","_line":1,"_dataset":"friches","insee":"01004","projet":"%s"}\n' "$p"; done
+	} >"$T/in.ndjson"
+	run pvd-clean "$T/in.ndjson"
+	assert_success
+	assert_output "$(cat <<-'EOF'
+		pvd-clean: c.csv:1: duplicate of a.csv:3
+		pvd-clean: c.csv:1: duplicate of a.csv:8
+		pvd-clean: c.csv:1: duplicate of a.csv:9
+		pvd-clean: c.csv:1: duplicate of a.csv:20
+		pvd-clean: c.csv:1: duplicate of b.csv:5
+		pvd-clean: c.csv:1: duplicate of b.csv:6
+		pvd-clean: c.csv:1: duplicate of <stdin>:0
+		pvd-clean: c.csv:1: duplicate of <stdin>:0
+		pvd-clean: c.csv:1: duplicate of a.csv:2
+		pvd-clean: read 20 records: emitted 11, rejected 9
+	EOF
+	)"
+}
+
 @test "clean: writing to /dev/full exits 74" {
 	run bash -c "pvd-clean '$C/real.ndjson' >/dev/full"
 	assert_failure 74
