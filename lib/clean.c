@@ -119,12 +119,21 @@ static void seen_free(struct seen *sn)
 
 /* ---- the engine ---- */
 
+/* The exact sum of a numeric field (amounts in cents, whole numbers times
+ * 100, as the TOTAL rows are read) over the records passed on. */
+struct fsum {
+	int64_t cents;
+	unsigned long long values;
+	int overflow;
+};
+
 struct sch {
 	char *name;              /* as looked up */
 	struct pvd_schema *s;    /* NULL: no such dataset */
 	char **prec;             /* date fields: "<name>_precision" */
 	struct seen seen;
 	unsigned long long out, rejected;
+	struct fsum *sum;        /* per schema field: the sums of its numbers in the records passed on */
 };
 
 struct src {
@@ -140,6 +149,9 @@ struct change {
 	int kind;               /* enum pvd_kind, or -1: delete the field */
 	size_t off, len;        /* value in c->val */
 	unsigned nitems;
+	long fi;                /* a number: its schema field, summed when the record passes; else -1 */
+	int64_t cents;
+	int overflow;           /* the number times 100 does not fit */
 };
 
 struct pvd_clean {
@@ -190,6 +202,7 @@ static void sch_free(struct sch *x)
 		free(x->s);
 	}
 	free(x->prec);
+	free(x->sum);
 	seen_free(&x->seen);
 	free(x->name);
 	free(x);
@@ -347,6 +360,9 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->off = c->val.len;
 	x->len = n;
 	x->nitems = nitems;
+	x->fi = -1;
+	x->cents = 0;
+	x->overflow = 0;
 	if (n)
 		pvd_buf_add(&c->val, v, n);
 }
@@ -420,6 +436,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		if (eur) {
 			pvd_cents_format(val, &c->tmp);
 			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
+			c->ch[c->nch - 1].cents = val;
 		} else {
 			char d[24], *p = d + sizeof d;
 			uint64_t a = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
@@ -429,7 +446,9 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 			if (val < 0)
 				*--p = '-';
 			queue(c, f->name, PVD_NUM, p, (size_t)(d + sizeof d - p), 0);
+			c->ch[c->nch - 1].overflow = __builtin_mul_overflow(val, 100, &c->ch[c->nch - 1].cents);
 		}
+		c->ch[c->nch - 1].fi = (long)fi;
 		return 0;
 	}
 	case PVD_FT_DATE: {
@@ -811,6 +830,16 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	}
 	if (add_ds)
 		pvd_rec_set_str(r, "_dataset", s->dataset);
+	if (!x->sum)
+		x->sum = xcalloc(s->nf, sizeof *x->sum);
+	for (size_t i = 0; i < c->nch; i++) {
+		const struct change *ch = &c->ch[i];
+		if (ch->fi < 0)
+			continue;
+		struct fsum *fs = &x->sum[ch->fi];
+		fs->values++;
+		fs->overflow |= ch->overflow || pvd_cents_add(&fs->cents, ch->cents) != 0;
+	}
 	x->out++;
 	c->rounded += c->rec_rounded;
 	pvd_stats_out(c->st);
@@ -867,7 +896,46 @@ json_t *pvd_clean_report(const struct pvd_clean *c)
 		json_object_set_new(o, "rejected",
 				    json_integer(json_integer_value(json_object_get(o, "rejected")) + (json_int_t)x->rejected));
 	}
-	return json_pack("{s:o, s:I}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded);
+	/* The sums over every dataset, per field name, as exact decimal text (a
+	 * JSON number would go through a double); a sum that overflows is left
+	 * out rather than wrong. */
+	struct fsum *tot = NULL;
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < c->nsch; i++) {
+		const struct sch *x = c->sch[i];
+		for (size_t k = 0; x->s && x->sum && k < x->s->nf; k++) {
+			const struct fsum *fs = &x->sum[k];
+			if (!fs->values)
+				continue;
+			size_t j = 0;
+			while (j < n && strcmp(names[j], x->s->f[k].name) != 0)
+				j++;
+			if (j == n) {
+				names = xgrow(names, &cap, n + 1, sizeof *names);
+				tot = xrealloc(tot, cap * sizeof *tot);
+				names[n] = x->s->f[k].name;
+				tot[n++] = (struct fsum){ 0 };
+			}
+			tot[j].values += fs->values;
+			tot[j].overflow |= fs->overflow || pvd_cents_add(&tot[j].cents, fs->cents) != 0;
+		}
+	}
+	json_t *sums = json_object(), *values = json_object();
+	struct pvd_buf b = { 0 };
+	for (size_t j = 0; j < n; j++) {
+		json_object_set_new(values, names[j], json_integer((json_int_t)tot[j].values));
+		if (tot[j].overflow)
+			continue;
+		pvd_buf_reset(&b);
+		pvd_cents_format(tot[j].cents, &b);
+		json_object_set_new(sums, names[j], json_string(b.p));
+	}
+	pvd_buf_free(&b);
+	free(tot);
+	free(names);
+	return json_pack("{s:o, s:I, s:o, s:o}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded, "sums", sums,
+			 "sum_values", values);
 }
 
 void pvd_clean_free(struct pvd_clean *c)

@@ -242,6 +242,25 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	)"
 }
 
+@test "clean: the report's sums are the exact sums of the numbers passed on, as awk adds them in integer cents" {
+	pvd-ingest -q -p dotations-2019 "$D19" 2>/dev/null | pvd-clean -q --report "$T/rep.json" >"$T/out.ndjson"
+	for f in montant cout exercice; do
+		# awk on the JSON text: "montant":1978400.00 → 197840000 cents; whole numbers count ×100
+		want=$(grep -oE '"'$f'":-?[0-9]+(\.[0-9]{2})?[,}]' "$T/out.ndjson" | tr -d '},' | cut -d: -f2 |
+			awk '{ n = split($1, p, "."); s += p[1] * 100 + (n > 1 ? p[2] : 0); k++ }
+				END { e = int(s / 100); printf "%.0f.%02d %d\n", e, s - e * 100, k }')
+		run jq -r --arg f "$f" '"\(.sums[$f]) \(.sum_values[$f])"' "$T/rep.json"
+		assert_output "$want"
+	done
+	# a sum that overflows is left out, never wrong; a field without numbers has none
+	{
+		echo '{"_file":"a.csv","_line":2,"_dataset":"friches","insee":"01004","projet":"a","montant":"90000000000000000"}'
+		echo '{"_file":"a.csv","_line":3,"_dataset":"friches","insee":"01004","projet":"b","montant":"90000000000000000"}'
+	} | pvd-clean -q --report "$T/big.json" >/dev/null
+	run jq -c '[.sums, .sum_values]' "$T/big.json"
+	assert_output '[{},{"montant":2}]'
+}
+
 @test "clean: writing to /dev/full exits 74" {
 	run bash -c "pvd-clean '$C/real.ndjson' >/dev/full"
 	assert_failure 74
