@@ -23,7 +23,7 @@
 
 struct pvd_cmd {
 	const char *stage;   /* "ingest", "clean", "sum", "join", "aggregate", "merge", "render" */
-	const char *prog;    /* "pvd-ingest"...; NULL for the sum tap */
+	const char *prog;    /* "pvd-ingest"... */
 	char **argv;         /* NULL-terminated, argv[0] = prog */
 	char *report;        /* its --report file, or NULL */
 	char *rejects;       /* its --rejects file, or NULL */
@@ -36,7 +36,6 @@ struct pvd_job {
 	struct pvd_cmd *cmds;
 	size_t ncmds;
 	char *out;           /* stdout of the last command, or NULL (/dev/null) */
-	char *sums;          /* the sum tap's result, or NULL */
 	char *product;       /* render: the file it writes (--output), or NULL */
 };
 
@@ -52,7 +51,6 @@ struct pvd_plan {
 };
 
 enum {
-	PVD_PLAN_SUM_TAP = 1,  /* the sum tap between clean and join */
 	PVD_PLAN_SCRIPT = 2,   /* for --dry-run: no --provenance (pvd-run writes that file) */
 };
 /* Builds the plan of p (which must outlive it). */
