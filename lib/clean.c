@@ -134,6 +134,9 @@ struct sch {
 	struct seen seen;
 	unsigned long long out, rejected;
 	struct fsum *sum;        /* per schema field: the sums of its numbers in the records passed on */
+	/* per schema field: its name's length, and where it was in the last
+	 * record (records of a source keep one layout: one compare, not a scan) */
+	uint32_t *nlen, *slot;
 };
 
 struct src {
@@ -150,6 +153,7 @@ struct change {
 	size_t off, len;        /* value in c->val */
 	unsigned nitems;
 	long fi;                /* a number: its schema field, summed when the record passes; else -1 */
+	long at;                /* the field's index in the record when it is there, else -1 */
 	int64_t cents;
 	int overflow;           /* the number times 100 does not fit */
 };
@@ -203,6 +207,8 @@ static void sch_free(struct sch *x)
 	}
 	free(x->prec);
 	free(x->sum);
+	free(x->nlen);
+	free(x->slot);
 	seen_free(&x->seen);
 	free(x->name);
 	free(x);
@@ -361,6 +367,7 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->len = n;
 	x->nitems = nitems;
 	x->fi = -1;
+	x->at = -1;
 	x->cents = 0;
 	x->overflow = 0;
 	if (n)
@@ -612,11 +619,41 @@ static void list(struct pvd_clean *c, const struct sch *x, const struct pvd_sfie
 
 /* One schema field of record r.  Returns 1 when the field has a value after
  * cleaning (for required_any). */
+static int field_value(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		       const struct pvd_record *r, const struct pvd_field *fl);
+
+/* Schema field fi of record r, or NULL: where it was in the last record
+ * first, else by name. */
+static const struct pvd_field *slot_get(const struct sch *x, size_t fi, const struct pvd_record *r)
+{
+	uint32_t k = x->slot[fi];
+	if (k < r->n && r->f[k].name_len == x->nlen[fi] &&
+	    memcmp(r->arena + r->f[k].name, x->s->f[fi].name, x->nlen[fi]) == 0)
+		return &r->f[k];
+	int i = pvd_rec_find(r, x->s->f[fi].name);
+	if (i < 0)
+		return NULL;
+	x->slot[fi] = (uint32_t)i;
+	return &r->f[i];
+}
+
 static int field(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
 		 const struct pvd_record *r)
 {
 	const struct pvd_sfield *f = &x->s->f[fi];
-	const struct pvd_field *fl = pvd_rec_get(r, f->name);
+	const struct pvd_field *fl = slot_get(x, fi, r);
+	size_t first = c->nch;
+	int has = field_value(c, x, fi, so, r, fl);
+	for (size_t i = first; fl && i < c->nch; i++)
+		if (c->ch[i].name == f->name)
+			c->ch[i].at = fl - r->f;
+	return has;
+}
+
+static int field_value(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		       const struct pvd_record *r, const struct pvd_field *fl)
+{
+	const struct pvd_sfield *f = &x->s->f[fi];
 	if (f->type == PVD_FT_LIST) {
 		size_t before = c->nch;
 		list(c, x, f, r, fl);
@@ -752,6 +789,12 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	}
 
 	const struct pvd_schema *s = x->s;
+	if (!x->nlen) {
+		x->nlen = xcalloc(s->nf, sizeof *x->nlen);
+		x->slot = xcalloc(s->nf, sizeof *x->slot);
+		for (size_t i = 0; i < s->nf; i++)
+			x->nlen[i] = (uint32_t)strlen(s->f[i].name);
+	}
 	c->nch = 0;
 	c->nbad = 0;
 	c->rec_rounded = 0;
@@ -790,10 +833,13 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 			      c->bad_has_value ? pvd_buf_str(&c->bad_value) : NULL, c->bad_msg.p, e);
 	}
 
+	int moved = 0; /* a deletion shifts the indexes after it */
 	for (size_t i = 0; i < c->nch; i++) {
 		const struct change *ch = &c->ch[i];
 		if (ch->kind < 0)
-			pvd_rec_del(r, ch->name);
+			moved |= pvd_rec_del(r, ch->name);
+		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST)
+			pvd_rec_set_at(r, (size_t)ch->at, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
 		else if (ch->kind == PVD_LIST)
 			pvd_rec_set_list(r, ch->name, c->val.p + ch->off, ch->len, ch->nitems);
 		else
