@@ -8,14 +8,14 @@
 #include "money.h"
 #include "schema.h"
 #include "textnorm.h"
-#include "u64map.h"
+#include "fpset.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the duplicate set: 128-bit hashes → first file:line ---- */
+/* ---- the duplicate set: record hashes → first file:line ---- */
 
 static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
@@ -56,29 +56,87 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
 	out[1] = h2;
 }
 
-/* The duplicate set (u64map.h): record hash → where it was first seen.
- * Returns 1 with that place when h was seen before; else records this
- * place and returns 0. */
-static int seen_before(struct pvd_u64map *seen, uint64_t h[2], uint32_t file, uint32_t line,
-		       uint32_t *first_file, uint32_t *first_line)
+/* Where each member of a duplicate set was first seen, in bounded memory:
+ * the set keeps a member's ordinal (fpset.h), and this table maps ordinals
+ * back to file:line with one run per break in the line sequence (a new file,
+ * a line skipped by a reject or spanned by a multi-line cell), not one entry
+ * per record. */
+struct firstseen {
+	uint32_t ord, file;   /* the run's first ordinal, its interned _file */
+	long line;            /* and that member's line */
+	long step;            /* the next members' lines: 1, one after the other; 0, all the same (no _line) */
+};
+
+struct seen {
+	struct pvd_fpset set;
+	struct firstseen *run;
+	size_t nrun, crun;
+};
+
+/* Returns 1 with the first place when the record of hash h was seen before;
+ * else records this place and returns 0 (-1: more than 2³² - 1 distinct
+ * records, which the 32-bit ordinal cannot count). */
+static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long line,
+		       uint32_t *first_file, long *first_line)
 {
-	if (!h[0] && !h[1])
-		h[1] = 1;   /* (0, 0) marks an empty slot */
-	int added;
-	const struct pvd_u64map_entry *x = pvd_u64map_put(seen, h[0], h[1], (uint64_t)file << 32 | line, &added);
-	*first_file = (uint32_t)(x->val >> 32);
-	*first_line = (uint32_t)x->val;
-	return !added;
+	if (sn->set.n == UINT32_MAX)
+		return -1;
+	uint32_t ord = (uint32_t)sn->set.n;
+	if (pvd_fpset_add(&sn->set, h[0], (uint32_t)h[1], &ord)) {
+		size_t lo = 0, hi = sn->nrun;   /* the last run starting at or before ord */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (sn->run[mid].ord <= ord)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		*first_file = sn->run[lo].file;
+		*first_line = sn->run[lo].line + sn->run[lo].step * (long)(ord - sn->run[lo].ord);
+		return 1;
+	}
+	struct firstseen *last = sn->nrun ? &sn->run[sn->nrun - 1] : NULL;
+	if (last && last->file == file) {
+		long k = (long)(ord - last->ord);
+		if (line == last->line + last->step * k)
+			return 0;
+		if (k == 1 && line == last->line) {
+			last->step = 0;
+			return 0;
+		}
+	}
+	if (sn->nrun == sn->crun)
+		sn->run = xrealloc(sn->run, (sn->crun = sn->crun ? sn->crun * 2 : 16) * sizeof *sn->run);
+	sn->run[sn->nrun++] = (struct firstseen){ ord, file, line, 1 };
+	return 0;
+}
+
+static void seen_free(struct seen *sn)
+{
+	pvd_fpset_free(&sn->set);
+	free(sn->run);
 }
 
 /* ---- the engine ---- */
+
+/* The exact sum of a numeric field (amounts in cents, whole numbers times
+ * 100, as the TOTAL rows are read) over the records passed on. */
+struct fsum {
+	int64_t cents;
+	unsigned long long values;
+	int overflow;
+};
 
 struct sch {
 	char *name;              /* as looked up */
 	struct pvd_schema *s;    /* NULL: no such dataset */
 	char **prec;             /* date fields: "<name>_precision" */
-	struct pvd_u64map seen;
+	struct seen seen;
 	unsigned long long out, rejected;
+	struct fsum *sum;        /* per schema field: the sums of its numbers in the records passed on */
+	/* per schema field: its name's length, and where it was in the last
+	 * record (records of a source keep one layout: one compare, not a scan) */
+	uint32_t *nlen, *slot;
 };
 
 struct src {
@@ -94,6 +152,10 @@ struct change {
 	int kind;               /* enum pvd_kind, or -1: delete the field */
 	size_t off, len;        /* value in c->val */
 	unsigned nitems;
+	long fi;                /* a number: its schema field, summed when the record passes; else -1 */
+	long at;                /* the field's index in the record when it is there, else -1 */
+	int64_t cents;
+	int overflow;           /* the number times 100 does not fit */
 };
 
 struct pvd_clean {
@@ -144,7 +206,10 @@ static void sch_free(struct sch *x)
 		free(x->s);
 	}
 	free(x->prec);
-	pvd_u64map_free(&x->seen);
+	free(x->sum);
+	free(x->nlen);
+	free(x->slot);
+	seen_free(&x->seen);
 	free(x->name);
 	free(x);
 }
@@ -301,6 +366,10 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->off = c->val.len;
 	x->len = n;
 	x->nitems = nitems;
+	x->fi = -1;
+	x->at = -1;
+	x->cents = 0;
+	x->overflow = 0;
 	if (n)
 		pvd_buf_add(&c->val, v, n);
 }
@@ -374,6 +443,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		if (eur) {
 			pvd_cents_format(val, &c->tmp);
 			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
+			c->ch[c->nch - 1].cents = val;
 		} else {
 			char d[24], *p = d + sizeof d;
 			uint64_t a = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
@@ -383,7 +453,9 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 			if (val < 0)
 				*--p = '-';
 			queue(c, f->name, PVD_NUM, p, (size_t)(d + sizeof d - p), 0);
+			c->ch[c->nch - 1].overflow = __builtin_mul_overflow(val, 100, &c->ch[c->nch - 1].cents);
 		}
+		c->ch[c->nch - 1].fi = (long)fi;
 		return 0;
 	}
 	case PVD_FT_DATE: {
@@ -547,11 +619,41 @@ static void list(struct pvd_clean *c, const struct sch *x, const struct pvd_sfie
 
 /* One schema field of record r.  Returns 1 when the field has a value after
  * cleaning (for required_any). */
+static int field_value(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		       const struct pvd_record *r, const struct pvd_field *fl);
+
+/* Schema field fi of record r, or NULL: where it was in the last record
+ * first, else by name. */
+static const struct pvd_field *slot_get(const struct sch *x, size_t fi, const struct pvd_record *r)
+{
+	uint32_t k = x->slot[fi];
+	if (k < r->n && r->f[k].name_len == x->nlen[fi] &&
+	    memcmp(r->arena + r->f[k].name, x->s->f[fi].name, x->nlen[fi]) == 0)
+		return &r->f[k];
+	int i = pvd_rec_find(r, x->s->f[fi].name);
+	if (i < 0)
+		return NULL;
+	x->slot[fi] = (uint32_t)i;
+	return &r->f[i];
+}
+
 static int field(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
 		 const struct pvd_record *r)
 {
 	const struct pvd_sfield *f = &x->s->f[fi];
-	const struct pvd_field *fl = pvd_rec_get(r, f->name);
+	const struct pvd_field *fl = slot_get(x, fi, r);
+	size_t first = c->nch;
+	int has = field_value(c, x, fi, so, r, fl);
+	for (size_t i = first; fl && i < c->nch; i++)
+		if (c->ch[i].name == f->name)
+			c->ch[i].at = fl - r->f;
+	return has;
+}
+
+static int field_value(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
+		       const struct pvd_record *r, const struct pvd_field *fl)
+{
+	const struct pvd_sfield *f = &x->s->f[fi];
 	if (f->type == PVD_FT_LIST) {
 		size_t before = c->nch;
 		list(c, x, f, r, fl);
@@ -687,6 +789,12 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	}
 
 	const struct pvd_schema *s = x->s;
+	if (!x->nlen) {
+		x->nlen = xcalloc(s->nf, sizeof *x->nlen);
+		x->slot = xcalloc(s->nf, sizeof *x->slot);
+		for (size_t i = 0; i < s->nf; i++)
+			x->nlen[i] = (uint32_t)strlen(s->f[i].name);
+	}
 	c->nch = 0;
 	c->nbad = 0;
 	c->rec_rounded = 0;
@@ -725,10 +833,13 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 			      c->bad_has_value ? pvd_buf_str(&c->bad_value) : NULL, c->bad_msg.p, e);
 	}
 
+	int moved = 0; /* a deletion shifts the indexes after it */
 	for (size_t i = 0; i < c->nch; i++) {
 		const struct change *ch = &c->ch[i];
 		if (ch->kind < 0)
-			pvd_rec_del(r, ch->name);
+			moved |= pvd_rec_del(r, ch->name);
+		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST)
+			pvd_rec_set_at(r, (size_t)ch->at, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
 		else if (ch->kind == PVD_LIST)
 			pvd_rec_set_list(r, ch->name, c->val.p + ch->off, ch->len, ch->nitems);
 		else
@@ -737,10 +848,14 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 
 	uint64_t h[2];
 	if (s->dedupe && record_hash(c, s, r, h)) {
-		long line = pvd_rec_line(r);
-		uint32_t ffile, fline;
-		if (seen_before(&x->seen, h, intern_file(c, pvd_rec_file(r)),
-				line < 0 ? 0 : line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line, &ffile, &fline)) {
+		uint32_t ffile;
+		long fline;
+		int dup = seen_before(&x->seen, h, intern_file(c, pvd_rec_file(r)), pvd_rec_line(r), &ffile, &fline);
+		if (dup < 0)
+			return pvd_err_set(e, PVD_EX_SOFTWARE, pvd_rec_file(r), pvd_rec_line(r), 0,
+					   "more than %lu distinct records in dataset %s: the duplicate set cannot count them",
+					   (unsigned long)UINT32_MAX, s->dataset);
+		if (dup) {
 			char msg[700];
 			const char *ff = *c->files[ffile] ? c->files[ffile] : "<stdin>";
 			struct pvd_buf kv = { 0 }, kn = { 0 };
@@ -750,9 +865,9 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 				pvd_buf_printf(&kn, "%s%s", i ? ", " : "", s->key[i]);
 			}
 			if (s->nkey)
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u (same %.200s)", ff, fline, kn.p);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%ld (same %.200s)", ff, fline, kn.p);
 			else
-				snprintf(msg, sizeof msg, "duplicate of %.300s:%u", ff, fline);
+				snprintf(msg, sizeof msg, "duplicate of %.300s:%ld", ff, fline);
 			rc = reject(c, x, r, PVD_R_DUPLICATE, s->nkey ? s->key[0] : NULL, s->nkey ? kv.p : NULL, msg, e);
 			pvd_buf_free(&kv);
 			pvd_buf_free(&kn);
@@ -761,6 +876,16 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	}
 	if (add_ds)
 		pvd_rec_set_str(r, "_dataset", s->dataset);
+	if (!x->sum)
+		x->sum = xcalloc(s->nf, sizeof *x->sum);
+	for (size_t i = 0; i < c->nch; i++) {
+		const struct change *ch = &c->ch[i];
+		if (ch->fi < 0)
+			continue;
+		struct fsum *fs = &x->sum[ch->fi];
+		fs->values++;
+		fs->overflow |= ch->overflow || pvd_cents_add(&fs->cents, ch->cents) != 0;
+	}
 	x->out++;
 	c->rounded += c->rec_rounded;
 	pvd_stats_out(c->st);
@@ -817,7 +942,46 @@ json_t *pvd_clean_report(const struct pvd_clean *c)
 		json_object_set_new(o, "rejected",
 				    json_integer(json_integer_value(json_object_get(o, "rejected")) + (json_int_t)x->rejected));
 	}
-	return json_pack("{s:o, s:I}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded);
+	/* The sums over every dataset, per field name, as exact decimal text (a
+	 * JSON number would go through a double); a sum that overflows is left
+	 * out rather than wrong. */
+	struct fsum *tot = NULL;
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < c->nsch; i++) {
+		const struct sch *x = c->sch[i];
+		for (size_t k = 0; x->s && x->sum && k < x->s->nf; k++) {
+			const struct fsum *fs = &x->sum[k];
+			if (!fs->values)
+				continue;
+			size_t j = 0;
+			while (j < n && strcmp(names[j], x->s->f[k].name) != 0)
+				j++;
+			if (j == n) {
+				names = xgrow(names, &cap, n + 1, sizeof *names);
+				tot = xrealloc(tot, cap * sizeof *tot);
+				names[n] = x->s->f[k].name;
+				tot[n++] = (struct fsum){ 0 };
+			}
+			tot[j].values += fs->values;
+			tot[j].overflow |= fs->overflow || pvd_cents_add(&tot[j].cents, fs->cents) != 0;
+		}
+	}
+	json_t *sums = json_object(), *values = json_object();
+	struct pvd_buf b = { 0 };
+	for (size_t j = 0; j < n; j++) {
+		json_object_set_new(values, names[j], json_integer((json_int_t)tot[j].values));
+		if (tot[j].overflow)
+			continue;
+		pvd_buf_reset(&b);
+		pvd_cents_format(tot[j].cents, &b);
+		json_object_set_new(sums, names[j], json_string(b.p));
+	}
+	pvd_buf_free(&b);
+	free(tot);
+	free(names);
+	return json_pack("{s:o, s:I, s:o, s:o}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded, "sums", sums,
+			 "sum_values", values);
 }
 
 void pvd_clean_free(struct pvd_clean *c)

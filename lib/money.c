@@ -46,6 +46,18 @@ int pvd_cents_parse(const char *s, size_t n, int64_t *cents)
 
 void pvd_cents_format(int64_t cents, struct pvd_buf *out)
 {
+	/* By hand: this runs for every amount of every record, and printf
+	 * cost pvd-clean an eighth of its instructions. */
 	uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-	pvd_buf_printf(out, "%s%" PRIu64 ".%02" PRIu64, cents < 0 ? "-" : "", a / 100, a % 100);
+	char d[32], *p = d + sizeof d;
+	*--p = (char)('0' + a % 10);
+	*--p = (char)('0' + a / 10 % 10);
+	*--p = '.';
+	a /= 100;
+	do
+		*--p = (char)('0' + a % 10);
+	while (a /= 10);
+	if (cents < 0)
+		*--p = '-';
+	pvd_buf_add(out, p, (size_t)(d + sizeof d - p));
 }

@@ -113,6 +113,18 @@ static void set(struct pvd_record *r, const char *name, enum pvd_kind kind, cons
 	free(ntmp);
 }
 
+void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const char *val, size_t len)
+{
+	char *tmp;
+	val = own(r, val, len, &tmp);
+	struct pvd_field *f = &r->f[i];
+	f->val = put(r, val ? val : "", val ? len : 0);
+	f->val_len = (uint32_t)(val ? len : 0);
+	f->kind = (uint16_t)kind;
+	f->nitems = 0;
+	free(tmp);
+}
+
 void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind, const char *val,
 		 size_t len)
 {

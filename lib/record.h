@@ -86,6 +86,10 @@ const char *pvd_rec_str(const struct pvd_record *r, const char *name);
  * counts all of them, terminators included. */
 void pvd_rec_set(struct pvd_record *r, const char *name, enum pvd_kind kind,
 		 const char *val, size_t len);
+/* Sets the value of field i (an index from pvd_rec_find, still valid): for a
+ * stage that knows where the field is, without a search by name.  Not for
+ * PVD_LIST. */
+void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const char *val, size_t len);
 /* Appends a field without looking for an existing one of that name: for
  * builders that know their names are distinct (a CSV header, deduplicated). */
 void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,

@@ -2,9 +2,6 @@
 #include "runner.h"
 #include "buf.h"
 #include "output.h"
-#include "record.h"
-#include "money.h"
-#include "ndjson.h"
 #include "rundir.h"
 #include "runplan.h"
 #include "runreport.h"
@@ -23,106 +20,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ---- the sum tap ---- */
-
-struct tap {
-	struct pvd_record rec;
-	struct pvd_sumfield *f;
-	size_t n, cap;
-	unsigned long long records;
-};
-
-static void tap_line(struct tap *t, const char *s, size_t len)
-{
-	if (len && s[len - 1] == '\r')
-		len--;
-	size_t i = 0;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i == len)
-		return; /* blank: the next stage skips it too */
-	t->records++;
-	struct pvd_err pe;
-	if (pvd_ndjson_parse(s, len, &t->rec, &pe) != 0)
-		return; /* the next stage rejects it */
-	for (size_t k = 0; k < t->rec.n; k++) {
-		const struct pvd_field *fd = &t->rec.f[k];
-		int64_t c;
-		if (fd->kind != PVD_NUM || pvd_cents_parse(pvd_rec_val(&t->rec, fd), fd->val_len, &c) != 0)
-			continue;
-		const char *name = pvd_rec_name(&t->rec, fd);
-		size_t j = 0;
-		while (j < t->n && strcmp(t->f[j].name, name) != 0)
-			j++;
-		if (j == t->n) {
-			t->f = xgrow(t->f, &t->cap, t->n + 1, sizeof *t->f);
-			t->f[t->n++] = (struct pvd_sumfield){ .name = xstrdup(name) };
-		}
-		t->f[j].values++;
-		if (!t->f[j].overflow && pvd_cents_add(&t->f[j].cents, c) != 0)
-			t->f[j].overflow = 1;
-	}
-}
-
-int pvd_sum_tap(int in, int out, const char *sums_path, struct pvd_err *e)
-{
-	struct tap t = { 0 };
-	struct pvd_buf carry = { 0 };
-	size_t cap = 1 << 20;
-	char *buf = xmalloc(cap);
-	int rc = 0;
-	pvd_rec_init(&t.rec);
-	for (;;) {
-		ssize_t n = read(in, buf, cap);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "sum tap: read error: %s", strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		/* Pass the bytes on first, as they are; then look at them. */
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = pvd_err_set(e, PVD_EX_IO, NULL, 0, 0, "sum tap: write error: %s", strerror(errno));
-				goto done;
-			}
-			off += w;
-		}
-		char *p = buf, *end = buf + n, *nl;
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			if (carry.len) {
-				pvd_buf_add(&carry, p, (size_t)(nl - p));
-				tap_line(&t, carry.p, carry.len);
-				pvd_buf_reset(&carry);
-			} else {
-				tap_line(&t, p, (size_t)(nl - p));
-			}
-			p = nl + 1;
-		}
-		pvd_buf_add(&carry, p, (size_t)(end - p));
-	}
-	if (carry.len)
-		tap_line(&t, carry.p, carry.len);
-	close(out); /* the next stage sees the end now, not after the file below */
-	struct pvd_buf js = { 0 };
-	pvd_sums_json(t.records, t.f, t.n, &js);
-	rc = pvd_write_file_atomic(sums_path, js.p, js.len, e);
-	pvd_buf_free(&js);
-done:
-	for (size_t j = 0; j < t.n; j++)
-		free(t.f[j].name);
-	free(t.f);
-	pvd_rec_free(&t.rec);
-	pvd_buf_free(&carry);
-	free(buf);
-	return rc;
-}
 
 /* ---- programs ---- */
 
@@ -397,17 +294,6 @@ static _Noreturn void child(struct runner *R, const struct pvd_cmd *c, const str
 		_exit(PVD_EX_SOFTWARE);
 	sigprocmask(SIG_SETMASK, &R->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	if (!c->prog) {
-		/* the tap runs no program: it must not keep the run's other
-		 * descriptors (the next stage's pipe, the lock) open */
-		close_range(3, ~0U, 0);
-		struct pvd_err e = { 0 };
-		char *sums = pvd_plan_path(j->sums, R->dir.work, R->dir.new);
-		int rc = pvd_sum_tap(0, 1, sums, &e);
-		if (rc)
-			dprintf(2, "%s: %s\n", pvd_progname, e.msg);
-		_exit(rc);
-	}
 	size_t argc = 0;
 	while (c->argv[argc])
 		argc++;
@@ -552,7 +438,7 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 		const struct proc *p = &jr->pr[c];
 		struct pvd_err e = { 0 };
 		replay_all(R, jr);
-		const char *prog = cmd->prog ? cmd->prog : "pvd-run's sum tap";
+		const char *prog = cmd->prog;
 		if (WIFSIGNALED(p->status))
 			pvd_err_set(&e, PVD_EX_SOFTWARE, NULL, 0, 0, "%s: stage %s (%s) killed by signal %s",
 				    where(j, w, sizeof w), cmd->stage, prog, sig_name(WTERMSIG(p->status), sn, sizeof sn));
@@ -845,7 +731,7 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 					 R.names[i], o->self_dir ? o->self_dir : "?");
 			goto free_progs;
 		}
-	pvd_plan_build(&R.plan, p, PVD_PLAN_SUM_TAP);
+	pvd_plan_build(&R.plan, p, 0);
 	pvd_runreport_init(&R.rep, p, o->version);
 
 	sigemptyset(&R.waitset);

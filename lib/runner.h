@@ -61,9 +61,4 @@ void pvd_run_result_free(struct pvd_run_result *res);
 /* Finds prog beside pvd-run (self_dir) or on PATH.  Malloc'd path, or NULL. */
 char *pvd_run_find_program(const char *self_dir, const char *prog);
 
-/* The sum tap: copies NDJSON from fd in to fd out unchanged, counting the
- * records and summing, per field, every number that is a whole number of
- * cents; writes the result to sums_path (runreport.h, pvd_sums_json).
- * Returns 0 or a status (PVD_EX_IO) with e filled. */
-int pvd_sum_tap(int in, int out, const char *sums_path, struct pvd_err *e);
 #endif

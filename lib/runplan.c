@@ -177,10 +177,6 @@ static void add_cmd(struct pvd_job *j, const char *stage, const char *tag, struc
 	j->cmds = xrealloc(j->cmds, (j->ncmds + 1) * sizeof *j->cmds);
 	struct pvd_cmd *cmd = &j->cmds[j->ncmds++];
 	memset(cmd, 0, sizeof *cmd);
-	if (strcmp(stage, "sum") == 0) {
-		cmd->stage = "sum";
-		return;
-	}
 	const struct stage_def *d = def(stage);
 	cmd->stage = d->stage;
 	cmd->prog = d->prog;
@@ -198,7 +194,6 @@ static void add_cmd(struct pvd_job *j, const char *stage, const char *tag, struc
 
 void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags)
 {
-	int sum_tap = flags & PVD_PLAN_SUM_TAP;
 	memset(pl, 0, sizeof *pl);
 	pl->p = p;
 	pl->indicators = at(PVD_AT_NEW, "indicators.ndjson");
@@ -231,10 +226,6 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		set(&c, "period", p->period);
 		add_cmd(j, "ingest", s->name, &c);
 		add_cmd(j, "clean", s->name, &c);
-		if (sum_tap) {
-			add_cmd(j, "sum", s->name, &c);
-			j->sums = at(PVD_AT_WORK, "sums-%s.json", s->name);
-		}
 		add_cmd(j, "join", s->name, &c);
 		add_cmd(j, "aggregate", s->name, &c);
 	}
@@ -291,7 +282,6 @@ static void job_free(struct pvd_job *j)
 	free(j->cmds);
 	free(j->label);
 	free(j->out);
-	free(j->sums);
 	free(j->product);
 	free(j->lineage);
 }
@@ -346,8 +336,6 @@ static void pipeline(struct pvd_buf *out, const struct pvd_job *j)
 	int first = 1;
 	for (size_t i = 0; i < j->ncmds; i++) {
 		const struct pvd_cmd *c = &j->cmds[i];
-		if (!c->prog)
-			continue; /* the sum tap lives inside pvd-run */
 		if (!first)
 			pvd_buf_adds(out, " |\n  ");
 		first = 0;
@@ -379,8 +367,8 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 		       p->nsources > 1 ? "s" : "");
 	for (size_t i = 0; i < p->nformats; i++)
 		pvd_buf_printf(out, " %s", p->formats[i]);
-	pvd_buf_adds(out, ".\n# pvd-run itself also sums the cleaned amounts between pvd-clean and pvd-join\n"
-			  "# (TOTAL rows check), writes provenance.json for pvd-render, checks that the\n"
+	pvd_buf_adds(out, ".\n# pvd-run itself also checks the TOTAL rows against the sums in pvd-clean's report,\n"
+			  "# writes provenance.json for pvd-render, checks that the\n"
 			  "# counts reconcile, writes run-report.json/.txt, and swaps the new directory in\n"
 			  "# atomically.\n");
 	pvd_buf_adds(out, "set -eo pipefail\nmkdir -p ");

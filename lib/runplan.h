@@ -3,15 +3,14 @@
  * that the run and `--dry-run` cannot disagree and adapting to a changed
  * filter option is one line.
  *
- * A run is:  for each source, a job  ingest | clean | [sum] | join | aggregate --partial
+ * A run is:  for each source, a job  ingest | clean | join | aggregate --partial
  * writing a state file; one merge job (aggregate --merge of the states) writing
- * indicators.ndjson; one render job per format.  "sum" is pvd-run's own tap
- * (runner.h): it copies the records from clean to join and sums their
- * amounts for the TOTAL rows check.
+ * indicators.ndjson; one render job per format.  The TOTAL rows check reads
+ * the sums of pvd-clean's report.
  *
  * Paths inside the run's two directories are kept symbolic until the run
  * knows them: a path starting with the byte PVD_AT_WORK lies in the work
- * directory (reports, states, sums), PVD_AT_NEW in the new output
+ * directory (reports, states), PVD_AT_NEW in the new output
  * directory (what replaces `output:` when everything succeeded). */
 #ifndef PVD_RUNPLAN_H
 #define PVD_RUNPLAN_H
@@ -22,8 +21,8 @@
 #define PVD_AT_NEW '\002'
 
 struct pvd_cmd {
-	const char *stage;   /* "ingest", "clean", "sum", "join", "aggregate", "merge", "render" */
-	const char *prog;    /* "pvd-ingest"...; NULL for the sum tap */
+	const char *stage;   /* "ingest", "clean", "join", "aggregate", "merge", "render" */
+	const char *prog;    /* "pvd-ingest"... */
 	char **argv;         /* NULL-terminated, argv[0] = prog */
 	char *report;        /* its --report file, or NULL */
 	char *rejects;       /* its --rejects file, or NULL */
@@ -35,7 +34,6 @@ struct pvd_job {
 	struct pvd_cmd *cmds;
 	size_t ncmds;
 	char *out;           /* stdout of the last command, or NULL (/dev/null) */
-	char *sums;          /* the sum tap's result, or NULL */
 	char *product;       /* render: the file it writes (--output), or NULL */
 	char *lineage;       /* source: its --lineage file; merge: the run's lineage.ndjson */
 };
@@ -52,7 +50,6 @@ struct pvd_plan {
 };
 
 enum {
-	PVD_PLAN_SUM_TAP = 1,  /* the sum tap between clean and join */
 	PVD_PLAN_SCRIPT = 2,   /* for --dry-run: no --provenance (pvd-run writes that file) */
 };
 /* Builds the plan of p (which must outlive it). */

@@ -152,12 +152,11 @@ static void summary_step(struct pvd_buf *line, const json_t *s)
 }
 
 /* The sums of the cleaned records: pvd-clean's "sums" when it gives them as
- * exact text, else the tap's file.  Returns a new object field → "cents
- * text", or NULL. */
-static json_t *cleaned_sums(const json_t *clean_report, const char *tap_path, const char **from)
+ * exact text.  Returns a new object field → "cents text", or NULL. */
+static json_t *cleaned_sums(const json_t *clean_report, const char **from)
 {
 	json_t *cs = json_object_get(clean_report, "sums");
-	if (json_is_object(cs) && json_object_size(cs)) {
+	if (json_is_object(cs)) {
 		json_t *out = json_object();
 		const char *k;
 		json_t *v;
@@ -174,14 +173,7 @@ static json_t *cleaned_sums(const json_t *clean_report, const char *tap_path, co
 		}
 		json_decref(out);
 	}
-	if (!tap_path)
-		return NULL;
-	json_t *t = json_load_file(tap_path, 0, NULL);
-	json_t *sums = json_object_get(t, "sums");
-	json_t *out = json_is_object(sums) ? json_incref(sums) : NULL;
-	json_decref(t);
-	*from = "pvd-run";
-	return out;
+	return NULL;
 }
 
 static int cents_text(const char *s, int64_t *c)
@@ -432,26 +424,13 @@ int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const
 	char *state = pvd_plan_path(j->out, work, new);
 	json_object_set_new(obj, "state_lines", json_integer((json_int_t)count_lines(state)));
 	free(state);
-	char *tap = j->sums ? pvd_plan_path(j->sums, work, new) : NULL;
-	if (!rc && tap && clean) {
-		json_t *t = json_load_file(tap, 0, NULL);
-		unsigned long long n = num(t, "records");
-		if (!t)
-			rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "%s: the sum tap left no result", where);
-		else if (n != num(clean, "out"))
-			rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0,
-					 "%s: counts do not reconcile: clean emitted %llu, %llu went to join", where,
-					 num(clean, "out"), n);
-		json_decref(t);
-	}
 	if (!rc && ingest && clean) {
 		const char *from = NULL;
-		json_t *sums = cleaned_sums(json_object_get(clean, "_report"), tap, &from);
+		json_t *sums = cleaned_sums(json_object_get(clean, "_report"), &from);
 		json_object_set_new(obj, "totals", check_totals(r, src->name, json_object_get(ingest, "_report"), sums,
 								from ? from : "none"));
 		json_decref(sums);
 	}
-	free(tap);
 	json_object_set_new(obj, "reconciled", json_boolean(rc == 0));
 	if (!rc)
 		rc = loud(r, src, obj, arr, e);
@@ -803,30 +782,4 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 	pvd_buf_free(&path);
 	json_decref(doc);
 	return rc;
-}
-
-void pvd_sums_json(unsigned long long records, const struct pvd_sumfield *f, size_t n, struct pvd_buf *out)
-{
-	pvd_buf_printf(out, "{\"records\":%llu,\"sums\":{", records);
-	int first = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (f[i].overflow)
-			continue;
-		if (!first)
-			pvd_buf_addc(out, ',');
-		first = 0;
-		pvd_json_quote(out, f[i].name, strlen(f[i].name));
-		pvd_buf_addc(out, ':');
-		pvd_buf_addc(out, '"');
-		pvd_cents_format(f[i].cents, out);
-		pvd_buf_addc(out, '"');
-	}
-	pvd_buf_adds(out, "},\"values\":{");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			pvd_buf_addc(out, ',');
-		pvd_json_quote(out, f[i].name, strlen(f[i].name));
-		pvd_buf_printf(out, ":%llu", f[i].values);
-	}
-	pvd_buf_adds(out, "}}\n");
 }

@@ -3,14 +3,14 @@
  * After each job the stages' --report files (stats.h, pvd_stats_report) are
  * read and checked: each stage's own invariant (in + expanded = out +
  * rejected + skipped) and the chain's (what a stage emitted is what the next
- * one read: ingest out = clean in = sum tap records, clean out = join in,
+ * one read: ingest out = clean in, clean out = join in,
  * join out = aggregate in; the records the sources' states stand for, the
  * sum of their aggregate in, = merge in; the indicator records merge wrote
  * = render in, for each format).  A mismatch is an error: a record was lost
  * or invented on the way.
  * The TOTAL / sous-total rows pvd-ingest recognised (its report's "totals")
  * are compared with the sums of the cleaned records (pvd-clean's report
- * "sums" if it gives them, else the sum tap's); a disagreement is a warning.
+ * "sums"); a disagreement is a warning.
  *
  * At the end it writes, into the new output directory, run-report.json
  * (every count, per stage and source, the rejects files, the TOTAL checks,
@@ -70,14 +70,4 @@ unsigned long long pvd_runreport_rejected(const struct pvd_runreport *r);
 /* Rows read by pvd-ingest over all sources. */
 unsigned long long pvd_runreport_rows(const struct pvd_runreport *r);
 
-/* The sum tap's result file: {"records":N,"sums":{"field":"1234.56"},"values":{"field":N}}.
- * Writes the JSON text for the given counts into out. */
-struct pvd_sumfield {
-	char *name;
-	int64_t cents;
-	unsigned long long values;
-	int overflow;
-};
-void pvd_sums_json(unsigned long long records, const struct pvd_sumfield *f, size_t n,
-		   struct pvd_buf *out);
 #endif

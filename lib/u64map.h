@@ -1,8 +1,8 @@
 /* u64map — an open-addressing hash table from a non-zero key of two 64-bit
  * words to a 64-bit value: the integer-keyed indexes (the commune index's
- * SIRENs and département codes, a key and 0; pvd-clean's duplicate set, a
- * 128-bit record hash).  Linear probing over a power-of-two table kept at
- * most half full; no deletion.  The key (0, 0) marks an empty slot and may
+ * SIRENs and département codes, a key and 0; pvd-clean's duplicate set,
+ * bounded to 16 bytes a member, is fpset.h).  Linear probing over a
+ * power-of-two table kept at most half full; no deletion.  The key (0, 0) marks an empty slot and may
  * not be stored.  An entry pointer is valid until the next insertion. */
 #ifndef PVD_U64MAP_H
 #define PVD_U64MAP_H

@@ -216,6 +216,51 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	assert_output $'duplicate-row\tinsee\t01004\nduplicate-row\tnull\tnull'
 }
 
+@test "clean: a duplicate names its first place through runs of lines, files, gaps and records without _line" {
+	# the duplicate set keeps ordinals, mapped back to file:line by runs: each
+	# break in the line sequence (a gap, a new file, a repeated line) must map back
+	{
+		for l in 2 3 4 8 9 20; do printf '{"_file":"a.csv","_line":%d,"_dataset":"friches","insee":"01004","projet":"p%d"}\n' "$l" "$l"; done
+		for l in 5 6; do printf '{"_file":"b.csv","_line":%d,"_dataset":"friches","insee":"01004","projet":"p%d"}\n' "$l" "$((l + 100))"; done
+		for p in q1 q2 q3; do printf '{"_dataset":"friches","insee":"01004","projet":"%s"}\n' "$p"; done
+		for p in p3 p8 p9 p20 p105 p106 q2 q3 p2; do printf '{"_file":"c.csv","_line":1,"_dataset":"friches","insee":"01004","projet":"%s"}\n' "$p"; done
+	} >"$T/in.ndjson"
+	pvd-clean "$T/in.ndjson" >/dev/null 2>"$T/err"
+	run cat "$T/err"
+	assert_output "$(cat <<-'EOF'
+		pvd-clean: c.csv:1: duplicate of a.csv:3
+		pvd-clean: c.csv:1: duplicate of a.csv:8
+		pvd-clean: c.csv:1: duplicate of a.csv:9
+		pvd-clean: c.csv:1: duplicate of a.csv:20
+		pvd-clean: c.csv:1: duplicate of b.csv:5
+		pvd-clean: c.csv:1: duplicate of b.csv:6
+		pvd-clean: c.csv:1: duplicate of <stdin>:0
+		pvd-clean: c.csv:1: duplicate of <stdin>:0
+		pvd-clean: c.csv:1: duplicate of a.csv:2
+		pvd-clean: read 20 records: emitted 11, rejected 9
+	EOF
+	)"
+}
+
+@test "clean: the report's sums are the exact sums of the numbers passed on, as awk adds them in integer cents" {
+	pvd-ingest -q -p dotations-2019 "$D19" 2>/dev/null | pvd-clean -q --report "$T/rep.json" >"$T/out.ndjson"
+	for f in montant cout exercice; do
+		# awk on the JSON text: "montant":1978400.00 → 197840000 cents; whole numbers count ×100
+		want=$(grep -oE '"'$f'":-?[0-9]+(\.[0-9]{2})?[,}]' "$T/out.ndjson" | tr -d '},' | cut -d: -f2 |
+			awk '{ n = split($1, p, "."); s += p[1] * 100 + (n > 1 ? p[2] : 0); k++ }
+				END { e = int(s / 100); printf "%.0f.%02d %d\n", e, s - e * 100, k }')
+		run jq -r --arg f "$f" '"\(.sums[$f]) \(.sum_values[$f])"' "$T/rep.json"
+		assert_output "$want"
+	done
+	# a sum that overflows is left out, never wrong; a field without numbers has none
+	{
+		echo '{"_file":"a.csv","_line":2,"_dataset":"friches","insee":"01004","projet":"a","montant":"90000000000000000"}'
+		echo '{"_file":"a.csv","_line":3,"_dataset":"friches","insee":"01004","projet":"b","montant":"90000000000000000"}'
+	} | pvd-clean -q --report "$T/big.json" >/dev/null
+	run jq -c '[.sums, .sum_values]' "$T/big.json"
+	assert_output '[{},{"montant":2}]'
+}
+
 @test "clean: writing to /dev/full exits 74" {
 	run bash -c "pvd-clean '$C/real.ndjson' >/dev/full"
 	assert_failure 74

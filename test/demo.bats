@@ -195,13 +195,7 @@ in_range() { [ $(($1 * 10000)) -ge $(($3 * $2)) ] && [ $(($1 * 10000)) -lt $(($4
 		cat out/$q/rejects/{ingest,clean,join,aggregate}-*.ndjson out/$q/rejects/merge.ndjson |
 			jq -r --arg q $q '[$q, .stage, (.file | sub("^.*demo/"; "")), .line, .reason] | @tsv'
 	done | sort >got
-	# Three exports reach the pipelines as spreadsheets made from the CSVs:
-	# same rows, the conventions sheet one row lower (its title row).
-	tail -n +2 "$D/planted-rejects.tsv" | awk -F'\t' -v OFS='\t' '
-		$3 ~ /conventions-auvergne-rhone-alpes\.csv$/ { sub(/\.csv$/, ".xlsx", $3); $4++ }
-		$3 ~ /ort-nouvelle-aquitaine\.csv$/ { sub(/\.csv$/, ".ods", $3) }
-		$3 ~ /fnadt-2021\.csv$/ { sub(/\.csv$/, ".xls", $3) }
-		{ print }' | sort >want
+	demo_planted_rejects | sort >want
 	diff want got
 	[ "$(wc -l <want)" -ge 60 ]
 	# every reason code of the reject stream is planted somewhere

@@ -22,3 +22,15 @@ assert_golden() {
 		return 1
 	fi
 }
+
+# The demo's planted bad rows (fixtures/demo/planted-rejects.tsv, header
+# dropped) as the pipelines meet them: three exports reach them as
+# spreadsheets made from the CSVs (test/tools/demo-sheets.sh), with the same
+# rows, the conventions sheet one row lower (its title row).
+demo_planted_rejects() {
+	tail -n +2 "$PVD_ROOT/fixtures/demo/planted-rejects.tsv" | awk -F'\t' -v OFS='\t' '
+		$3 ~ /conventions-auvergne-rhone-alpes\.csv$/ { sub(/\.csv$/, ".xlsx", $3); $4++ }
+		$3 ~ /ort-nouvelle-aquitaine\.csv$/ { sub(/\.csv$/, ".ods", $3) }
+		$3 ~ /fnadt-2021\.csv$/ { sub(/\.csv$/, ".xls", $3) }
+		{ print }'
+}

@@ -356,8 +356,10 @@ start_slow() {
 	MNT=$PWD/full
 	dd if=/dev/zero of=full/fill bs=4k 2>/dev/null || true
 	run bin/pvd-run -q --output full/q4 run/stub.yaml
-	# the stub stages say it and go on; pvd-run's sum tap fails on it (74)
-	assert_failure 74
+	# the stub stages say it and go on; the aggregate stub cannot write its
+	# state and fails: the run fails, and every stage's own words are shown
+	assert_failure 65
+	assert_line --regexp '^pvd-run: source [a-z]+: stage aggregate \(pvd-aggregate\) failed with exit status 65$'
 	assert_line --regexp '/pvd-ingest: line [0-9]+: printf: write error: No space left on device$'
 	rm full/fill
 	[ "$(ls -A full)" = "" ]

@@ -46,7 +46,7 @@ setup() {
 			index($0, h) == 1 { getline; if (index($0, at)) found = 1 } END { exit !found }' "$P" ||
 			fail "$file:$line ($stage, $reason) not on the page"
 		n=$((n + 1))
-	done <fixtures/demo/planted-rejects.tsv
+	done < <(demo_planted_rejects)
 	[ "$n" = 34 ]
 	# the counts per source add up to the run's
 	[ "$(grep -c '^<h3>' "$P")" -gt 20 ]

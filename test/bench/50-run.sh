@@ -1,7 +1,7 @@
 # pvd-run: a whole quarter (ingest | clean | join | aggregate per source,
 # merge, render json) over the benchmark export cut into 4 sources; one job
 # against 4 at a time, and against the same commands run by bash from
-# `pvd-run --dry-run` (what the runner adds: the sum tap, the reports, the
+# `pvd-run --dry-run` (what the runner adds: the reports, the
 # provenance digests, the swap).
 echo "== pvd-run: 4 sources → indicators.json"
 csv="$BENCH_DIR/export-$BENCH_ROWS.csv"

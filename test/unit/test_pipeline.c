@@ -124,9 +124,9 @@ int main(void)
 
 	/* the plan: the table's templates filled */
 	struct pvd_plan pl;
-	pvd_plan_build(&pl, &p, PVD_PLAN_SUM_TAP);
+	pvd_plan_build(&pl, &p, 0);
 	CHECK_INT(pl.nsources, 2, "one job per source");
-	CHECK_INT(pl.sources[0].ncmds, 5, "ingest, clean, sum tap, join, aggregate");
+	CHECK_INT(pl.sources[0].ncmds, 4, "ingest, clean, join, aggregate: the TOTAL sums come from clean's report");
 	struct pvd_buf b = { 0 };
 	for (size_t i = 0; i < pl.sources[0].ncmds; i++) {
 		const struct pvd_cmd *c = &pl.sources[0].cmds[i];
@@ -142,7 +142,6 @@ int main(void)
 		  " --report W/ingest-dotations-test.report.json fixtures/run/data/dotations.csv"
 		  " | clean: pvd-clean -q --profile dotations-test --rejects N/rejects/clean-dotations-test.ndjson"
 		  " --report W/clean-dotations-test.report.json"
-		  " | sum:"
 		  " | join: pvd-join -q --ref pvd=pvd-test --ref communes=communes-test"
 		  " --rejects N/rejects/join-dotations-test.ndjson --report W/join-dotations-test.report.json"
 		  " | aggregate: pvd-aggregate -q --partial --indicators fixtures/run/config/indicators.yaml"
@@ -173,8 +172,7 @@ int main(void)
 	pvd_buf_free(&b);
 	pvd_plan_free(&pl);
 	pvd_plan_build(&pl, &p, PVD_PLAN_SCRIPT);
-	CHECK_INT(pl.sources[0].ncmds, 4, "without the sum tap, four commands");
-	CHECK(pl.sources[0].sums == NULL, "and no sums file");
+	CHECK_INT(pl.sources[0].ncmds, 4, "a script's source: the same four commands");
 	CHECK(strstr(pl.renders[0].cmds[0].argv[2], "--provenance") == NULL &&
 		      strcmp(pl.renders[0].cmds[0].argv[2], "--format") == 0,
 	      "a script's render has no --provenance");

@@ -101,5 +101,19 @@ int main(void)
 		CHECK_STR(pvd_buf_str(&b), clean[i].out, "text clean #%zu", i);
 	}
 	pvd_buf_free(&b);
+
+	/* pvd_rec_set_at: the value of field i replaced in place, from a value
+	 * that may be another field of the same record */
+	struct pvd_record rr;
+	pvd_rec_init(&rr);
+	pvd_rec_set_str(&rr, "a", "un");
+	pvd_rec_set_str(&rr, "b", "deux");
+	pvd_rec_set_at(&rr, 0, PVD_NUM, "12.50", 5);
+	const struct pvd_field *fb = pvd_rec_get(&rr, "b");
+	pvd_rec_set_at(&rr, 1, PVD_STR, pvd_rec_val(&rr, fb), fb->val_len - 1);
+	CHECK(rr.n == 2 && rr.f[0].kind == PVD_NUM && strcmp(pvd_rec_str(&rr, "a"), "12.50") == 0 &&
+		      strcmp(pvd_rec_str(&rr, "b"), "deu") == 0 && strcmp(pvd_rec_name(&rr, &rr.f[1]), "b") == 0,
+	      "set_at replaces field i's value, keeps its name and place");
+	pvd_rec_free(&rr);
 	return check_done();
 }

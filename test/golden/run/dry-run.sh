@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pvd-run --dry-run run/stub.yaml: period 2021-Q4, 2 sources, formats json md.
-# pvd-run itself also sums the cleaned amounts between pvd-clean and pvd-join
-# (TOTAL rows check), writes provenance.json for pvd-render, checks that the
+# pvd-run itself also checks the TOTAL rows against the sums in pvd-clean's report,
+# writes provenance.json for pvd-render, checks that the
 # counts reconcile, writes run-report.json/.txt, and swaps the new directory in
 # atomically.
 set -eo pipefail
