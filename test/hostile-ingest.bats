@@ -615,3 +615,21 @@ EOF
 	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"id":"1","nom":"Ambérieu"}' ]
 	reconcile 2 1 0 1
 }
+
+# Defect 18 (pvd-ingest's main): a failed output used to leak the profile or
+# leave the rejects stream open, so the ASan build exited 1, not 73.
+@test "--rejects that cannot be created, with a profile: exit 73, nothing leaked, nothing emitted" {
+	ingest -p france-services --rejects "$T/no/such/dir/r.ndjson" "$FIX/exports/france_services_liste-fs-20240801.csv"
+	[ "$status" -eq 73 ]
+	assert_first_err "pvd-ingest: $T/no/such/dir/r.ndjson: cannot create: No such file or directory"
+	[ ! -s "$O" ]
+}
+
+@test "--report that cannot be created: exit 73 after the run, and no rejects file left half-made" {
+	printf 'a,b\n1,2\n3\n' >"$T/x.csv"
+	ingest --rejects "$T/rj.ndjson" --report "$T/no/such/dir/r.json" "$T/x.csv"
+	[ "$status" -eq 73 ]
+	grep -qF "$T/no/such/dir/r.json" "$E"
+	[ ! -e "$T/rj.ndjson" ]
+	[ -z "$(ls -A "$T" | grep '\.tmp\.')" ]
+}

@@ -33,6 +33,10 @@ static const char usage[] =
 	"      --report FILE        write the counts, detected format and TOTAL rows as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected row or\n"
 	"                           TOTAL row, no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N rows,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -139,6 +143,8 @@ int main(int argc, char **argv)
 	int rc;
 	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "ingest", rejects, quiet, &e))) {
 		pvd_err_print(&e);
+		if (profile)
+			pvd_profile_free(&prof);
 		return rc;
 	}
 	pvd_stats_init(&st, "rows");
@@ -158,8 +164,12 @@ int main(int argc, char **argv)
 			 cnt.title, cnt.total, cnt.blank);
 		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "ingest", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
+		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e))) {
+			/* what was not finished is dropped */
 			pvd_err_print(&e);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
+		}
 	}
 	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
