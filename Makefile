@@ -9,7 +9,7 @@ BUILD   ?= build
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKGS    := yaml-0.1 jansson
-CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -DPVD_DATADIR='"$(PREFIX)/share/pvd"' -Ilib
+CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -Ilib
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm

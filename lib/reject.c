@@ -1,4 +1,5 @@
 #include "reject.h"
+#include "progress.h"
 #include "ndjson.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -65,6 +66,7 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	rj->n++;
 	count(rj, reason);
 	if (!rj->quiet) {
+		pvd_progress_clear();
 		const char *f = file && *file ? file : "<stdin>";
 		if (field)
 			fprintf(stderr, "%s: %s:%ld: %s: %s\n", pvd_progname, f, line, field, msg);

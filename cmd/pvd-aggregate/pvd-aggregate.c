@@ -1,6 +1,7 @@
 /* pvd-aggregate — cleaned, joined records to one record per indicator. */
 #include "aggregate.h"
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "indicator.h"
 #include "output.h"
@@ -32,6 +33,7 @@ static const char usage[] =
 	"      --report FILE        write the counts (and skipped datasets) as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -71,7 +74,8 @@ int main(int argc, char **argv)
 		case OPT_MERGE: merge = 1; break;
 		case 'r': rejects = optarg; break;
 		case OPT_REPORT: report = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");

@@ -2,6 +2,7 @@
  * engine is lib/clean.c). */
 #include "clean.h"
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "output.h"
 #include "reject.h"
@@ -28,6 +29,7 @@ static const char usage[] =
 	"      --strict             stop at the first reject, exit 65\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -46,6 +48,7 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'R' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -61,7 +64,8 @@ int main(int argc, char **argv)
 		case 'r': rejects = optarg; break;
 		case 'R': report = optarg; break;
 		case 'S': o.strict = 1; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");

@@ -1,5 +1,6 @@
 /* pvd-ingest — raw CSV exports to the NDJSON record stream. */
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "encoding.h"
 #include "ingest.h"
@@ -27,6 +28,7 @@ static const char usage[] =
 	"      --report FILE        write the counts, detected format and TOTAL rows as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected row or\n"
 	"                           TOTAL row, no summary\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -74,7 +77,8 @@ int main(int argc, char **argv)
 		case 'M': o.field_cap = pvd_cli_ulong("--max-field", optarg); break;
 		case 'r': rejects = optarg; break;
 		case 'R': report = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");

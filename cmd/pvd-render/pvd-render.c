@@ -1,5 +1,6 @@
 /* pvd-render — pvd-aggregate's indicator records to the period's dashboard. */
 #include "cli.h"
+#include "progress.h"
 #include "dashboard.h"
 #include "diag.h"
 #include "output.h"
@@ -34,6 +35,7 @@ static const char usage[] =
 	"      --report FILE        write the counts as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or missing\n"
 	"                           indicator, no summary\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -65,6 +67,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -87,7 +90,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'r': o->rejects = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
-		case 'q': o->quiet = 1; break;
+		case 'q': o->quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");
