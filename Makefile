@@ -112,6 +112,12 @@ bench: all
 deps:
 	test/install-deps
 
+# JSON Schemas of the cleaned records, one per dataset, made from
+# config/datasets/ (committed; test/schema.bats checks they are up to date).
+DATASETS := $(notdir $(basename $(wildcard config/datasets/*.yaml)))
+schemas: $(BUILD)/tools/record-schema
+	@for d in $(DATASETS); do $(BUILD)/tools/record-schema config/datasets/$$d.yaml >config/schema/records/$$d.schema.json.tmp && mv config/schema/records/$$d.schema.json.tmp config/schema/records/$$d.schema.json || exit 1; done
+
 # Installation: programs, man pages, the configuration and reference tables
 # (share/pvd/config, found by the programs from their own place:
 # BINDIR/../share/pvd, so any PREFIX or DESTDIR works, and a moved tree too),
@@ -176,6 +182,7 @@ help:
 	@echo 'make bench      throughput benchmark against mlr / jq / DuckDB'
 	@echo 'make deps       install the Debian 12 packages pvd needs'
 	@echo 'make install    install programs, man pages, config, completion (PREFIX, DESTDIR)'
+	@echo 'make schemas    regenerate config/schema/records/ from config/datasets/'
 	@echo 'make deb        build the Debian package build/pvd_VERSION_ARCH.deb'
 
 # Quarterly targets (make 2021-Q4, make quarter Q=2021-Q4) live beside the
