@@ -226,6 +226,13 @@ static int set_output(struct pvd_pipeline *p, const char *base_dir, const char *
 		inside = p->refs[i].path ? within(out, p->refs[i].path) : NULL;
 	if (!inside)
 		inside = within(out, p->indicators);
+	/* nor overlap the config directory (profiles, references, schemas) */
+	if (!inside && p->config && (within(out, p->config) || within(p->config, out))) {
+		snprintf(msg, msz, "output: %s overlaps the config directory %s, which the run would delete", out,
+			 p->config);
+		free(out);
+		return -1;
+	}
 	if (!inside && p->previous)
 		inside = within(out, p->previous);
 	if (inside) {

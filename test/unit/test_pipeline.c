@@ -234,6 +234,9 @@ int main(void)
 	pvd_pipeline_free(&pq);
 	CHECK_STR(error_of(with(NULL, "config: data/dotations.csv\n")),
 		  "78 13:9: config: fixtures/run/data/dotations.csv is not a directory", "config: a file");
+	CHECK_STR(error_of(with("output: out/2021-Q4\n", "output: config/sources\n")),
+		  "78 12:9: output: fixtures/run/config/sources overlaps the config directory fixtures/run/config, which the run would delete",
+		  "the output may not lie in the config directory");
 	CHECK_STR(error_of(with(NULL, "config: nowhere\n")),
 		  "78 13:9: config: cannot read fixtures/run/nowhere: No such file or directory", "config: nothing");
 	setenv("PVD_CONFIG", "fixtures/run/config", 1);
