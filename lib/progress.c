@@ -125,7 +125,9 @@ void pvd_progress_open(const char *name, int fd)
 	struct stat sb;
 	int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	int tty = isatty(2);
-	if (!(P.mode > 0 || (tty && regular)))
+	/* On its own only for a file read to somewhere else than the terminal:
+	 * records printed on the screen would be cut by the line. */
+	if (!(P.mode > 0 || (tty && regular && !isatty(1))))
 		return;
 	P.fd = fd;
 	P.shown = 1;

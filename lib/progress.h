@@ -2,8 +2,9 @@
  * input, like pv: bytes read (of the size, when the input is a regular
  * file), records, rejects, rate and ETA.
  *
- * Shown when standard error is a terminal and the input is a regular file,
- * or always with --progress; never with -q.  Colour only on a terminal and
+ * Shown when standard error is a terminal and the input is a regular file
+ * (and the records do not go to that terminal), or always with --progress;
+ * never with -q.  Colour only on a terminal and
  * without $NO_COLOR.  The hooks are in the shared layers, so that every
  * filter has it without code of its own: input.c reports opens, reads and
  * closes, stats.c the record and reject counts, reject.c and diag.c clear

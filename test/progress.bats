@@ -52,7 +52,7 @@ lines() { tr '\r' '\n' <"$1" | grep -v '^ *$'; }
 	[ "${#lines[@]}" = 2 ]
 }
 
-@test "on a terminal: shown for a regular file, in colour unless NO_COLOR; not for a pipe; not with -q" {
+@test "on a terminal: shown for a regular file, in colour unless NO_COLOR; not for a pipe, not with -q, not over the records" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	script -qc "pvd-join --help >/dev/null; pvd-clean -d ort in.ndjson >/dev/null" /dev/null >tty.out </dev/null
 	run lines tty.out
@@ -68,6 +68,11 @@ lines() { tr '\r' '\n' <"$1" | grep -v '^ *$'; }
 	assert_output --partial 'read 3 records'
 	script -qc "pvd-clean -q -d ort in.ndjson >/dev/null" /dev/null >tty.out </dev/null
 	[ ! -s tty.out ]
+	# the records themselves on the terminal: no line to cut them
+	script -qc "pvd-clean -d ort in.ndjson" /dev/null >tty.out </dev/null
+	run lines tty.out
+	assert_output --partial '"insee":"01004"'
+	refute_output --partial '100%'
 }
 
 @test "every filter takes --progress, documented in its help and man page" {
