@@ -55,6 +55,7 @@ void pvd_err_print(const struct pvd_err *e)
 void pvd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	pvd_progress_clear();
 	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -79,6 +80,7 @@ void pvd_warn_at(const char *file, long line, const char *fmt, ...)
 void pvd_die(int status, const char *fmt, ...)
 {
 	va_list ap;
+	pvd_progress_clear();
 	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
