@@ -46,6 +46,15 @@ void pvd_progress_stats(const struct pvd_stats *st)
 	P.st = st;
 }
 
+void pvd_progress_forget(const struct pvd_stats *st)
+{
+	if (P.st == st) {
+		P.st = NULL;
+		P.shown = 0; /* no line without its counts */
+		P.fd = -1;
+	}
+}
+
 static void human(char *dst, size_t cap, double v)
 {
 	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB" };

@@ -20,8 +20,10 @@ struct pvd_stats;
  * (whatever their order: -q wins). */
 void pvd_progress_force(void);
 void pvd_progress_quiet(void);
-/* The counts shown (pvd_stats_init registers its own). */
+/* The counts shown (pvd_stats_init registers its own, pvd_stats_free
+ * takes it back). */
 void pvd_progress_stats(const struct pvd_stats *st);
+void pvd_progress_forget(const struct pvd_stats *st);
 /* An input is opened, read, closed (input.c). */
 void pvd_progress_open(const char *name, int fd);
 void pvd_progress_read(size_t n);

@@ -96,6 +96,7 @@ int pvd_stats_report(const struct pvd_stats *st, const struct pvd_rejects *rj, c
 
 void pvd_stats_free(struct pvd_stats *st)
 {
+	pvd_progress_forget(st);
 	for (size_t i = 0; i < st->ninputs; i++)
 		free(st->inputs[i].file);
 	free(st->inputs);
