@@ -141,9 +141,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/pvd
 
 # The Debian package: `make install PREFIX=/usr` into a staging root, man
-# pages compressed, a control file made here (Depends computed by
-# dpkg-shlibdeps from the programs' libraries when dpkg-dev is installed,
-# else the list below), then dpkg-deb --build.
+# pages compressed, a control file made here, then dpkg-deb --build.
+# Depends: computed by dpkg-shlibdeps from the programs' libraries (dpkg-dev);
+# without it, the packages owning the libraries ldd lists; else the list below.
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB      := $(BUILD)/pvd_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT  = $(BUILD)/deb/root
@@ -157,6 +157,9 @@ $(DEB): $(BINS) $(MANS) $(COMPLETION) $(shell find config -type f 2>/dev/null) V
 	install -m 644 README.md $(DEB_ROOT)/usr/share/doc/pvd/
 	mkdir -p $(BUILD)/deb/debian && printf 'Source: pvd\n\nPackage: pvd\nArchitecture: any\n' >$(BUILD)/deb/debian/control
 	deps=$$(cd $(BUILD)/deb && dpkg-shlibdeps -O $(PROGS:%=root/usr/bin/%) 2>/dev/null | sed -n 's/^shlibs:Depends=//p'); \
+	[ -n "$$deps" ] || deps=$$(ldd $(PROGS:%=$(DEB_ROOT)/usr/bin/%) 2>/dev/null | awk '/=> \//{print $$3}' | sort -u | \
+		while read -r f; do dpkg -S "$$f" 2>/dev/null || dpkg -S "$$(readlink -f "$$f")" 2>/dev/null; done | \
+		cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g'); \
 	{ echo 'Package: pvd'; echo 'Version: $(VERSION)'; echo 'Architecture: $(DEB_ARCH)'; \
 	  echo 'Maintainer: pvd maintainers <pvd@localhost>'; echo 'Section: utils'; echo 'Priority: optional'; \
 	  echo "Depends: $${deps:-$(DEB_DEPENDS_FALLBACK)}"; \
