@@ -8,7 +8,8 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-PKGS    := yaml-0.1 jansson
+# libzip and expat read .xlsx/.ods (zip of XML), freexl reads .xls: see README "Spreadsheets".
+PKGS    := yaml-0.1 jansson libzip expat freexl
 CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -Ilib
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)

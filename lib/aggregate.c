@@ -1,5 +1,6 @@
 #include "aggregate.h"
 #include "input.h"
+#include "lineage.h"
 #include "money.h"
 #include "ndjson.h"
 #include "xmem.h"
@@ -67,6 +68,7 @@ struct pvd_agg {
 	/* _file of the previous record, to avoid interning it every time */
 	char *lastfile;
 	long lastfid;
+	struct pvd_lineage *lin;    /* NULL: no lineage asked */
 };
 
 static void grp_init(struct grp *g)
@@ -379,6 +381,22 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 			sv[s].dated = 1;
 		}
 	}
+	/* A breakdown key is one value: an object or a list has no group of
+	 * its own and must not fall into the null group. */
+	for (size_t k = 0; k < ds->naccs; k++) {
+		const struct pvd_acc *acc = &c->accs[ds->accs[k]];
+		for (size_t d = 0; d < acc->ndims; d++) {
+			const struct pvd_field *f = sv[acc->dim_key[d]].f;
+			if (f && (f->kind == PVD_RAW || f->kind == PVD_LIST)) {
+				const char *name = pvd_strset_get(&ds->slots, (uint32_t)acc->dim_key[d], NULL);
+				char msg[300];
+				snprintf(msg, sizeof msg, "breakdown key %s is a JSON %s, not one value: no group for it",
+					 name, f->kind == PVD_LIST || pvd_rec_val(r, f)[0] == '[' ? "array" : "object");
+				reject_rec(a, r, PVD_R_TYPE, name, f->kind == PVD_LIST ? NULL : pvd_rec_val(r, f), msg);
+				return 0;
+			}
+		}
+	}
 	pvd_stats_out(a->st);
 	long fid = intern_file(a, r);
 	long line = pvd_rec_line(r);
@@ -442,6 +460,16 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 			if (!x->f || x->f->kind == PVD_NULL)
 				continue;
 			v = x->cents;
+		}
+		if (a->lin) {
+			const char *ks[32];
+			size_t kn[32];
+			for (size_t d = 0; d < acc->ndims && d < 32; d++)
+				if (!text_of(r, sv[acc->dim_key[d]].f, &ks[d], &kn[d]))
+					ks[d] = NULL, kn[d] = 0;
+			int dated = dv && dv->dated;
+			pvd_lineage_add(a->lin, ai, r, ks, kn, v, a->vals, a->vlens, a->nvals, dated ? dv->d.start : 0,
+					dated ? dv->d.end : 0);
 		}
 		struct accst *st = &a->acc[ai];
 		int rc = contribute(a, acc, &st->head, v, dv, fid, line, file, e);
@@ -560,6 +588,8 @@ static int emit_value(struct pvd_agg *a, const struct emit *m, struct pvd_err *e
 	pvd_rec_set_str(r, "id", I->id);
 	pvd_rec_set_str(r, "label", I->label);
 	pvd_rec_set_str(r, "unit", I->unit);
+	if (I->description)
+		pvd_rec_set_str(r, "description", I->description);
 	pvd_rec_set_str(r, "period", c->period.text);
 	int64_t num = 0, den = 0;
 	int ratio = 0;
@@ -980,7 +1010,7 @@ int pvd_agg_merge(struct pvd_agg *a, char *const *files, int nfiles, struct pvd_
 			break;
 		const char *line;
 		size_t len;
-		int got, header = 0;
+		int got, header = 0, lineage = 0;
 		while ((got = pvd_input_line(&in, &line, &len, e)) == 1) {
 			if (len && line[len - 1] == '\r')
 				len--;
@@ -991,7 +1021,17 @@ int pvd_agg_merge(struct pvd_agg *a, char *const *files, int nfiles, struct pvd_
 				rc = pvd_err_set(e, PVD_EX_DATA, in.name, in.line, pe.col, "not an aggregate state: %s", pe.msg);
 				break;
 			}
-			if (pvd_rec_get(&r, "pvd_aggregate_state")) {
+			if (!header && !lineage && pvd_rec_get(&r, "pvd_lineage")) {
+				/* The lineage of a part: copied to ours, when asked. */
+				if (!a->lin) {
+					rc = bad(e, in.name, in.line, "a lineage file among the states: give --lineage to merge it%s", NULL);
+					break;
+				}
+				lineage = 1;
+			}
+			if (lineage) {
+				rc = pvd_lineage_merge_line(a->lin, &r, line, len, in.name, in.line, e);
+			} else if (pvd_rec_get(&r, "pvd_aggregate_state")) {
 				rc = merge_header(a, &r, in.name, in.line, e);
 				header = 1;
 			} else if (!header) {
@@ -1054,6 +1094,11 @@ struct pvd_agg *pvd_agg_new(const struct pvd_catalog *c, int partial, struct pvd
 	}
 	a->sv = xcalloc(maxslots, sizeof *a->sv);
 	return a;
+}
+
+void pvd_agg_set_lineage(struct pvd_agg *a, struct pvd_lineage *l)
+{
+	a->lin = l;
 }
 
 struct pvd_sink *pvd_agg_sink(struct pvd_agg *a)

@@ -42,6 +42,10 @@ struct pvd_agg;
 /* partial: emit the state rather than values. */
 struct pvd_agg *pvd_agg_new(const struct pvd_catalog *c, int partial, struct pvd_sink *next,
 			    struct pvd_rejects *rj, struct pvd_stats *st);
+/* Writes each contribution to l (lineage.h) as it is counted; with
+ * pvd_agg_merge(), lineage files among the inputs are copied to l. */
+struct pvd_lineage;
+void pvd_agg_set_lineage(struct pvd_agg *a, struct pvd_lineage *l);
 /* The engine as a sink (records in; end() flushes to next and ends it). */
 struct pvd_sink *pvd_agg_sink(struct pvd_agg *a);
 /* Reads partial states (files, "-" or none = stdin) into the engine.  A state

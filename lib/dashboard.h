@@ -91,7 +91,7 @@ struct pvd_item {             /* a chart bar or a table column */
 	enum pvd_fmt fmt;     /* TABLE column: how its values are shown */
 };
 enum pvd_btype { PVD_B_HEADING, PVD_B_FIGURES, PVD_B_TEXT, PVD_B_NOTE, PVD_B_CHART, PVD_B_TABLE,
-		 PVD_B_LIST };
+		 PVD_B_LIST, PVD_B_MAP };
 struct pvd_block {
 	enum pvd_btype type;
 	char *title;               /* HEADING: its text; CHART, TABLE, LIST: title or NULL */
@@ -108,6 +108,8 @@ struct pvd_block {
 	enum pvd_fmt fmt;          /* CHART: format of the values */
 	struct pvd_tmpl *list;     /* LIST */
 	size_t nlist;
+	struct pvd_map_geo *geo;   /* MAP: the geometry (render_map.h), of: and by: as a chart */
+	char *attribution;         /* MAP: the credit the geometry's licence asks for */
 };
 struct pvd_section {
 	char *id, *title;
@@ -129,6 +131,7 @@ struct pvd_dash_dim {
 };
 struct pvd_dash_ind {
 	char *id, *label, *unit;   /* label, unit: NULL until a record gives them */
+	char *description;         /* the catalogue's definition (the headline record's), or NULL */
 	enum pvd_ukind kind;
 	size_t section;
 	int configured;            /* listed in dashboard.yaml */
@@ -141,6 +144,8 @@ struct pvd_dash_ind {
 };
 
 struct pvd_dash_map; /* private hash tables */
+struct pvd_map_geo;
+struct pvd_lin_summary;
 
 struct pvd_dash {
 	/* configuration */
@@ -157,6 +162,7 @@ struct pvd_dash {
 	int have_period, have_prev;
 	struct pvd_period period, prev_period;
 	struct pvd_jnode *provenance; /* NULL when none */
+	struct pvd_lin_summary *lineage; /* the run's lineage, per file (lineage.h); NULL when none */
 	char *provenance_name;
 	char **warnings;           /* for the caller to print */
 	size_t nwarnings;
@@ -192,6 +198,10 @@ int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e);
 /* Reads and checks the runner's provenance file (shape in
  * config/schema/provenance.schema.json).  Same statuses. */
 int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e);
+/* Reads the run's lineage (pvd-aggregate --lineage) into per-file counts:
+ * the page shows, under each figure, its records per source file.  Same
+ * statuses. */
+int pvd_dash_lineage(struct pvd_dash *d, const char *path, struct pvd_err *e);
 
 /* Order of group keys: bytewise, the null key (no value) last. */
 int pvd_key_cmp(const char *a, const char *b);

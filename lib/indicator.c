@@ -52,8 +52,37 @@ static int is_ident(char ch, int first)
 	       (!first && ch >= '0' && ch <= '9');
 }
 
-/* The text of a scalar with {var} replaced; NULL (e filled) on an unknown
- * variable.  The result belongs to the catalogue. */
+/* The label of the value of template variable var in the static labels of
+ * dimension dim; NULL (e filled) when either is unknown. */
+static const char *var_label(struct ld *L, const struct pvd_ynode *n, const char *var, size_t vn,
+			     const char *dim, size_t dn)
+{
+	const char *val = NULL;
+	for (const char *const *v = L->vars; v && *v; v += 2)
+		if (strlen(*v) == vn && memcmp(*v, var, vn) == 0)
+			val = v[1];
+	if (!val) {
+		err(L, n, "unknown template variable {%.*s}", (int)vn, var);
+		return NULL;
+	}
+	for (size_t i = 0; i < L->c->ndims; i++) {
+		const struct pvd_dim *dm = &L->c->dims[i];
+		if (strlen(dm->name) != dn || memcmp(dm->name, dim, dn) != 0)
+			continue;
+		long id = dm->labels ? pvd_strset_find(&dm->lkeys, val, strlen(val)) : -1;
+		if (id < 0) {
+			err(L, n, "{%.*s|%.*s}: dimension '%.*s' has no label for '%s'", (int)vn, var, (int)dn, dim,
+			    (int)dn, dim, val);
+			return NULL;
+		}
+		return dm->labels[id];
+	}
+	err(L, n, "{%.*s|%.*s}: unknown dimension '%.*s'", (int)vn, var, (int)dn, dim, (int)dn, dim);
+	return NULL;
+}
+
+/* The text of a scalar with {var} (and {var|dim}) replaced; NULL (e
+ * filled) on an unknown variable.  The result belongs to the catalogue. */
 static const char *sv(struct ld *L, const struct pvd_ynode *n)
 {
 	const char *s = n->str;
@@ -84,6 +113,23 @@ static const char *sv(struct ld *L, const struct pvd_ynode *n)
 				pvd_buf_adds(&b, val);
 				p = q + 1;
 				continue;
+			}
+			if (*q == '|' && is_ident(q[1], 1)) {
+				/* {var|dim}: the label the dimension dim gives the value
+				 * of var, so that codes have their label in one place. */
+				const char *r = q + 1;
+				while (is_ident(*r, 0))
+					r++;
+				if (*r == '}') {
+					const char *lab = var_label(L, n, p + 1, (size_t)(q - p - 1), q + 1, (size_t)(r - q - 1));
+					if (!lab) {
+						pvd_buf_free(&b);
+						return NULL;
+					}
+					pvd_buf_adds(&b, lab);
+					p = r + 1;
+					continue;
+				}
 			}
 		}
 		pvd_buf_addc(&b, *p++);
@@ -758,8 +804,8 @@ static int compile_indicator(struct ld *L, const struct pvd_ynode *m, struct pen
 			     const size_t *defdims, size_t ndefdims, struct pvd_strset *ids)
 {
 	struct pvd_catalog *c = L->c;
-	static const char *const keys[] = { "id", "label", "unit", "dataset", "where", "date", "undated",
-					    "window", "measure", "breakdown", "for", NULL };
+	static const char *const keys[] = { "id", "label", "description", "unit", "dataset", "where", "date",
+					    "undated", "window", "measure", "breakdown", "for", NULL };
 	if (pvd_y_check_keys(L->d, m, keys, L->e))
 		return PVD_EX_CONFIG;
 	const char *id = get_str(L, m, "id", 1);
@@ -776,6 +822,9 @@ static int compile_indicator(struct ld *L, const struct pvd_ynode *m, struct pen
 	const char *label = get_str(L, m, "label", 1);
 	const char *unit = get_str(L, m, "unit", 1);
 	if (!label || !unit)
+		return PVD_EX_CONFIG;
+	const char *desc = NULL;
+	if (pvd_y_get(m, "description") && !(desc = get_str(L, m, "description", 1)))
 		return PVD_EX_CONFIG;
 	enum pvd_ukind uk;
 	if (pvd_unit_kind(unit, &uk))
@@ -826,6 +875,7 @@ static int compile_indicator(struct ld *L, const struct pvd_ynode *m, struct pen
 	memset(I, 0, sizeof *I);
 	I->id = xstrdup(id);
 	I->label = xstrdup(label);
+	I->description = desc && *desc ? xstrdup(desc) : NULL;
 	I->unit = xstrdup(unit);
 	I->kind = k;
 	I->line = idn->line;
@@ -1133,6 +1183,7 @@ void pvd_catalog_free(struct pvd_catalog *c)
 	for (size_t i = 0; i < c->ninds; i++) {
 		free(c->inds[i].id);
 		free(c->inds[i].label);
+		free(c->inds[i].description);
 		free(c->inds[i].unit);
 		free(c->inds[i].dims);
 	}

@@ -82,6 +82,7 @@ struct pvd_acc {
 
 struct pvd_ind {
 	char *id, *label, *unit;
+	char *description;      /* what is counted, the date rule, a share's denominator (French); NULL: none */
 	enum pvd_mkind kind;
 	size_t acc;             /* non-ratio: its accumulator */
 	size_t num, den;        /* RATIO: accumulators */

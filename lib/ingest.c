@@ -1,6 +1,7 @@
 #include "ingest.h"
 #include "csvread.h"
 #include "input.h"
+#include "sheet.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -12,8 +13,11 @@
 struct ing {
 	const struct pvd_ingest_opts *o;
 	const struct pvd_profile *prof;
-	const char *file;              /* name for _file and messages */
+	const char *file;              /* name for messages: "x.csv", "x.xlsx[Suivi]" */
+	const char *src_file;          /* name for _file */
 	size_t file_len;
+	struct pvd_book *book;         /* a spreadsheet's, or NULL */
+	const char *sheet;             /* its sheet being read */
 	struct pvd_rejects *rj;
 	struct pvd_stats *st;
 	struct pvd_ingest_counts *cnt;
@@ -171,6 +175,8 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 		pvd_text_clean(r->cell[j], r->len[j], &name);
 		json_array_append_new(cols, json_string(pvd_buf_str(&name)));
 	}
+	if (g->book)
+		pvd_book_set_width(g->book, n);
 	json_object_set_new(g->info, "header_line", json_integer(r->line));
 	json_object_set_new(g->info, "columns", cols);
 
@@ -321,8 +327,10 @@ static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 		*--q = (char)('0' + ln % 10);
 	while (ln /= 10);
 	pvd_rec_clear(rec);
-	pvd_rec_add(rec, "_file", 5, PVD_STR, g->file, g->file_len);
+	pvd_rec_add(rec, "_file", 5, PVD_STR, g->src_file, g->file_len);
 	pvd_rec_add(rec, "_line", 5, PVD_NUM, q, (size_t)(num + sizeof num - q));
+	if (g->book)
+		pvd_rec_add(rec, "_sheet", 6, PVD_STR, g->sheet, strlen(g->sheet));
 	if (g->prof) {
 		const struct pvd_profile *p = g->prof;
 		pvd_rec_add(rec, "_dataset", 8, PVD_STR, p->dataset, strlen(p->dataset));
@@ -439,6 +447,20 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 	return emit(g, r, e);
 }
 
+/* A spreadsheet: the workbook, and the sheet to read started. */
+static int open_book(struct pvd_book **b, struct pvd_input *in, int kind, const struct pvd_ingest_opts *o,
+		     size_t *sheet, struct pvd_err *e)
+{
+	struct pvd_book_opts bo = { .field_cap = o->field_cap };
+	const char *sel = o->sheet ? o->sheet : o->profile ? o->profile->sheet : NULL;
+	int rc = pvd_book_open(b, in, kind, &bo, e);
+	if (!rc && ((rc = pvd_book_pick(*b, sel, sheet, e)) || (rc = pvd_book_begin(*b, *sheet, e)))) {
+		pvd_book_close(*b);
+		*b = NULL;
+	}
+	return rc;
+}
+
 int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pvd_sink *sink,
 		    struct pvd_rejects *rj, struct pvd_stats *st, struct pvd_ingest_counts *cnt,
 		    struct pvd_err *e)
@@ -453,13 +475,18 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		.delim = o->delimiter ? o->delimiter : p ? p->delimiter : 0,
 		.field_cap = o->field_cap,
 	};
-	struct pvd_csv *csv;
-	if ((rc = pvd_csv_open(&csv, &in, &co, e))) {
+	struct pvd_csv *csv = NULL;
+	struct pvd_book *book = NULL;
+	size_t sheet = 0;
+	int kind;
+	if ((rc = pvd_book_sniff(&in, &kind, e)) ||
+	    (kind ? (rc = open_book(&book, &in, kind, o, &sheet, e)) : (rc = pvd_csv_open(&csv, &in, &co, e)))) {
 		pvd_input_close(&in);
 		return rc;
 	}
 	struct ing g = {
-		.o = o, .prof = p, .file = in.name, .file_len = strlen(in.name), .rj = rj, .st = st, .cnt = cnt, .sink = sink,
+		.o = o, .prof = p, .file = book ? pvd_book_where(book) : in.name, .src_file = in.name,
+		.file_len = strlen(in.name), .book = book, .rj = rj, .st = st, .cnt = cnt, .sink = sink,
 		.skip = o->skip >= 0 ? o->skip : p ? p->skip : -1,
 	};
 	pvd_rec_init(&g.rec);
@@ -467,16 +494,22 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		g.field_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.field_col),
 		g.when_col = xcalloc(p->nfields ? p->nfields : 1, sizeof *g.when_col);
 	pvd_stats_input(st, in.name);
-	g.info = json_pack("{s:s, s:s, s:b, s:s}", "file", in.name, "encoding",
-			   pvd_enc_name(pvd_csv_encoding(csv)), "bom", pvd_csv_had_bom(csv), "delimiter",
-			   pvd_csv_delim_name(pvd_csv_delimiter(csv)));
+	if (book) {
+		g.sheet = pvd_book_sheet(book, sheet)->name;
+		g.info = json_pack("{s:s, s:s, s:s}", "file", in.name, "format",
+				   pvd_book_format_name(pvd_book_format(book)), "sheet", g.sheet);
+	} else {
+		g.info = json_pack("{s:s, s:s, s:b, s:s}", "file", in.name, "encoding",
+				   pvd_enc_name(pvd_csv_encoding(csv)), "bom", pvd_csv_had_bom(csv), "delimiter",
+				   pvd_csv_delim_name(pvd_csv_delimiter(csv)));
+	}
 	if (p)
 		json_object_set_new(g.info, "profile", json_string(p->name));
 	g.totals = json_array();
 
 	struct pvd_csv_row r;
 	int got;
-	while ((got = pvd_csv_next(csv, &r, e)) == 1)
+	while ((got = book ? pvd_book_next(book, &r, e) : pvd_csv_next(csv, &r, e)) == 1)
 		if ((rc = row(&g, &r, csv, e)))
 			break;
 	if (got > 1)
@@ -486,10 +519,10 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		if (p && g.best_matched)
 			*e = g.best;
 		else
-			pvd_err_set(e, PVD_EX_DATA, in.name, 0, 0, "no header row found%s%s", p ? " for profile " : "",
+			pvd_err_set(e, PVD_EX_DATA, g.file, 0, 0, "no header row found%s%s", p ? " for profile " : "",
 				    p ? p->name : "");
 	}
-	st->inputs[st->ninputs - 1].bytes = in.bytes;
+	st->inputs[st->ninputs - 1].bytes = book ? pvd_book_bytes(book) : in.bytes;
 
 	json_object_set_new(g.info, "totals", g.totals);
 	if (!st->extra)
@@ -505,7 +538,9 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	free(g.when_col);
 	pvd_buf_free(&g.tmp);
 	pvd_rec_free(&g.rec);
-	pvd_csv_close(csv);
+	if (csv)
+		pvd_csv_close(csv);
+	pvd_book_close(book);
 	pvd_input_close(&in);
 	return rc;
 }

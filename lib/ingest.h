@@ -6,7 +6,9 @@
  * canonical fields the profile maps the headers onto.  TOTAL and sous-total
  * rows are recognised, not emitted, and reported with their values; blank
  * rows are skipped; ragged rows, undecodable bytes, stray quotes and
- * oversized fields are rejected.  Every row read is counted once:
+ * oversized fields are rejected.  A spreadsheet (.xlsx, .ods, .xls, known
+ * by its signature) is read the same way, one sheet's rows in place of the
+ * lines (sheet.h), its records carrying _sheet.  Every row read is counted once:
  *   read = emitted + rejected + skipped (header, title, total, blank). */
 #ifndef PVD_INGEST_H
 #define PVD_INGEST_H
@@ -22,6 +24,7 @@ struct pvd_ingest_opts {
 	char delimiter;                     /* 0: profile's, else sniff */
 	long skip;                          /* rows above the header; -1: profile's, else detect */
 	size_t field_cap;                   /* 0: 1 MiB */
+	const char *sheet;                  /* spreadsheets: name or position; NULL: profile's, else first visible */
 };
 
 /* Skip counters by kind, for the summary line. */

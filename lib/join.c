@@ -1,6 +1,7 @@
 #include "join.h"
 #include "confpath.h"
 #include "joinfields.h"
+#include "schema.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -500,11 +501,47 @@ static int emit(struct pvd_join *j, struct pvd_record *r, struct pvd_err *e)
 	return pvd_sink_put(j->next, r, e);
 }
 
+/* Whether records of dataset `name` are about a place: its schema names a
+ * locating field, or it has no schema that loads (then nothing says it is
+ * not).  Asked only of records with no locating field, so once per dataset
+ * at most. */
+static int dataset_placed(struct pvd_join *j, const char *name)
+{
+	for (size_t i = 0; i < j->nds; i++)
+		if (strcmp(j->ds[i].name, name) == 0)
+			return j->ds[i].placed;
+	int placed = 1;
+	struct pvd_err fe = { 0 };
+	char *path = strchr(name, '/') ? NULL : pvd_config_find("datasets", name, ".yaml", &fe);
+	struct pvd_schema sc;
+	if (path && pvd_schema_load(&sc, path, &fe) == 0) {
+		placed = 0;
+		for (size_t i = 0; i < sc.nf && !placed; i++)
+			for (int k = F_INSEE; k <= F_COMMUNE && !placed; k++)
+				placed = strcmp(sc.f[i].name, fname[k]) == 0;
+		pvd_schema_free(&sc);
+	}
+	free(path);
+	j->ds = xgrow(j->ds, &j->cds, j->nds + 1, sizeof *j->ds);
+	j->ds[j->nds].name = xstrdup(name);
+	j->ds[j->nds++].placed = placed;
+	return placed;
+}
+
 static int join_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 {
 	struct pvd_join *j = (struct pvd_join *)self;
 	struct outcome o;
 	locate(j, r, &o);
+	const char *dsname = o.how == HOW_PLACELESS ? pvd_rec_str(r, "_dataset") : NULL;
+	if (dsname && j->mode == PVD_JOIN_INNER && dataset_placed(j, dsname)) {
+		j->unmatched++;
+		pvd_reject_rec(j->rj, r, PVD_R_REQUIRED, NULL, NULL,
+			       "a record of dataset %s with no insee, beneficiaire_insee, beneficiaire_siren, epci_siren, "
+			       "nom, beneficiaire_nom or commune field: it names no place to match", dsname);
+		pvd_stats_rejected(j->st);
+		return 0;
+	}
 	if (o.how == HOW_PLACELESS) {
 		j->placeless++;
 		if (j->mode == PVD_JOIN_ANTI) {
@@ -594,4 +631,7 @@ void pvd_join_free(struct pvd_join *j)
 	pvd_buf_free(&j->msg);
 	pvd_buf_free(&j->val);
 	pvd_name_scratch_free(&j->ns);
+	for (size_t i = 0; i < j->nds; i++)
+		free(j->ds[i].name);
+	free(j->ds);
 }

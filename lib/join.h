@@ -25,8 +25,12 @@
  *      neither a known EPCI nor a commune's (communes' SIRENs begin with 21),
  *      or an `echelon` / `beneficiaire_type` that does not read "commune"
  *      (a syndicate named like a commune, a conseil départemental);
- *   4. none of these fields present at all (a record not about a place,
- *      such as the club's own figures): passed through untouched.
+ *   4. none of these fields present at all: a record not about a place
+ *      (the club's own figures: its dataset's schema names none of them,
+ *      or it has no _dataset) is passed through untouched; a record of a
+ *      dataset that has such fields (ort, dotations...) or of an unknown
+ *      dataset is a failure (required-value): `{"_dataset":"ort"}` names
+ *      no commune, it must not count as one.
  * A failure has a reason: type-error (not a code), no-match,
  * ambiguous-match (candidates listed) or required-value (fields present
  * but all empty).
@@ -99,6 +103,12 @@ struct pvd_join {
 	unsigned long long pvd, not_pvd, unmatched, placeless;
 	struct pvd_buf items, msg, val;
 	struct pvd_name_scratch ns;
+	/* datasets seen without any locating field: whether their schema has one */
+	struct pvd_join_ds {
+		char *name;
+		int placed;
+	} *ds;
+	size_t nds, cds;
 };
 void pvd_join_init(struct pvd_join *j, const struct pvd_join_ref *ref, enum pvd_join_mode mode,
 		   struct pvd_sink *next, struct pvd_rejects *rj, struct pvd_stats *st);

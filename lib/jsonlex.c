@@ -1,5 +1,16 @@
 #include "jsonlex.h"
 #include "textnorm.h"
+#include <stdint.h>
+#include <string.h>
+
+static const char m_utf8[] = "invalid UTF-8 in string";
+static const char m_surrogate[] = "unpaired surrogate in \\u escape";
+static const char m_nul[] = "\\u0000 in string";
+
+int pvd_jlex_is_encoding(const char *msg)
+{
+	return msg == m_utf8 || msg == m_surrogate || msg == m_nul;
+}
 
 static int hex4(const char *p, unsigned *v)
 {
@@ -50,16 +61,28 @@ const char *pvd_jlex_string(const char **pp, const char *end, struct pvd_buf *ou
 	const char *p = *pp + 1;
 	pvd_buf_reset(out);
 	for (;;) {
-		/* The run of plain bytes up to a quote, a backslash or a control character. */
+		/* The run of plain bytes up to a quote, a backslash or a control
+		 * character, eight bytes at a time; bytes >= 0x80 are noted so
+		 * that only a run holding some is checked as UTF-8. */
 		const char *run = p;
+		uint64_t high = 0;
+		while (end - p >= 8) {
+			uint64_t w, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+			memcpy(&w, p, 8);
+			uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
+			if ((((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b)) & hi)
+				break;
+			high |= w;
+			p += 8;
+		}
 		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
+			high |= (unsigned char)*p++;
 		size_t n = (size_t)(p - run);
-		if (check_utf8) {
+		if (check_utf8 && (high & 0x8080808080808080ULL)) {
 			size_t ok = pvd_utf8_valid_prefix(run, n);
 			if (ok != n) {
 				*pp = run + ok;
-				return "invalid UTF-8 in string";
+				return m_utf8;
 			}
 		}
 		pvd_buf_add(out, run, n);
@@ -100,17 +123,17 @@ const char *pvd_jlex_string(const char **pp, const char *end, struct pvd_buf *ou
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) || lo < 0xDC00 ||
 				    lo > 0xDFFF) {
 					*pp = at;
-					return "unpaired surrogate in \\u escape";
+					return m_surrogate;
 				}
 				p += 6;
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 				*pp = at;
-				return "unpaired surrogate in \\u escape";
+				return m_surrogate;
 			}
 			if (cp == 0) {
 				*pp = at;
-				return "\\u0000 in string";
+				return m_nul;
 			}
 			utf8(out, cp);
 			break;

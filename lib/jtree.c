@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXDEPTH 64
-
 struct jp {
 	const char *name;
 	const char *s, *p, *end;
@@ -132,8 +130,6 @@ static int container(struct jp *z, struct pvd_jnode *n, int depth)
 
 static int value(struct jp *z, struct pvd_jnode **out, int depth)
 {
-	if (depth > MAXDEPTH)
-		return fail(z, "nested too deeply");
 	ws(z);
 	if (z->p >= z->end)
 		return fail(z, "unexpected end of input");
@@ -142,6 +138,8 @@ static int value(struct jp *z, struct pvd_jnode **out, int depth)
 	switch (*z->p) {
 	case '{':
 	case '[':
+		if (depth >= PVD_JSON_MAXDEPTH)
+			return fail(z, "arrays and objects nested more than " PVD_STR(PVD_JSON_MAXDEPTH) " deep");
 		n = node(z, *z->p == '{' ? PVD_J_OBJ : PVD_J_ARR);
 		*out = n;
 		n->text = xstrdup("");

@@ -1,5 +1,9 @@
 #include "ndjson.h"
+#include "hash.h"
 #include "jsonlex.h"
+#include "reject.h"
+#include "strset.h"
+#include "xmem.h"
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -120,11 +124,13 @@ void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 struct pz {
 	const char *s, *p, *end;
 	struct pvd_err *e;
+	const char *reason; /* PVD_R_* of the failure */
 	struct pvd_buf tmp; /* unescaped string */
 };
 
 static int fail(struct pz *z, const char *what)
 {
+	z->reason = PVD_R_INVALID_JSON;
 	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1, "invalid JSON: %s", what);
 }
 
@@ -134,11 +140,17 @@ static void ws(struct pz *z)
 		z->p++;
 }
 
-/* A string at z->p (on the quote) into z->tmp. */
+/* A string at z->p (on the quote) into z->tmp.  Bad text (invalid UTF-8,
+ * an unpaired surrogate, \u0000) is an encoding error, not a syntax error. */
 static int string(struct pz *z)
 {
-	const char *m = pvd_jlex_string(&z->p, z->end, &z->tmp, 0);
-	return m ? fail(z, m) : 0;
+	const char *m = pvd_jlex_string(&z->p, z->end, &z->tmp, 1);
+	if (!m)
+		return 0;
+	if (!pvd_jlex_is_encoding(m))
+		return fail(z, m);
+	z->reason = PVD_R_ENCODING;
+	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1, "%s", m);
 }
 
 static int number(struct pz *z)
@@ -156,11 +168,17 @@ static int lit(struct pz *z, const char *w)
 	return 0;
 }
 
-/* Skips any JSON value (used for nested values kept as RAW). */
+static int dup_key(struct pz *z, const char *key)
+{
+	z->reason = PVD_R_DUP_KEY;
+	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1,
+			   "duplicate key \"%.200s\" in one object", key);
+}
+
+/* Skips any JSON value (used for nested values kept as RAW); depth counts
+ * the containers around it, the record itself included. */
 static int skip(struct pz *z, int depth)
 {
-	if (depth > 64)
-		return fail(z, "nesting too deep");
 	ws(z);
 	if (z->p >= z->end)
 		return fail(z, "value expected");
@@ -170,8 +188,15 @@ static int skip(struct pz *z, int depth)
 	case 'f': return lit(z, "false");
 	case 'n': return lit(z, "null");
 	case '[': case '{': {
+		if (depth >= PVD_JSON_MAXDEPTH)
+			return fail(z, "arrays and objects nested more than " PVD_STR(PVD_JSON_MAXDEPTH) " deep");
 		char close = *z->p == '[' ? ']' : '}';
 		int obj = close == '}';
+		/* A nested object may not name a member twice either: jq would
+		 * keep the last.  One set per level, reused from line to line. */
+		static __thread struct pvd_strset names[PVD_JSON_MAXDEPTH];
+		if (obj)
+			pvd_strset_clear(&names[depth]);
 		z->p++;
 		ws(z);
 		if (z->p < z->end && *z->p == close) { z->p++; return 0; }
@@ -179,7 +204,14 @@ static int skip(struct pz *z, int depth)
 			if (obj) {
 				ws(z);
 				if (z->p >= z->end || *z->p != '"') return fail(z, "key expected");
+				const char *kat = z->p;
 				if (string(z)) return PVD_EX_DATA;
+				int added;
+				pvd_strset_add(&names[depth], z->tmp.p, z->tmp.len, &added);
+				if (!added) {
+					z->p = kat;
+					return dup_key(z, z->tmp.p);
+				}
 				ws(z);
 				if (z->p >= z->end || *z->p != ':') return fail(z, "':' expected");
 				z->p++;
@@ -195,8 +227,18 @@ static int skip(struct pz *z, int depth)
 	}
 }
 
-/* An array of strings only becomes a LIST; anything else in it makes it RAW. */
-static int array(struct pz *z, struct pvd_record *r, const char *name, struct pvd_buf *items)
+/* Appends a field: the names were checked distinct (see key_seen). */
+static void add(struct pvd_record *r, const struct pvd_buf *key, enum pvd_kind kind, const char *v,
+		size_t len, unsigned nitems)
+{
+	/* A list's items carry their terminators; the record adds the last one. */
+	pvd_rec_add(r, key->p, key->len, kind, v, kind == PVD_LIST && len ? len - 1 : len);
+	r->f[r->n - 1].nitems = (uint16_t)nitems;
+}
+
+/* An array of strings only becomes a LIST; anything else in it (or more
+ * items than a LIST counts) makes it RAW, kept verbatim. */
+static int array(struct pz *z, struct pvd_record *r, const struct pvd_buf *key, struct pvd_buf *items)
 {
 	const char *start = z->p;
 	unsigned n = 0;
@@ -205,16 +247,16 @@ static int array(struct pz *z, struct pvd_record *r, const char *name, struct pv
 	ws(z);
 	if (z->p < z->end && *z->p == ']') {
 		z->p++;
-		pvd_rec_set_list(r, name, "", 0, 0);
+		add(r, key, PVD_LIST, "", 0, 0);
 		return 0;
 	}
 	for (;;) {
 		ws(z);
 		if (z->p >= z->end) return fail(z, "unterminated array");
-		if (*z->p != '"') {
+		if (*z->p != '"' || n == UINT16_MAX) {
 			z->p = start;
-			if (skip(z, 0)) return PVD_EX_DATA;
-			pvd_rec_set(r, name, PVD_RAW, start, (size_t)(z->p - start));
+			if (skip(z, 1)) return PVD_EX_DATA;
+			add(r, key, PVD_RAW, start, (size_t)(z->p - start), 0);
 			return 0;
 		}
 		if (string(z)) return PVD_EX_DATA;
@@ -225,16 +267,67 @@ static int array(struct pz *z, struct pvd_record *r, const char *name, struct pv
 		if (z->p < z->end && *z->p == ']') { z->p++; break; }
 		return fail(z, "',' or ']' expected");
 	}
-	pvd_rec_set_list(r, name, items->p, items->len, n);
+	add(r, key, PVD_LIST, items->p, items->len, n);
 	return 0;
 }
 
-int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e)
+/* Duplicate names: a scan while the record is small, a hash index of its
+ * names once it has many (a hostile line with 100 000 keys stays linear). */
+#define SCAN_MAX 16
+struct kidx {
+	uint32_t *t; /* field index + 1, 0 = empty */
+	size_t cap;  /* power of two, 0 while scanning */
+};
+
+static uint64_t khash(const char *k, size_t n)
+{
+	return pvd_mix64(pvd_fnv1a64(k, n));
+}
+
+static void kidx_put(struct kidx *x, const struct pvd_record *r, uint32_t i)
+{
+	const struct pvd_field *f = &r->f[i];
+	size_t m = x->cap - 1, h = (size_t)khash(r->arena + f->name, f->name_len) & m;
+	while (x->t[h])
+		h = (h + 1) & m;
+	x->t[h] = i + 1;
+}
+
+static void kidx_build(struct kidx *x, const struct pvd_record *r, size_t cap)
+{
+	free(x->t);
+	x->cap = cap;
+	x->t = xcalloc(cap, sizeof *x->t);
+	for (size_t i = 0; i < r->n; i++)
+		kidx_put(x, r, (uint32_t)i);
+}
+
+static int key_seen(struct kidx *x, const struct pvd_record *r, const char *k, size_t n)
+{
+	if (!x->cap && r->n < SCAN_MAX) {
+		for (size_t i = 0; i < r->n; i++)
+			if (r->f[i].name_len == n && memcmp(r->arena + r->f[i].name, k, n) == 0)
+				return 1;
+		return 0;
+	}
+	if (x->cap < 2 * (r->n + 1))
+		kidx_build(x, r, x->cap ? 2 * x->cap : 4 * SCAN_MAX);
+	size_t m = x->cap - 1, h = (size_t)khash(k, n) & m;
+	for (uint32_t i; (i = x->t[h]); h = (h + 1) & m)
+		if (r->f[i - 1].name_len == n && memcmp(r->arena + r->f[i - 1].name, k, n) == 0)
+			return 1;
+	return 0;
+}
+
+int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e,
+			const char **reason)
 {
 	static __thread struct pvd_buf key, items, tmp;
-	struct pz z = { line, line, line + n, e, tmp };
+	static __thread struct kidx kx;
+	struct pz z = { line, line, line + n, e, NULL, tmp };
 	int rc = 0;
 	pvd_rec_clear(r);
+	kx.cap = 0; /* scanning again: the index, if any, is rebuilt when needed */
 	ws(&z);
 	if (z.p >= z.end || *z.p != '{') {
 		rc = fail(&z, "a record must be a JSON object");
@@ -249,9 +342,17 @@ int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pv
 	for (;;) {
 		ws(&z);
 		if (z.p >= z.end || *z.p != '"') { rc = fail(&z, "key expected"); goto out; }
+		const char *kat = z.p;
 		if ((rc = string(&z))) goto out;
 		pvd_buf_reset(&key);
 		pvd_buf_add(&key, z.tmp.p, z.tmp.len);
+		if (key_seen(&kx, r, key.p, key.len)) {
+			/* The last would win downstream: the data would choose its
+			 * own provenance.  Neither is taken. */
+			z.p = kat;
+			rc = dup_key(&z, key.p);
+			goto out;
+		}
 		ws(&z);
 		if (z.p >= z.end || *z.p != ':') { rc = fail(&z, "':' expected"); goto out; }
 		z.p++;
@@ -261,27 +362,29 @@ int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pv
 		switch (*z.p) {
 		case '"':
 			if ((rc = string(&z))) goto out;
-			pvd_rec_set(r, key.p, PVD_STR, z.tmp.p, z.tmp.len);
+			add(r, &key, PVD_STR, z.tmp.p, z.tmp.len, 0);
 			break;
 		case 't': case 'f':
 			if ((rc = lit(&z, *z.p == 't' ? "true" : "false"))) goto out;
-			pvd_rec_set(r, key.p, PVD_BOOL, v, (size_t)(z.p - v));
+			add(r, &key, PVD_BOOL, v, (size_t)(z.p - v), 0);
 			break;
 		case 'n':
 			if ((rc = lit(&z, "null"))) goto out;
-			pvd_rec_set_null(r, key.p);
+			add(r, &key, PVD_NULL, "", 0, 0);
 			break;
 		case '[':
-			if ((rc = array(&z, r, key.p, &items))) goto out;
+			if ((rc = array(&z, r, &key, &items))) goto out;
 			break;
 		case '{':
-			if ((rc = skip(&z, 0))) goto out;
-			pvd_rec_set(r, key.p, PVD_RAW, v, (size_t)(z.p - v));
+			if ((rc = skip(&z, 1))) goto out;
+			add(r, &key, PVD_RAW, v, (size_t)(z.p - v), 0);
 			break;
 		default:
 			if ((rc = number(&z))) goto out;
-			pvd_rec_set(r, key.p, PVD_NUM, v, (size_t)(z.p - v));
+			add(r, &key, PVD_NUM, v, (size_t)(z.p - v), 0);
 		}
+		if (kx.cap)
+			kidx_put(&kx, r, (uint32_t)(r->n - 1));
 		ws(&z);
 		if (z.p < z.end && *z.p == ',') { z.p++; continue; }
 		if (z.p < z.end && *z.p == '}') { z.p++; break; }
@@ -294,5 +397,12 @@ tail:
 		rc = fail(&z, "trailing characters after the object");
 out:
 	tmp = z.tmp; /* keep the grown buffer for the next line */
+	if (reason)
+		*reason = rc ? z.reason : NULL;
 	return rc;
+}
+
+int pvd_ndjson_parse(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e)
+{
+	return pvd_ndjson_parse_ex(line, n, r, e, NULL);
 }

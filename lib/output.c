@@ -2,6 +2,7 @@
 #include "xmem.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +11,116 @@
 
 #define BLOCK (256u << 10)
 
+/* ---- inputs that no output may replace ---- */
+
+static struct guarded {
+	dev_t dev;
+	ino_t ino;
+	char *name;
+} *guarded;
+static size_t nguarded, guarded_cap;
+
+void pvd_out_protect(const char *path)
+{
+	struct stat sb;
+	int std = !path || strcmp(path, "-") == 0;
+	/* Standard input matters only when it is a file: `pvd-render -o x < x`. */
+	if (std ? fstat(0, &sb) != 0 || !S_ISREG(sb.st_mode) : stat(path, &sb) != 0)
+		return;
+	guarded = xgrow(guarded, &guarded_cap, nguarded + 1, sizeof *guarded);
+	guarded[nguarded++] = (struct guarded){ sb.st_dev, sb.st_ino, xstrdup(pvd_display_name(path)) };
+}
+
+int pvd_out_check(const char *path, struct pvd_err *e)
+{
+	struct stat sb;
+	if (!path || strcmp(path, "-") == 0 || stat(path, &sb) != 0)
+		return 0;
+	/* The same file whatever it is called: a symlink, a hard link, ./x. */
+	for (size_t i = 0; i < nguarded; i++)
+		if (guarded[i].dev == sb.st_dev && guarded[i].ino == sb.st_ino)
+			return pvd_err_set(e, PVD_EX_USAGE, path, 0, 0,
+					   "is the input %s (same file): refusing to overwrite an input",
+					   guarded[i].name);
+	return 0;
+}
+
+/* ---- temporary files, removed however the process ends ---- */
+
+/* Read by a signal handler: a fixed table of pointers, set and cleared
+ * whole; the strings it points to are freed only after their slot is
+ * cleared.  The owner pid keeps a forked child from removing its parent's. */
+#define MAXTMP 16
+static char *volatile tmps[MAXTMP];
+static volatile pid_t tmp_owner;
+
+static void unlink_tmps(void)
+{
+	if (getpid() != tmp_owner)
+		return;
+	for (int i = 0; i < MAXTMP; i++) {
+		char *t = tmps[i];
+		if (t)
+			unlink(t);
+	}
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unlink_tmps(); /* unlink is async-signal-safe */
+	errno = saved;
+	/* SA_RESETHAND restored the default: die of the same signal. */
+	raise(sig);
+}
+
+static void watch(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	tmp_owner = getpid();
+	atexit(unlink_tmps);
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction old, sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND | SA_NODEFER };
+		sigemptyset(&sa.sa_mask);
+		/* A handler of the program's own (pvd-run), or an ignored
+		 * signal (nohup), is left alone. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static void tmp_add(char *t)
+{
+	watch();
+	for (int i = 0; i < MAXTMP; i++)
+		if (!tmps[i]) {
+			tmps[i] = t;
+			return;
+		}
+}
+
+static void tmp_del(const char *t)
+{
+	for (int i = 0; i < MAXTMP; i++)
+		if (tmps[i] == t)
+			tmps[i] = NULL;
+}
+
 int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
 {
 	memset(o, 0, sizeof *o);
 	if (!path || strcmp(path, "-") == 0) {
 		o->fd = 1;
 		return 0;
+	}
+	int rc = pvd_out_check(path, e);
+	if (rc) {
+		o->fd = -1;
+		return rc;
 	}
 	/* /dev/stderr, /dev/fd/N, a fifo or a device cannot be renamed over
 	 * (and must never be replaced by a file): write to them in place,
@@ -32,6 +137,11 @@ int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
 	}
 	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && (real = realpath(path, NULL)))
 		path = real;
+	sigset_t block, was;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
 	o->path = xstrdup(path);
 	size_t n = strlen(path) + 32;
 	o->tmp = xmalloc(n);
@@ -39,9 +149,14 @@ int pvd_out_open(struct pvd_out *o, const char *path, struct pvd_err *e)
 	const char *slash = strrchr(path, '/');
 	int dl = slash ? (int)(slash - path + 1) : 0;
 	snprintf(o->tmp, n, "%.*s.%s.tmp.XXXXXX", dl, path, slash ? slash + 1 : path);
+	/* No signal between creating the file and noting it for removal. */
+	sigprocmask(SIG_BLOCK, &block, &was);
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd >= 0)
+		tmp_add(o->tmp);
+	sigprocmask(SIG_SETMASK, &was, NULL);
 	if (o->fd < 0) {
-		int rc = pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot create: %s", strerror(errno));
+		rc = pvd_err_set(e, PVD_EX_CANTCREAT, path, 0, 0, "cannot create: %s", strerror(errno));
 		free(real);
 		free(o->path);
 		free(o->tmp);
@@ -95,6 +210,7 @@ int pvd_out_commit(struct pvd_out *o, struct pvd_err *e)
 			unlink(o->tmp);
 			rc = pvd_err_set(e, PVD_EX_IO, o->path, 0, 0, "write error: %s", strerror(o->err));
 		}
+		tmp_del(o->tmp);
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;
@@ -121,6 +237,7 @@ void pvd_out_abort(struct pvd_out *o)
 	if (o->path) {
 		close(o->fd);
 		unlink(o->tmp);
+		tmp_del(o->tmp);
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;

@@ -51,7 +51,7 @@ static int add_headers(struct pvd_profile_field *f, const struct pvd_ydoc *d,
 static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err *e)
 {
 	static const char *const keys[] = { "dataset", "description", "encoding", "delimiter", "skip",
-					    "fields", "fixed", "ignore", "others", "clean", NULL };
+					    "sheet", "fields", "fixed", "ignore", "others", "clean", NULL };
 	const struct pvd_ynode *root = d->root;
 	if (!root || root->type != PVD_Y_MAP)
 		return pvd_y_error(e, d, root, "a source profile must be a mapping");
@@ -81,6 +81,11 @@ static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err 
 		if (n->type != PVD_Y_SCALAR || !*n->str || *end || v < 0)
 			return pvd_y_error(e, d, n, "skip must be auto or a number of rows");
 		p->skip = v;
+	}
+	if ((n = pvd_y_get(root, "sheet"))) {
+		if (n->type != PVD_Y_SCALAR || !*n->str)
+			return pvd_y_error(e, d, n, "sheet must be a sheet name or position");
+		p->sheet = xstrdup(n->str);
 	}
 	struct pvd_ynode *f = pvd_y_need(d, root, "fields", PVD_Y_MAP, e);
 	if (!f)
@@ -212,5 +217,6 @@ void pvd_profile_free(struct pvd_profile *p)
 	free(p->name);
 	free(p->path);
 	free(p->dataset);
+	free(p->sheet);
 	memset(p, 0, sizeof *p);
 }

@@ -6,6 +6,7 @@
  *   encoding: auto                # auto | utf-8 | windows-1252
  *   delimiter: auto               # auto | ',' | ';' | tab | '|'
  *   skip: auto                    # rows above the header: auto or a number
+ *   sheet: Suivi                  # spreadsheets: sheet name or position (1...)
  *   fields:                       # canonical field: header names it appears under
  *     beneficiaire_insee: [Code INSEE, "Bénéficiaire - Code INSEE", INSEECOM]
  *     cout: {headers: [Coût total, COUT], optional: true}
@@ -44,6 +45,7 @@ struct pvd_profile {
 	int encoding;          /* enum pvd_enc */
 	char delimiter;        /* 0: sniff */
 	long skip;             /* -1: detect */
+	char *sheet;           /* spreadsheets: sheet name or position, or NULL */
 	struct pvd_profile_field *fields;
 	size_t nfields;
 	char **fixed_names, **fixed_values;

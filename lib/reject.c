@@ -6,10 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The stream of this process, for the summary line (pvd_rejects_current). */
+static struct pvd_rejects *current;
+
+struct pvd_rejects *pvd_rejects_current(void)
+{
+	return current;
+}
+
 int pvd_rejects_open(struct pvd_rejects *rj, const char *stage, const char *path, int quiet,
 		     struct pvd_err *e)
 {
 	memset(rj, 0, sizeof *rj);
+	current = rj;
 	rj->stage = stage;
 	rj->quiet = quiet;
 	if (path) {
@@ -21,17 +30,33 @@ int pvd_rejects_open(struct pvd_rejects *rj, const char *stage, const char *path
 	return 0;
 }
 
-static void count(struct pvd_rejects *rj, const char *reason)
+unsigned long pvd_reject_max_messages = 20;
+
+/* Counts a reject; returns how many of its reason so far. */
+static unsigned long long count(struct pvd_rejects *rj, const char *reason)
 {
 	for (size_t i = 0; i < rj->nreasons; i++)
-		if (rj->by_reason[i].reason == reason || strcmp(rj->by_reason[i].reason, reason) == 0) {
-			rj->by_reason[i].n++;
-			return;
-		}
+		if (rj->by_reason[i].reason == reason || strcmp(rj->by_reason[i].reason, reason) == 0)
+			return ++rj->by_reason[i].n;
 	rj->by_reason = xgrow(rj->by_reason, &rj->cap, rj->nreasons + 1, sizeof *rj->by_reason);
 	rj->by_reason[rj->nreasons].reason = reason;
 	rj->by_reason[rj->nreasons].n = 1;
 	rj->nreasons++;
+	return 1;
+}
+
+void pvd_rejects_note_unshown(struct pvd_rejects *rj)
+{
+	unsigned long max = pvd_reject_max_messages;
+	if (rj->quiet || rj->noted || !max)
+		return;
+	rj->noted = 1;
+	pvd_progress_clear();
+	for (size_t i = 0; i < rj->nreasons; i++)
+		if (rj->by_reason[i].n > max)
+			fprintf(stderr, "%s: … and %llu more %s rejects (%s)\n", pvd_progname,
+				rj->by_reason[i].n - max, rj->by_reason[i].reason,
+				rj->have_file ? "see --rejects" : "not shown: --rejects FILE keeps them all");
 }
 
 static void kv(struct pvd_buf *b, const char *k, const char *v)
@@ -64,8 +89,8 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 		line = rj->at_line;
 	}
 	rj->n++;
-	count(rj, reason);
-	if (!rj->quiet) {
+	unsigned long long nth = count(rj, reason);
+	if (!rj->quiet && (!pvd_reject_max_messages || nth <= pvd_reject_max_messages)) {
 		pvd_progress_clear();
 		const char *f = file && *file ? file : "<stdin>";
 		if (field)
@@ -98,19 +123,25 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
 {
 	int rc = 0;
+	pvd_rejects_note_unshown(rj);
 	if (rj->have_file)
 		rc = pvd_out_commit(&rj->out, e);
 	rj->have_file = 0;
 	free(rj->by_reason);
 	rj->by_reason = NULL;
+	if (current == rj)
+		current = NULL;
 	return rc;
 }
 
 void pvd_rejects_abort(struct pvd_rejects *rj)
 {
+	pvd_rejects_note_unshown(rj);
 	if (rj->have_file)
 		pvd_out_abort(&rj->out);
 	rj->have_file = 0;
 	free(rj->by_reason);
 	rj->by_reason = NULL;
+	if (current == rj)
+		current = NULL;
 }

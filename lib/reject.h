@@ -24,6 +24,7 @@
 #define PVD_R_STRAY_QUOTE "stray-quote"
 #define PVD_R_FIELD_TOO_LARGE "field-too-large"
 #define PVD_R_INVALID_JSON "invalid-json"
+#define PVD_R_DUP_KEY "duplicate-key"
 #define PVD_R_TYPE "type-error"
 #define PVD_R_CONSTRAINT "constraint-error"
 #define PVD_R_REQUIRED "required-value"
@@ -43,6 +44,7 @@ struct pvd_rejects {
 	const char *stage;        /* "ingest", "clean", ... */
 	int quiet;                /* no line on stderr per reject */
 	int have_file;
+	int noted;                /* the count of unshown lines was printed */
 	struct pvd_out out;
 	unsigned long long n;     /* rejects so far */
 	struct pvd_reason_count *by_reason;
@@ -67,6 +69,16 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 /* Rejects a record using its own provenance fields (_file, _line). */
 #define pvd_reject_rec(rj, rec, reason, field, value, ...) \
 	pvd_reject((rj), pvd_rec_file(rec), pvd_rec_line(rec), (reason), (field), (value), NULL, (rec), __VA_ARGS__)
+
+/* At most this many stderr lines per reason (0: no limit); the rest are
+ * counted in one line by pvd_rejects_note_unshown() (--max-messages). */
+extern unsigned long pvd_reject_max_messages;
+/* "pvd-join: … and 372 more no-match rejects (see --rejects)", once per
+ * reason over the limit; called before the summary line, and by close/abort
+ * when it was not. */
+void pvd_rejects_note_unshown(struct pvd_rejects *rj);
+/* The stream last opened in this process (each filter has one), or NULL. */
+struct pvd_rejects *pvd_rejects_current(void);
 
 /* Finishes the reject file (atomic rename).  Returns 0 or PVD_EX_IO. */
 int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e);

@@ -655,6 +655,10 @@ void pvd_mk_blocks(const struct pvd_markup *m, struct pvd_buf *b, const struct p
 		case PVD_B_TABLE:
 			m->table(b, d, bl);
 			break;
+		case PVD_B_MAP:
+			if (m->map)
+				m->map(b, d, bl);
+			break;
 		case PVD_B_LIST:
 			pvd_buf_adds(b, m->list[0]);
 			pvd_mk_title(m, b, m->list_title[0], bl->title, m->list_title[1]);

@@ -122,6 +122,7 @@ struct pvd_markup {
 	void (*figures)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
 	void (*chart)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
 	void (*table)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
+	void (*map)(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_block *bl);
 	const char *value[2], *missing[2]; /* around a sentence's values, missing values */
 	const char *na[2];                 /* around "non disponible" in a table cell */
 	const char *absent;                /* a table cell for a group the indicator lacks */

@@ -4,7 +4,9 @@
  * forbids it, so even an injection that slipped through could not run or
  * call out).  Every text from the data or the config goes through
  * pvd_html_escape(), in element content and in attributes alike. */
+#include "lineage.h"
 #include "render.h"
+#include "render_map.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,13 @@ static const char css[] =
 	".figure .big.long{font-size:1.6rem}\n"
 	".figure .big.nd{font-size:1.3rem;color:var(--alerte)}\n"
 	".note{font-size:.85rem;color:var(--gris)}\n"
+	"details.def,details.lin{font-size:.82rem;color:var(--gris);margin:.4rem 0 0}\n"
+	"details.def summary,details.lin summary{cursor:pointer;color:var(--bleu);width:max-content}\n"
+	"details.def summary:focus-visible,details.lin summary:focus-visible{outline:2px solid var(--bleu);outline-offset:2px}\n"
+	"details.def p{margin:.25rem 0 0;max-width:40rem;font-weight:400}\n"
+	"details.lin table.lin{font-size:.8rem;margin:.3rem 0;width:auto}\n"
+	"details.lin table.lin caption{font-weight:600;font-size:.8rem}\n"
+	"details.lin p{margin:.2rem 0 0;font-weight:400}\n"
 	".missing{background:#fff4f0;border-left:4px solid var(--alerte);padding:.6rem 1rem;margin:1.5rem 0 0}\n"
 	"figure.chart{margin:1.4rem 0}\n"
 	"figure.chart figcaption{font-weight:600;margin-bottom:.5rem}\n"
@@ -78,6 +87,14 @@ static const char css[] =
 	".legend i{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:-.05rem}\n"
 	".legend i:first-child{margin-left:0}\n"
 	".legend i.c{background:var(--bleu)}.legend i.p{background:var(--prev)}\n"
+	"figure.map{margin:1.4rem 0}\n"
+	"figure.map figcaption{font-weight:600;margin-bottom:.5rem}\n"
+	"svg.map{display:block;width:100%;max-width:46rem;height:auto}\n"
+	"svg.map .dep{stroke:#fff;stroke-width:.6}\n"
+	"svg.map .dep:hover{stroke:var(--texte);stroke-width:1.2}\n"
+	"svg.map text{font-size:12px;fill:var(--texte)}\n"
+	"svg.map text.omh{font-weight:600}\n"
+	".map-legend i{border:1px solid var(--trait)}\n"
 	"table{border-collapse:collapse;width:100%;margin:.8rem 0 1.2rem;font-size:.9rem}\n"
 	"caption{text-align:left;font-weight:600;margin-bottom:.4rem}\n"
 	"th,td{padding:.35rem .55rem;border-bottom:1px solid var(--trait);text-align:left;vertical-align:top}\n"
@@ -111,6 +128,7 @@ static const struct pvd_markup html = {
 	.figures = figures,
 	.chart = chart,
 	.table = table,
+	.map = pvd_map_html,
 	.value = { "<strong>", "</strong>" },
 	.missing = { "<span class=\"nd\">", "</span>" },
 	.na = { "<span class=\"nd\">", "</span>" },
@@ -132,6 +150,71 @@ static const struct pvd_markup html = {
 	.item = { "<li>", "</li>\n" },
 	.references = 1,
 };
+
+/* The definition of an indicator, as a note the reader opens (a <details>:
+ * reachable with the keyboard, readable without script). */
+static void definition(struct pvd_buf *b, const struct pvd_dash_ind *in)
+{
+	if (!in->description)
+		return;
+	pvd_buf_adds(b, "<details class=\"def\"><summary>Définition</summary><p>");
+	esc(b, in->description);
+	pvd_buf_adds(b, "</p></details>");
+}
+
+/* One side of a figure's records, per source file: rows (and the sum). */
+static void lineage_side(struct pvd_buf *b, const struct pvd_lin_acc *a, const char *caption)
+{
+	int sum = !strcmp(a->kind, "sum") || !strcmp(a->kind, "mean");
+	unsigned long long rows = 0;
+	int64_t tot = 0;
+	pvd_buf_adds(b, "<table class=\"lin\">");
+	if (caption)
+		pvd_buf_printf(b, "<caption>%s</caption>", caption);
+	pvd_buf_printf(b, "<thead><tr><th scope=\"col\">Fichier</th><th scope=\"col\" class=\"n\">Lignes</th>%s</tr></thead><tbody>",
+		       sum ? "<th scope=\"col\" class=\"n\">Somme</th>" : "");
+	for (size_t i = 0; i < a->nsrc; i++) {
+		pvd_buf_adds(b, "<tr><td><code>");
+		esc(b, a->src[i].file);
+		pvd_buf_adds(b, "</code></td><td class=\"n\">");
+		pvd_fr_fixed(b, (int64_t)a->src[i].rows, 0);
+		if (sum) {
+			pvd_buf_adds(b, "</td><td class=\"n\">");
+			pvd_fr_fixed(b, a->eur ? a->src[i].sum : a->src[i].sum / 100, a->eur ? 2 : 0);
+		}
+		pvd_buf_adds(b, "</td></tr>");
+		rows += a->src[i].rows;
+		tot += a->src[i].sum;   /* each file's sum was overflow-checked; the figure's is too */
+	}
+	pvd_buf_adds(b, "</tbody><tfoot><tr class=\"total\"><th scope=\"row\">Ensemble</th><td class=\"n\">");
+	pvd_fr_fixed(b, (int64_t)rows, 0);
+	if (sum) {
+		pvd_buf_adds(b, "</td><td class=\"n\">");
+		pvd_fr_fixed(b, a->eur ? tot : tot / 100, a->eur ? 2 : 0);
+	}
+	pvd_buf_adds(b, "</td></tr></tfoot></table>");
+}
+
+/* Where a figure comes from: its records per source file, from the run's
+ * lineage (pvd-explain ID prints the rows themselves). */
+static void lineage(struct pvd_buf *b, const struct pvd_dash *d, const struct pvd_dash_ind *in)
+{
+	if (!d->lineage)
+		return;
+	const struct pvd_lin_acc *n = pvd_lin_summary_acc(d->lineage, in->id, 0),
+				 *dn = pvd_lin_summary_acc(d->lineage, in->id, 1);
+	if (!n)
+		return;
+	pvd_buf_adds(b, "<details class=\"lin\"><summary>Lignes sources</summary>");
+	lineage_side(b, n, dn ? "Numérateur" : NULL);
+	if (dn)
+		lineage_side(b, dn, "Dénominateur");
+	pvd_buf_adds(b, "<p>Le détail : <code>pvd-explain out/");
+	esc(b, d->period.text);
+	pvd_buf_adds(b, " ");
+	esc(b, in->id);
+	pvd_buf_adds(b, "</code></p></details>");
+}
 
 /* Characters (code points) of a UTF-8 string: how wide a figure is. */
 static size_t chars(const char *s)
@@ -165,6 +248,8 @@ static void figures(struct pvd_buf *b, const struct pvd_dash *d, const struct pv
 		pvd_buf_adds(b, "</p>");
 		pvd_mk_tmpl(&html, b, d, "<p>", "</p>", &f->text);
 		pvd_mk_tmpl(&html, b, d, "<p class=\"prev\">", "</p>", &f->previous);
+		definition(b, &d->ind[f->ind]);
+		lineage(b, d, &d->ind[f->ind]);
 		pvd_buf_adds(b, "</div>\n");
 	}
 	pvd_buf_adds(b, "</div>\n");
@@ -283,7 +368,10 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 			esc(b, pvd_dash_label(in));
 			pvd_buf_adds(b, "<br><code>");
 			esc(b, in->id);
-			pvd_buf_adds(b, "</code></th>");
+			pvd_buf_adds(b, "</code>");
+			definition(b, in);
+			lineage(b, d, in);
+			pvd_buf_adds(b, "</th>");
 			pvd_mk_compare(&html, b, d, in->kind, &in->head.cur, &in->head.prev, PVD_F_DEFAULT);
 			pvd_buf_adds(b, "</tr>\n");
 		}
@@ -316,7 +404,9 @@ static void file_ref(struct pvd_buf *b, const struct pvd_jnode *f)
 static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 {
 	const struct pvd_jnode *ins = pvd_j_get(d->provenance, "inputs");
-	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n<ul class=\"list\">\n");
+	pvd_buf_adds(b, "<section class=\"sec\" id=\"s-sources\">\n<h2>Sources et traitements</h2>\n"
+			"<p><a href=\"quality.html\">Qualité des données</a> : contrôle des lignes TOTAL, rejets par motif "
+			"avec des exemples, comptes par source.</p>\n<ul class=\"list\">\n");
 	pvd_mk_provenance(&html, b, d);
 	pvd_buf_adds(b, "</ul>\n<table class=\"src\"><caption>Fichiers reçus</caption>\n<thead><tr>"
 			"<th scope=\"col\">Fichier</th><th scope=\"col\">Source</th><th scope=\"col\" class=\"n\">Lignes</th>"

@@ -5,17 +5,23 @@
  * "0.869512"), never through a double.  Pretty-printed with two spaces;
  * breakdown groups and previous values sit on one line each, so that a diff
  * of two quarters reads line by line. */
+#include "jsonlex.h"
 #include "ndjson.h"
 #include "render.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
 
+/* The document's own levels (root, sections, indicators, breakdowns,
+ * groups, previous) are fewer than 16; the provenance copied in nests at
+ * most PVD_JSON_MAXDEPTH deep below its key, as its reader guarantees. */
+#define JW_DEPTH (PVD_JSON_MAXDEPTH + 16)
+
 struct jw {
 	struct pvd_buf *b;
 	int depth;
-	int first[64];
-	int inl[64];  /* this container is written on one line */
+	int first[JW_DEPTH];
+	int inl[JW_DEPTH];  /* this container is written on one line */
 };
 
 static void indent(struct jw *w)
@@ -47,6 +53,8 @@ static void jopen(struct jw *w, const char *key, char c, int inl)
 {
 	jkey(w, key);
 	pvd_buf_addc(w->b, c);
+	if (w->depth + 1 >= JW_DEPTH)
+		abort(); /* a reader let deeper nesting through: a bug, never an overflow */
 	w->depth++;
 	w->first[w->depth] = 1;
 	w->inl[w->depth] = inl || w->inl[w->depth - 1];
@@ -129,13 +137,14 @@ static void jindicator(struct jw *w, const struct pvd_dash *d, const struct pvd_
 	jopen(w, NULL, '{', 0);
 	jstr(w, "id", in->id);
 	jstr(w, "label", in->label);
+	jstr(w, "description", in->description);
 	jstr(w, "unit", in->unit);
 	jstr(w, "status", in->present ? "ok" : "missing");
 	jqty(w, in->kind, &in->head.cur);
 	if (pvd_qty_fr(d, in->kind, &in->head.cur, PVD_F_DEFAULT, 0, &t) == 0)
 		jstr(w, "display", t.p);
 	else
-		jstr(w, "display", in->present ? PVD_NC : PVD_NA);
+		jstr(w, "display", in->present && in->head.cur.state == PVD_Q_NULL ? PVD_NC : PVD_NA);
 	jprev_diff(w, d, in->kind, &in->head);
 	jstrv(w, "datasets", in->datasets, in->ndatasets);
 	if (in->present && in->head.records >= 0)

@@ -3,6 +3,7 @@
  * tables as pipe tables, then the table of every indicator and the sources.
  * Every text from the data or the config goes through pvd_md_escape(). */
 #include "render.h"
+#include "render_map.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ static const struct pvd_markup md = {
 	.figures = figures,
 	.chart = chart,
 	.table = table,
+	.map = pvd_map_md,
 	.value = { "**", "**" },
 	.missing = { "_", "_" },
 	.na = { "", "" },
@@ -159,6 +161,30 @@ static void annex(struct pvd_buf *b, const struct pvd_dash *d)
 	pvd_buf_addc(b, '\n');
 }
 
+/* What each figure counts: the catalogue's definitions, in table order. */
+static void definitions(struct pvd_buf *b, const struct pvd_dash *d)
+{
+	int any = 0;
+	for (size_t i = 0; i < d->nsec; i++)
+		for (size_t j = 0; j < d->sec[i].ninds; j++) {
+			const struct pvd_dash_ind *in = &d->ind[d->sec[i].inds[j]];
+			if (!in->description)
+				continue;
+			if (!any)
+				pvd_buf_adds(b, "## Définitions\n\n");
+			any = 1;
+			pvd_buf_adds(b, "- **");
+			esc(b, pvd_dash_label(in));
+			pvd_buf_adds(b, "** (");
+			esc(b, in->id);
+			pvd_buf_adds(b, ") : ");
+			esc(b, in->description);
+			pvd_buf_addc(b, '\n');
+		}
+	if (any)
+		pvd_buf_addc(b, '\n');
+}
+
 static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 {
 	const struct pvd_jnode *ins = pvd_j_get(d->provenance, "inputs");
@@ -210,6 +236,7 @@ void pvd_render_md(const struct pvd_dash *d, struct pvd_buf *b)
 	for (size_t i = 0; i + 1 < d->nsec; i++)
 		section(b, d, &d->sec[i]);
 	annex(b, d);
+	definitions(b, d);
 	if (d->provenance)
 		sources(b, d);
 }

@@ -1,3 +1,4 @@
+#include "quality.h"
 #include "runner.h"
 #include "buf.h"
 #include "output.h"
@@ -14,7 +15,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -154,6 +158,101 @@ char *pvd_run_find_program(const char *self_dir, const char *prog)
 	return NULL;
 }
 
+/* ---- the stages' stderr ----
+ *
+ * Read from a pipe into memory, never into a file: on a full disk the
+ * stage's own "No space left on device" must still reach the user.  Bounded:
+ * the first CAP_HEAD bytes and the last CAP_TAIL are kept (a stage's last
+ * words say why it stopped), what lies between is counted. */
+
+enum { CAP_HEAD = 64 * 1024, CAP_TAIL = 16 * 1024 };
+
+struct capture {
+	int fd;                    /* read end, non-blocking; -1 at the end */
+	struct pvd_buf head;
+	char *tail;                /* ring of CAP_TAIL bytes once head is full */
+	size_t tail_pos, tail_len;
+	unsigned long long dropped;
+	char *text;                /* the whole, once the stage is done (cap_text) */
+};
+
+static void cap_add(struct capture *c, const char *p, size_t n)
+{
+	size_t h = c->head.len < CAP_HEAD ? CAP_HEAD - c->head.len : 0;
+	if (h > n)
+		h = n;
+	pvd_buf_add(&c->head, p, h);
+	p += h;
+	n -= h;
+	if (!n)
+		return;
+	if (!c->tail)
+		c->tail = xmalloc(CAP_TAIL);
+	for (size_t i = 0; i < n; i++) {
+		if (c->tail_len == CAP_TAIL)
+			c->dropped++;
+		else
+			c->tail_len++;
+		c->tail[c->tail_pos] = p[i];
+		c->tail_pos = (c->tail_pos + 1) % CAP_TAIL;
+	}
+}
+
+/* Reads what the pipe holds now; closes it at its end. */
+static void cap_read(struct capture *c)
+{
+	char buf[8192];
+	while (c->fd >= 0) {
+		ssize_t n = read(c->fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(c->fd);
+			c->fd = -1;
+			return;
+		}
+		cap_add(c, buf, (size_t)n);
+	}
+}
+
+/* The captured text, with a line saying what was left out. */
+static const char *cap_text(struct capture *c)
+{
+	if (c->text)
+		return c->text;
+	struct pvd_buf b = { 0 };
+	pvd_buf_add(&b, c->head.p ? c->head.p : "", c->head.len);
+	if (c->tail_len) {
+		size_t start = (c->tail_pos + CAP_TAIL - c->tail_len) % CAP_TAIL, i = 0;
+		if (c->dropped) {
+			/* resume at a line start */
+			while (i < c->tail_len && c->tail[(start + i) % CAP_TAIL] != '\n')
+				i++, c->dropped++;
+			if (i < c->tail_len)
+				i++, c->dropped++;
+			if (b.len && b.p[b.len - 1] != '\n')
+				pvd_buf_addc(&b, '\n');
+			pvd_buf_printf(&b, "[%s: %llu bytes of this stage's messages left out]\n", pvd_progname,
+				       c->dropped);
+		}
+		for (; i < c->tail_len; i++)
+			pvd_buf_addc(&b, c->tail[(start + i) % CAP_TAIL]);
+	}
+	c->text = b.p ? b.p : xstrdup("");
+	return c->text;
+}
+
+static void cap_free(struct capture *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	pvd_buf_free(&c->head);
+	free(c->tail);
+	free(c->text);
+}
+
 /* ---- processes ---- */
 
 enum { P_WAIT, P_RUN, P_DONE };
@@ -168,6 +267,7 @@ struct proc {
 struct jrun {
 	const struct pvd_job *j;
 	struct proc *pr;
+	struct capture *cap;      /* each stage's stderr */
 	size_t running;
 	double t0;
 	unsigned long long bytes; /* size of the source file (ingest) */
@@ -184,6 +284,8 @@ struct runner {
 	const char *const *names;
 	sigset_t waitset, oldmask;
 	struct sigaction oldchld;
+	int sfd;                  /* signalfd of waitset */
+	pid_t self;
 	struct jrun **active;
 	size_t nactive, cap;
 	size_t done_sources;
@@ -240,20 +342,20 @@ static const char *where(const struct pvd_job *j, char *buf, size_t n)
 }
 
 /* Shows a stage's captured stderr as it was written. */
-static void replay(struct runner *R, const struct pvd_cmd *c)
+static void replay(struct runner *R, struct capture *c)
 {
-	char *path = pvd_plan_path(c->err, R->dir.work, R->dir.new);
-	FILE *f = fopen(path, "r");
-	free(path);
-	if (!f)
+	const char *t = cap_text(c);
+	if (!*t)
 		return;
-	char buf[8192];
-	size_t n;
 	live_clear(R);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, R->o->msg);
-	fclose(f);
+	fputs(t, R->o->msg);
 	fflush(R->o->msg);
+}
+
+static void replay_all(struct runner *R, struct jrun *jr)
+{
+	for (size_t i = 0; i < jr->j->ncmds; i++)
+		replay(R, &jr->cap[i]);
 }
 
 /* A job failed: its line goes out now, after the stage's own messages, so
@@ -288,9 +390,17 @@ static _Noreturn void child(struct runner *R, const struct pvd_cmd *c, const str
 {
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(PVD_EX_SOFTWARE);
+	/* pvd-run killed (even by SIGKILL): its stages stop too, and leave
+	 * nothing running that writes into the run's directories. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != R->self)
+		_exit(PVD_EX_SOFTWARE);
 	sigprocmask(SIG_SETMASK, &R->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (!c->prog) {
+		/* the tap runs no program: it must not keep the run's other
+		 * descriptors (the next stage's pipe, the lock) open */
+		close_range(3, ~0U, 0);
 		struct pvd_err e = { 0 };
 		char *sums = pvd_plan_path(j->sums, R->dir.work, R->dir.new);
 		int rc = pvd_sum_tap(0, 1, sums, &e);
@@ -325,6 +435,9 @@ static int start(struct runner *R, const struct pvd_job *j, struct pvd_err *e)
 	struct jrun *jr = xcalloc(1, sizeof *jr);
 	jr->j = j;
 	jr->pr = xcalloc(j->ncmds, sizeof *jr->pr);
+	jr->cap = xcalloc(j->ncmds, sizeof *jr->cap);
+	for (size_t i = 0; i < j->ncmds; i++)
+		jr->cap[i].fd = -1;
 	jr->t0 = now();
 	if (j->source >= 0) {
 		struct stat sb;
@@ -353,13 +466,18 @@ static int start(struct runner *R, const struct pvd_job *j, struct pvd_err *e)
 			close(in);
 			return e->status;
 		}
-		if ((err = open_at(R, c->err, O_WRONLY | O_CREAT | O_TRUNC, e)) < 0) {
+		int efd[2];
+		if (pipe2(efd, O_CLOEXEC) != 0) {
+			pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "pipe: %s", strerror(errno));
 			close(in);
 			close(out);
 			if (pfd[0] >= 0)
 				close(pfd[0]);
 			return e->status;
 		}
+		fcntl(efd[0], F_SETFL, O_NONBLOCK);
+		jr->cap[i].fd = efd[0];
+		err = efd[1];
 		pid_t pid = fork();
 		if (pid == 0)
 			child(R, c, j, in, out, err);
@@ -400,7 +518,8 @@ static long culprit(const struct jrun *jr)
 	return pipe_victim;
 }
 
-typedef int (*done_fn)(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e);
+struct jrun;
+typedef int (*done_fn)(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e);
 
 static void progress_done(struct runner *R, const struct jrun *jr, const char *what, const char *detail)
 {
@@ -432,8 +551,7 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 		const struct pvd_cmd *cmd = &j->cmds[c];
 		const struct proc *p = &jr->pr[c];
 		struct pvd_err e = { 0 };
-		for (size_t i = 0; i < j->ncmds; i++)
-			replay(R, &j->cmds[i]);
+		replay_all(R, jr);
 		const char *prog = cmd->prog ? cmd->prog : "pvd-run's sum tap";
 		if (WIFSIGNALED(p->status))
 			pvd_err_set(&e, PVD_EX_SOFTWARE, NULL, 0, 0, "%s: stage %s (%s) killed by signal %s",
@@ -448,11 +566,13 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 		return;
 	}
 	if (R->o->verbose)
-		for (size_t i = 0; i < j->ncmds; i++)
-			replay(R, &j->cmds[i]);
+		replay_all(R, jr);
 	struct pvd_buf line = { 0 };
 	struct pvd_err e = { 0 };
-	if (done && done(R, j, &line, &e)) {
+	if (done && done(R, jr, &line, &e)) {
+		/* the stages' own words first: they say which records went, and why */
+		if (!R->o->verbose)
+			replay_all(R, jr);
 		progress_done(R, jr, "failed", NULL);
 		fail(R, &e);
 		if (!R->o->keep_going)
@@ -463,6 +583,16 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 		progress_done(R, jr, "done", pvd_buf_str(&line));
 	}
 	pvd_buf_free(&line);
+}
+
+static void jrun_free(struct jrun *jr)
+{
+	for (size_t i = 0; jr->cap && i < jr->j->ncmds; i++)
+		cap_free(&jr->cap[i]);
+	free(jr->cap);
+	free(jr->pr);
+	free(jr->input_real);
+	free(jr);
 }
 
 static void reap(struct runner *R, done_fn done)
@@ -480,10 +610,11 @@ static void reap(struct runner *R, done_fn done)
 			jr->pr[i].state = P_DONE;
 			jr->pr[i].status = status;
 			if (--jr->running == 0) {
+				/* its processes are gone: what they wrote is in the pipes */
+				for (size_t k = 0; k < jr->j->ncmds; k++)
+					cap_read(&jr->cap[k]);
 				job_finished(R, jr, done);
-				free(jr->pr);
-				free(jr->input_real);
-				free(jr);
+				jrun_free(jr);
 				R->active[a] = R->active[--R->nactive];
 			}
 			break;
@@ -578,29 +709,38 @@ static void on_chld(int sig)
 	(void)sig;
 }
 
+/* Waits for a signal (a child ended, an interrupt) or a stage's message,
+ * reading the messages that came. */
 static void wait_event(struct runner *R)
 {
-	struct timespec tick = { 0, 200000000 };
-	siginfo_t si;
-	int sig = sigtimedwait(&R->waitset, &si, R->o->progress >= 2 ? &tick : NULL);
-	/* An interrupt may be pending behind SIGCHLD: take it first, so that
-	 * stages killed by the same Ctrl-C are not reported as failures. */
-	sigset_t pend;
-	sigpending(&pend);
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
-	for (size_t i = 0; i < 3; i++)
-		if (sig == stops[i] || sigismember(&pend, stops[i])) {
-			if (sig != stops[i]) {
-				sigset_t one;
-				sigemptyset(&one);
-				sigaddset(&one, stops[i]);
-				struct timespec zero = { 0, 0 };
-				sigtimedwait(&one, NULL, &zero);
+	struct pollfd *pf = NULL;
+	struct capture **caps = NULL;
+	size_t n = 0, cap = 0, ccap = 0;
+	pf = xgrow(pf, &cap, 1, sizeof *pf);
+	pf[n++] = (struct pollfd){ .fd = R->sfd, .events = POLLIN };
+	for (size_t a = 0; a < R->nactive; a++)
+		for (size_t i = 0; i < R->active[a]->j->ncmds; i++)
+			if (R->active[a]->cap[i].fd >= 0) {
+				pf = xgrow(pf, &cap, n + 1, sizeof *pf);
+				caps = xgrow(caps, &ccap, n + 1, sizeof *caps);
+				caps[n] = &R->active[a]->cap[i];
+				pf[n++] = (struct pollfd){ .fd = R->active[a]->cap[i].fd, .events = POLLIN };
 			}
+	int k = poll(pf, n, R->o->progress >= 2 ? 200 : -1);
+	for (size_t i = 1; k > 0 && i < n; i++)
+		if (pf[i].revents)
+			cap_read(caps[i]);
+	free(pf);
+	free(caps);
+	struct signalfd_siginfo si;
+	while (read(R->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		int sig = (int)si.ssi_signo;
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			if (!R->sig)
-				R->sig = stops[i];
+				R->sig = sig;
 			stop_all(R);
 		}
+	}
 }
 
 /* A job that could not start any process has nothing to wait for. */
@@ -612,9 +752,7 @@ static void forget_idle(struct runner *R)
 			a++;
 			continue;
 		}
-		free(jr->pr);
-		free(jr->input_real);
-		free(jr);
+		jrun_free(jr);
 		R->active[a] = R->active[--R->nactive];
 	}
 }
@@ -650,19 +788,37 @@ static int run_batch(struct runner *R, const struct pvd_job *jobs, size_t n, siz
 	return 0;
 }
 
-static int source_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+/* The stages' messages of a finished job, one text per command. */
+static const char **texts(struct jrun *jr)
 {
-	return pvd_runreport_source(&R->rep, j, R->dir.work, R->dir.new, line, e);
+	const char **t = xcalloc(jr->j->ncmds + 1, sizeof *t);
+	for (size_t i = 0; i < jr->j->ncmds; i++)
+		t[i] = cap_text(&jr->cap[i]);
+	return t;
 }
 
-static int merge_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+static int source_done(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e)
 {
-	return pvd_runreport_merge(&R->rep, j, R->dir.work, R->dir.new, line, e);
+	const char **t = texts(jr);
+	int rc = pvd_runreport_source(&R->rep, jr->j, t, R->dir.work, R->dir.new, line, e);
+	free(t);
+	return rc;
 }
 
-static int render_done(struct runner *R, const struct pvd_job *j, struct pvd_buf *line, struct pvd_err *e)
+static int merge_done(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e)
 {
-	return pvd_runreport_render(&R->rep, j, R->plan.indicators, R->dir.work, R->dir.new, line, e);
+	const char **t = texts(jr);
+	int rc = pvd_runreport_merge(&R->rep, jr->j, t, R->dir.work, R->dir.new, line, e);
+	free(t);
+	return rc;
+}
+
+static int render_done(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e)
+{
+	const char **t = texts(jr);
+	int rc = pvd_runreport_render(&R->rep, jr->j, t, R->plan.indicators, R->dir.work, R->dir.new, line, e);
+	free(t);
+	return rc;
 }
 
 static void result(struct runner *R, struct pvd_run_result *res)
@@ -679,7 +835,7 @@ static void result(struct runner *R, struct pvd_run_result *res)
 int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,
 	    struct pvd_err *e)
 {
-	struct runner R = { .o = o, .p = p };
+	struct runner R = { .o = o, .p = p, .sfd = -1, .self = getpid(), .dir = { .lock = -1 } };
 	int rc = 0;
 	memset(res, 0, sizeof *res);
 	R.names = pvd_plan_programs();
@@ -702,6 +858,10 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 	struct sigaction sa = { .sa_handler = on_chld };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, &R.oldchld);
+	if ((R.sfd = signalfd(-1, &R.waitset, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "signalfd: %s", strerror(errno));
+		goto out;
+	}
 
 	if ((rc = pvd_rundir_open(&R.dir, p->output, e)))
 		goto out;
@@ -718,6 +878,9 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 		goto out;
 	if ((rc = pvd_runreport_write(&R.rep, R.dir.new, e)))
 		goto out;
+	/* the data-quality page, from the report just written (quality.h) */
+	if ((rc = pvd_quality_write(R.dir.new, p->previous, e)))
+		goto out;
 	rc = pvd_rundir_commit(&R.dir, e);
 out:
 	result(&R, res);
@@ -726,6 +889,8 @@ out:
 	if (o->keep_work && R.dir.work)
 		res->work = xstrdup(R.dir.work);
 	pvd_rundir_close(&R.dir, o->keep_work);
+	if (R.sfd >= 0)
+		close(R.sfd);
 	sigaction(SIGCHLD, &R.oldchld, NULL);
 	sigprocmask(SIG_SETMASK, &R.oldmask, NULL);
 	pvd_runreport_free(&R.rep);

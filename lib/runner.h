@@ -12,8 +12,16 @@
  * The other jobs are stopped (SIGTERM) unless keep_going.  Nothing of a
  * failed run reaches the output directory.
  *
- * Each stage's stderr is captured in the work directory, shown when the
- * stage fails (or always, when verbose) and kept in the run report. */
+ * Each stage's stderr is read through a pipe into memory (bounded), never
+ * into a file, so that a full disk cannot swallow the stage's own message;
+ * it is shown when the stage or its source's checks fail (or always, when
+ * verbose) and its first lines are kept in the run report.  A source whose
+ * stage received records and emitted none, or that rejected more than its
+ * fail_rejected, fails with PVD_EX_DATA (runreport.h).
+ *
+ * The stages get SIGTERM when pvd-run dies, whatever killed it
+ * (PR_SET_PDEATHSIG); what a killed run left is removed by the next
+ * (rundir.h). */
 #ifndef PVD_RUNNER_H
 #define PVD_RUNNER_H
 #include "diag.h"
@@ -43,6 +51,7 @@ struct pvd_run_result {
 };
 
 /* Runs p.  Returns 0, or the failing status with e filled (a stage's status,
+ * PVD_EX_DATA for a source that lost everything or too much,
  * PVD_EX_SOFTWARE for a signal or counts that do not reconcile,
  * PVD_EX_CANTCREAT, PVD_EX_IO; 128 + signal when interrupted). */
 int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,

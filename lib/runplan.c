@@ -18,11 +18,11 @@ static const struct stage_def {
 	{ "clean", "pvd-clean", "-q --profile {profile} --rejects {rejects} --report {report}" },
 	{ "join", "pvd-join", "-q [--ref {ref}] --rejects {rejects} --report {report}" },
 	{ "aggregate", "pvd-aggregate",
-	  "-q --partial --indicators {indicators} --period {period} --rejects {rejects} --report {report}" },
+	  "-q --partial --indicators {indicators} --period {period} --lineage {lineage} --rejects {rejects} --report {report}" },
 	{ "merge", "pvd-aggregate",
-	  "-q --merge --indicators {indicators} --period {period} --rejects {rejects} --report {report} {states}" },
+	  "-q --merge --indicators {indicators} --period {period} --lineage {lineage} --rejects {rejects} --report {report} {states}" },
 	{ "render", "pvd-render",
-	  "-q [--previous {previous}] [--provenance {provenance}] --format {format} [--locale {locale}] [--bom {bom}] --output {output} --rejects {rejects} --report {report} {input}" },
+	  "-q [--previous {previous}] [--provenance {provenance}] [--lineage {lineage}] --format {format} [--locale {locale}] [--bom {bom}] --output {output} --rejects {rejects} --report {report} {input}" },
 };
 
 static const struct stage_def *def(const char *stage)
@@ -177,7 +177,6 @@ static void add_cmd(struct pvd_job *j, const char *stage, const char *tag, struc
 	j->cmds = xrealloc(j->cmds, (j->ncmds + 1) * sizeof *j->cmds);
 	struct pvd_cmd *cmd = &j->cmds[j->ncmds++];
 	memset(cmd, 0, sizeof *cmd);
-	cmd->err = at(PVD_AT_WORK, "%s%s%s.stderr", stage, *tag ? "-" : "", tag);
 	if (strcmp(stage, "sum") == 0) {
 		cmd->stage = "sum";
 		return;
@@ -211,7 +210,9 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		pvd_buf_printf(&b, "%s=%s", p->refs[i].name, p->refs[i].value);
 		refs[i] = b.p;
 	}
-	char **states = xcalloc(p->nsources + 1, sizeof *states);
+	/* each source's state, then the lineage of its records: the merge
+	 * merges both (lineage.h) */
+	char **states = xcalloc(2 * p->nsources + 1, sizeof *states);
 	pl->nsources = p->nsources;
 	pl->sources = xcalloc(p->nsources, sizeof *pl->sources);
 	for (size_t i = 0; i < p->nsources; i++) {
@@ -219,8 +220,10 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		struct pvd_job *j = &pl->sources[i];
 		j->label = xstrdup(s->name);
 		j->source = (int)i;
-		j->out = states[i] = at(PVD_AT_WORK, "%s.state", s->name);
+		j->out = states[2 * i] = at(PVD_AT_WORK, "%s.state", s->name);
+		j->lineage = states[2 * i + 1] = at(PVD_AT_WORK, "%s.lineage", s->name);
 		struct ctx c = { .n = 0 };
+		set(&c, "lineage", j->lineage);
 		set(&c, "profile", s->profile);
 		set(&c, "file", s->file);
 		setv(&c, "ref", (const char *const *)refs, p->nrefs);
@@ -239,7 +242,10 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 	struct ctx c = { .n = 0 };
 	set(&c, "indicators", p->indicators);
 	set(&c, "period", p->period);
-	setv(&c, "states", (const char *const *)states, p->nsources);
+	setv(&c, "states", (const char *const *)states, 2 * p->nsources);
+	/* the run's lineage, kept in the output directory (pvd-explain reads it) */
+	pl->merge.lineage = at(PVD_AT_NEW, "lineage.ndjson");
+	set(&c, "lineage", pl->merge.lineage);
 	pl->merge.label = xstrdup("merge");
 	pl->merge.source = -1;
 	pl->merge.out = xstrdup(pl->indicators);
@@ -263,6 +269,8 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		int csv = strcmp(p->formats[i], "csv") == 0;
 		set(&rc, "locale", csv ? p->csv_locale : NULL);
 		set(&rc, "bom", csv && p->csv_bom != (strcmp(p->csv_locale, "fr") == 0) ? (p->csv_bom ? "yes" : "no") : NULL);
+		/* the page links each figure to its records, per source file */
+		set(&rc, "lineage", strcmp(p->formats[i], "html") == 0 ? pl->merge.lineage : NULL);
 		set(&rc, "output", output);
 		set(&rc, "input", pl->indicators);
 		add_cmd(j, "render", p->formats[i], &rc);
@@ -283,13 +291,13 @@ static void job_free(struct pvd_job *j)
 		free(c->argv);
 		free(c->report);
 		free(c->rejects);
-		free(c->err);
 	}
 	free(j->cmds);
 	free(j->label);
 	free(j->out);
 	free(j->sums);
 	free(j->product);
+	free(j->lineage);
 }
 
 void pvd_plan_free(struct pvd_plan *pl)
@@ -394,7 +402,12 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 
 	for (size_t i = 0; i < pl->nsources; i++) {
 		const struct pvd_psource *s = &p->sources[i];
-		pvd_buf_printf(out, "\n# source %s: %s, profile %s\n", s->name, s->file, s->profile);
+		/* quoted: a file name may hold a newline, which would end the comment */
+		pvd_buf_printf(out, "\n# source %s: ", s->name);
+		pvd_shquote(out, s->file);
+		pvd_buf_adds(out, ", profile ");
+		pvd_shquote(out, s->profile);
+		pvd_buf_addc(out, '\n');
 		pipeline(out, &pl->sources[i]);
 	}
 	pvd_buf_adds(out, "\n# merge the sources' states into the indicators\n");

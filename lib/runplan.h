@@ -11,7 +11,7 @@
  *
  * Paths inside the run's two directories are kept symbolic until the run
  * knows them: a path starting with the byte PVD_AT_WORK lies in the work
- * directory (reports, states, captured stderr), PVD_AT_NEW in the new output
+ * directory (reports, states, sums), PVD_AT_NEW in the new output
  * directory (what replaces `output:` when everything succeeded). */
 #ifndef PVD_RUNPLAN_H
 #define PVD_RUNPLAN_H
@@ -27,7 +27,6 @@ struct pvd_cmd {
 	char **argv;         /* NULL-terminated, argv[0] = prog */
 	char *report;        /* its --report file, or NULL */
 	char *rejects;       /* its --rejects file, or NULL */
-	char *err;           /* where its stderr is kept */
 };
 
 struct pvd_job {
@@ -38,6 +37,7 @@ struct pvd_job {
 	char *out;           /* stdout of the last command, or NULL (/dev/null) */
 	char *sums;          /* the sum tap's result, or NULL */
 	char *product;       /* render: the file it writes (--output), or NULL */
+	char *lineage;       /* source: its --lineage file; merge: the run's lineage.ndjson */
 };
 
 struct pvd_plan {

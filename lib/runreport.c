@@ -27,6 +27,7 @@ void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, c
 	for (size_t i = 0; i < p->nsources; i++)
 		json_array_append_new(r->sources, json_null()); /* filled in pipeline order */
 	r->warnings = json_array();
+	r->warning_sources = json_array();
 	r->render = json_array();
 	for (size_t i = 0; i < p->nformats; i++)
 		json_array_append_new(r->render, json_null());
@@ -38,6 +39,7 @@ void pvd_runreport_free(struct pvd_runreport *r)
 	json_decref(r->merge);
 	json_decref(r->render);
 	json_decref(r->warnings);
+	json_decref(r->warning_sources);
 	memset(r, 0, sizeof *r);
 }
 
@@ -48,28 +50,22 @@ static unsigned long long num(const json_t *o, const char *key)
 }
 
 /* The first lines a stage wrote on stderr (its summary, warnings). */
-static json_t *messages(const char *path)
+static json_t *messages(const char *text)
 {
 	json_t *a = json_array();
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return a;
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
+	size_t n = 0;
+	for (const char *p = text ? text : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		if (++n <= MAX_MESSAGES)
-			json_array_append_new(a, json_stringn(line, (size_t)len));
+			json_array_append_new(a, json_stringn(p, len));
+		p += len + (nl != NULL);
 	}
 	if (n > MAX_MESSAGES) {
 		char more[64];
 		snprintf(more, sizeof more, "(%zu more lines)", n - MAX_MESSAGES);
 		json_array_append_new(a, json_string(more));
 	}
-	free(line);
-	fclose(f);
 	return a;
 }
 
@@ -95,8 +91,8 @@ static unsigned long long count_lines(const char *path)
 }
 
 /* A stage's entry of the run report, from its --report file. */
-static int stage_entry(const struct pvd_cmd *c, const char *work, const char *new, const char *where,
-		       json_t **out, struct pvd_err *e)
+static int stage_entry(const struct pvd_cmd *c, const char *msgs, const char *work, const char *new,
+		       const char *where, json_t **out, struct pvd_err *e)
 {
 	char *path = pvd_plan_path(c->report, work, new);
 	json_error_t je;
@@ -129,9 +125,7 @@ static int stage_entry(const struct pvd_cmd *c, const char *work, const char *ne
 		json_decref(json_object_get(s, "rejects_by_reason"));
 	if (c->rejects)
 		json_object_set_new(s, "rejects", json_string(c->rejects + 1)); /* relative to the output */
-	char *err = pvd_plan_path(c->err, work, new);
-	json_object_set_new(s, "messages", messages(err));
-	free(err);
+	json_object_set_new(s, "messages", messages(msgs));
 	/* What only the run report needs, kept aside (not written): */
 	json_object_set(s, "_report", rep);
 	json_decref(rep);
@@ -292,10 +286,118 @@ static json_t *check_totals(struct pvd_runreport *r, const char *src, const json
 	return checks;
 }
 
-int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
-			 const char *new, struct pvd_buf *line, struct pvd_err *e)
+/* A share in hundredths of a percent as text: "5%", "0.5%", "12.25%". */
+static void share_text(struct pvd_buf *b, unsigned long long bp)
+{
+	pvd_buf_printf(b, "%llu", bp / 100);
+	if (bp % 100)
+		pvd_buf_printf(b, ".%02llu", bp % 100);
+	if (bp % 100 && bp % 10 == 0)
+		b->p[--b->len] = '\0';
+	pvd_buf_addc(b, '%');
+}
+
+/* The reasons a stage rejected most, "unknown-dataset 120, type-error 3". */
+static void top_reasons(struct pvd_buf *b, const json_t *stage)
+{
+	const json_t *by = json_object_get(stage, "rejects_by_reason");
+	const char *k, *best[2] = { NULL, NULL };
+	json_t *v;
+	json_object_foreach((json_t *)by, k, v) {
+		if (!best[0] || json_integer_value(v) > json_integer_value(json_object_get(by, best[0]))) {
+			best[1] = best[0];
+			best[0] = k;
+		} else if (!best[1] || json_integer_value(v) > json_integer_value(json_object_get(by, best[1]))) {
+			best[1] = k;
+		}
+	}
+	for (int i = 0; i < 2 && best[i]; i++)
+		pvd_buf_printf(b, "%s%s %lld", i ? ", " : "", best[i], (long long)json_integer_value(json_object_get(by, best[i])));
+}
+
+/* Loud failure instead of quiet emptiness: a stage that received records
+ * and emitted none fails the source; so does a share of rejected records
+ * above fail_rejected; above max_rejected it is a warning. */
+static int loud(struct pvd_runreport *r, const struct pvd_psource *src, json_t *obj, const json_t *stages,
+		struct pvd_err *e)
+{
+	size_t i;
+	json_t *s;
+	unsigned long long rejected = 0, records = 0;
+	json_array_foreach(stages, i, s) {
+		unsigned long long got = num(s, "in") + num(s, "expanded"), skipped = num(s, "skipped");
+		got = got > skipped ? got - skipped : 0;
+		if (i == 0)
+			records = got;
+		rejected += num(s, "rejected");
+		if (got && !num(s, "out")) {
+			struct pvd_buf b = { 0 };
+			top_reasons(&b, s);
+			int rc = pvd_err_set(e, PVD_EX_DATA, NULL, 0, 0,
+					     "source %s: stage %s (%s) received %llu record%s and emitted none: %llu rejected%s%s%s",
+					     src->name, json_string_value(json_object_get(s, "stage")),
+					     json_string_value(json_object_get(s, "program")), got, got > 1 ? "s" : "",
+					     num(s, "rejected"), b.len ? " (" : "", pvd_buf_str(&b), b.len ? ")" : "");
+			pvd_buf_free(&b);
+			return rc;
+		}
+	}
+	json_object_set_new(obj, "records", json_integer((json_int_t)records));
+	json_object_set_new(obj, "rejected", json_integer((json_int_t)rejected));
+	if (!records)
+		return 0;
+	struct pvd_buf pct = { 0 }, lim = { 0 };
+	share_text(&pct, rejected * 10000 / records);
+	int over_fail = src->fail_rejected >= 0 && rejected * 10000 > (unsigned long long)src->fail_rejected * records;
+	int over_max = rejected * 10000 > (unsigned long long)src->max_rejected * records;
+	share_text(&lim, (unsigned long long)src->max_rejected);
+	json_object_set_new(obj, "max_rejected", json_string(lim.p));
+	if (src->fail_rejected >= 0) {
+		pvd_buf_reset(&lim);
+		share_text(&lim, (unsigned long long)src->fail_rejected);
+		json_object_set_new(obj, "fail_rejected", json_string(lim.p));
+		if (!over_fail) {
+			pvd_buf_reset(&lim);
+			share_text(&lim, (unsigned long long)src->max_rejected);
+		}
+	}
+	int rc = 0;
+	if (over_fail) {
+		rc = pvd_err_set(e, PVD_EX_DATA, NULL, 0, 0,
+				 "source %s: %llu of %llu records rejected (%s), more than its fail_rejected %s",
+				 src->name, rejected, records, pct.p, lim.p);
+	} else if (over_max) {
+		struct pvd_buf w = { 0 };
+		pvd_buf_printf(&w, "source %s: %llu of %llu records rejected (%s), more than its max_rejected %s",
+			       src->name, rejected, records, pct.p, lim.p);
+		json_array_append_new(r->warnings, json_string(w.p));
+		pvd_buf_free(&w);
+	}
+	pvd_buf_free(&pct);
+	pvd_buf_free(&lim);
+	return rc;
+}
+
+/* The warnings r->warnings[w0..] of source k moved among the others in
+ * the pipeline's order of sources, whatever order the sources finished in. */
+static void order_warnings(struct pvd_runreport *r, size_t w0, int k)
+{
+	size_t n = json_array_size(r->warnings), at = 0;
+	while (at < w0 && json_integer_value(json_array_get(r->warning_sources, at)) <= k)
+		at++;
+	for (size_t i = w0; i < n; i++, at++) {
+		json_t *w = json_incref(json_array_get(r->warnings, i));
+		json_array_remove(r->warnings, i);
+		json_array_insert_new(r->warnings, at, w);
+		json_array_insert_new(r->warning_sources, at, json_integer(k));
+	}
+}
+
+int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			 const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e)
 {
 	const struct pvd_psource *src = &r->p->sources[j->source];
+	size_t w0 = json_array_size(r->warnings);
 	char where[300];
 	snprintf(where, sizeof where, "source %s", src->name);
 	json_t *obj = json_pack("{s:s, s:s, s:s, s:[]}", "name", src->name, "profile", src->profile, "file",
@@ -308,7 +410,7 @@ int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const
 		if (!c->report)
 			continue;
 		json_t *s = NULL;
-		rc = stage_entry(c, work, new, where, &s, e);
+		rc = stage_entry(c, msgs ? msgs[i] : NULL, work, new, where, &s, e);
 		if (!s)
 			break;
 		json_array_append_new(arr, s);
@@ -351,15 +453,18 @@ int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const
 	}
 	free(tap);
 	json_object_set_new(obj, "reconciled", json_boolean(rc == 0));
+	if (!rc)
+		rc = loud(r, src, obj, arr, e);
+	order_warnings(r, w0, j->source);
 	json_array_set_new(r->sources, (size_t)j->source, obj);
 	return rc;
 }
 
-int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
-			const char *new, struct pvd_buf *line, struct pvd_err *e)
+int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e)
 {
 	json_t *s = NULL;
-	int rc = stage_entry(&j->cmds[0], work, new, "merge", &s, e);
+	int rc = stage_entry(&j->cmds[0], msgs ? msgs[0] : NULL, work, new, "merge", &s, e);
 	if (!s)
 		return rc;
 	json_decref(r->merge);
@@ -373,12 +478,13 @@ int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const 
 	return rc;
 }
 
-int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *indicators,
-			 const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e)
+int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			 const char *indicators, const char *work, const char *new, struct pvd_buf *line,
+			 struct pvd_err *e)
 {
 	const struct pvd_cmd *c = &j->cmds[0];
 	json_t *s = NULL;
-	int rc = c->report ? stage_entry(c, work, new, j->label, &s, e) : 0;
+	int rc = c->report ? stage_entry(c, msgs ? msgs[0] : NULL, work, new, j->label, &s, e) : 0;
 	if (s) {
 		/* in the order of the pipeline's formats, whatever order they finished in */
 		const char *fmt = strchr(j->label, ' ') ? strchr(j->label, ' ') + 1 : j->label;

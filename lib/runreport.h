@@ -32,7 +32,8 @@ struct pvd_runreport {
 	json_t *sources;        /* one object per finished source, in pipeline order */
 	json_t *merge;          /* the merge stage, or NULL */
 	json_t *render;         /* the render stages, one per format */
-	json_t *warnings;       /* strings */
+	json_t *warnings;       /* strings, in the pipeline's order of sources */
+	json_t *warning_sources; /* the source of each warning */
 	unsigned long long aggregated;  /* records the sources' states stand for (aggregate in) */
 };
 
@@ -40,19 +41,23 @@ void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, c
 void pvd_runreport_free(struct pvd_runreport *r);
 
 /* Reads the reports of a finished source job (paths made real with work and
- * new) and checks them.  Returns 0, PVD_EX_SOFTWARE when a report is missing
- * or unreadable or counts do not reconcile (e says which).  New warnings are
+ * new) and checks them; msgs (may be NULL) holds what each command wrote on
+ * stderr.  Returns 0, PVD_EX_SOFTWARE when a report is missing or unreadable
+ * or counts do not reconcile, PVD_EX_DATA when a stage received records and
+ * emitted none, or the source rejected more than its fail_rejected (e says
+ * which).  New warnings (TOTAL rows, more rejected than max_rejected) are
  * appended to r->warnings; *line (may be NULL) gets a one-line summary. */
-int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
-			 const char *new, struct pvd_buf *line, struct pvd_err *e);
+int pvd_runreport_source(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			 const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e);
 /* Same for the merge job. */
-int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const char *work,
-			const char *new, struct pvd_buf *line, struct pvd_err *e);
+int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e);
 /* Same for a render job; checks that the stage read every indicator
  * record of `indicators` (the merge output, a plan path) and wrote its
  * output file. */
-int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *indicators,
-			 const char *work, const char *new, struct pvd_buf *line, struct pvd_err *e);
+int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
+			 const char *indicators, const char *work, const char *new, struct pvd_buf *line,
+			 struct pvd_err *e);
 /* Writes provenance.json (path): inputs with sha256, bytes and counts,
  * references, catalogue, previous document, rejects per stage, version. */
 int pvd_runreport_provenance(const struct pvd_runreport *r, const char *path, struct pvd_err *e);

@@ -42,6 +42,8 @@ int pvd_stats_finish(struct pvd_stats *st, const char *detail, int quiet, struct
 {
 	if (!quiet) {
 		pvd_progress_clear();
+		if (pvd_rejects_current())
+			pvd_rejects_note_unshown(pvd_rejects_current());
 		fprintf(stderr, "%s: read %llu %s: emitted %llu, rejected %llu", pvd_progname, st->in,
 			st->unit, st->out, st->rejected);
 		if (st->skipped || (detail && *detail))

@@ -1,8 +1,32 @@
 #include "stream.h"
 #include "input.h"
 #include "ndjson.h"
+#include "textnorm.h"
 #include "xmem.h"
 #include <stdlib.h>
+
+/* The start of a refused line for the reject file, as valid UTF-8 (each
+ * byte that is not is shown as U+FFFD): the reject stream stays readable
+ * whatever the line held. */
+static void raw_text(struct pvd_buf *b, const char *s, size_t n)
+{
+	if (n > 4096)
+		n = 4096;
+	pvd_buf_reset(b);
+	while (n) {
+		size_t ok = pvd_utf8_valid_prefix(s, n);
+		pvd_buf_add(b, s, ok);
+		if (ok == n)
+			break;
+		pvd_buf_adds(b, "\xEF\xBF\xBD");
+		s += ok + 1;
+		n -= ok + 1;
+	}
+	/* Records hold C strings: a NUL byte would cut the text short. */
+	for (size_t i = 0; i < b->len; i++)
+		if (!b->p[i])
+			b->p[i] = ' ';
+}
 
 static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 	       struct pvd_stats *st, struct pvd_record *r, struct pvd_err *e)
@@ -15,6 +39,7 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 	const char *line;
 	size_t len;
 	int got;
+	struct pvd_buf raw = { 0 };
 	while ((got = pvd_input_line(&in, &line, &len, e)) == 1) {
 		if (len && line[len - 1] == '\r')
 			len--;
@@ -25,11 +50,11 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 			continue;
 		pvd_stats_in(st);
 		struct pvd_err pe = { 0 };
-		if (pvd_ndjson_parse(line, len, r, &pe)) {
-			char *raw = xstrndup(line, len > 4096 ? 4096 : len);
-			pvd_reject(rj, in.name, in.line, PVD_R_INVALID_JSON, NULL, NULL, raw, NULL,
-				   "column %ld: %s", pe.col, pe.msg);
-			free(raw);
+		const char *reason;
+		if (pvd_ndjson_parse_ex(line, len, r, &pe, &reason)) {
+			raw_text(&raw, line, len);
+			pvd_reject(rj, in.name, in.line, reason, NULL, NULL, raw.p, NULL, "column %ld: %s",
+				   pe.col, pe.msg);
 			pvd_stats_rejected(st);
 			continue;
 		}
@@ -42,6 +67,7 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 	sink->line = rj->at_line = 0;
 	if (got < 0)
 		rc = PVD_EX_IO;
+	pvd_buf_free(&raw);
 	is->bytes = in.bytes;
 	pvd_input_close(&in);
 	return rc;

@@ -44,7 +44,8 @@ in_range() { [ $(($1 * 10000)) -ge $(($3 * $2)) ] && [ $(($1 * 10000)) -lt $(($4
 @test "demo-gen regenerates fixtures/demo byte for byte" {
 	[ "$(cat gen.rc)" = 0 ] || { cat gen.err; false; }
 	[ ! -s gen.err ]
-	diff -r --exclude=README.md gen "$D"
+	# the spreadsheets are derived from these CSVs (test/tools/demo-sheets.sh)
+	diff -r --exclude=README.md --exclude='*.xlsx' --exclude='*.ods' --exclude='*.xls' gen "$D"
 	[ -s "$D/README.md" ]
 	run "$PVD_TOOLS/demo-gen"
 	assert_failure 64
@@ -194,7 +195,13 @@ in_range() { [ $(($1 * 10000)) -ge $(($3 * $2)) ] && [ $(($1 * 10000)) -lt $(($4
 		cat out/$q/rejects/{ingest,clean,join,aggregate}-*.ndjson out/$q/rejects/merge.ndjson |
 			jq -r --arg q $q '[$q, .stage, (.file | sub("^.*demo/"; "")), .line, .reason] | @tsv'
 	done | sort >got
-	tail -n +2 "$D/planted-rejects.tsv" | sort >want
+	# Three exports reach the pipelines as spreadsheets made from the CSVs:
+	# same rows, the conventions sheet one row lower (its title row).
+	tail -n +2 "$D/planted-rejects.tsv" | awk -F'\t' -v OFS='\t' '
+		$3 ~ /conventions-auvergne-rhone-alpes\.csv$/ { sub(/\.csv$/, ".xlsx", $3); $4++ }
+		$3 ~ /ort-nouvelle-aquitaine\.csv$/ { sub(/\.csv$/, ".ods", $3) }
+		$3 ~ /fnadt-2021\.csv$/ { sub(/\.csv$/, ".xls", $3) }
+		{ print }' | sort >want
 	diff want got
 	[ "$(wc -l <want)" -ge 60 ]
 	# every reason code of the reject stream is planted somewhere
@@ -206,6 +213,27 @@ in_range() { [ $(($1 * 10000)) -ge $(($3 * $2)) ] && [ $(($1 * 10000)) -lt $(($4
 	# région (EPCIs across départements) have a null key, shown as such.
 	cat out/2021-Q*/rejects/render-*.ndjson >render
 	[ ! -s render ]
+}
+
+@test "the demo's spreadsheets (.xlsx, .ods, .xls, as préfectures send them) hold their CSV's records" {
+	export PVD_CONFIG=$PVD_ROOT/config
+	recs() { pvd-ingest -q -p "$2" "$1" | pvd-clean -q | jq -c 'del(._file, ._line, ._sheet)'; }
+	for q in 2021-Q3 2021-Q4; do
+		for spec in conventions-auvergne-rhone-alpes:xlsx:conventions-prefecture \
+			ort-nouvelle-aquitaine:ods:ort-prefecture fnadt-2021:xls:dotations-prefecture; do
+			IFS=: read -r n ext p <<<"$spec"
+			# the pipeline reads the spreadsheet, not the CSV
+			grep -q "file: ../fixtures/demo/$q/$n.$ext\$" "$PVD_ROOT/pipelines/$q.yaml"
+			recs "$D/$q/$n.csv" "$p" >csv.nd
+			[ -s csv.nd ]
+			recs "$D/$q/$n.$ext" "$p" | diff csv.nd - || { echo "$q/$n.$ext" >&2; false; }
+		done
+		# the conventions sheet: a title row above, a TOTAL formula below
+		pvd-ingest -q --report r.json -p conventions-prefecture "$D/$q/conventions-auvergne-rhone-alpes.xlsx" >/dev/null
+		rows=$(($(wc -l <"$D/$q/conventions-auvergne-rhone-alpes.csv") - 1))
+		jq -e --arg l "TOTAL : $rows conventions" '.files[0].format == "xlsx" and .files[0].header_line == 2
+			and .totals[0].label == $l' r.json
+	done
 }
 
 @test "the demo carries the mess of real exports" {

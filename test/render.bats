@@ -362,7 +362,8 @@ pvd-render: read 116 records: emitted 116, rejected 0"
 		'&quot; onmouseover=&quot;alert(1)' 'x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' \
 		'&lt;svg onload=alert(1)&gt;' 'exports/&lt;script&gt;alert(&#39;file&#39;)&lt;/script&gt;|md|.csv' \
 		'pipelines/&lt;img src=x onerror=alert(1)&gt;.yaml' '&lt;script&gt;alert(&#39;stage&#39;)&lt;/script&gt;' \
-		'&lt;i&gt;pvd&lt;/i&gt; (&quot; autofocus onfocus=&quot;alert(1))' '@SUM(1+1)*cmd|&#39; /C calc&#39;!A0'; do
+		'&lt;i&gt;pvd&lt;/i&gt; (&quot; autofocus onfocus=&quot;alert(1))' '@SUM(1+1)*cmd|&#39; /C calc&#39;!A0' \
+		'<summary>Définition</summary><p>&lt;img src=x onerror=alert(&#39;def&#39;)&gt; | *déf* [l](javascript:alert(1))'; do
 		grep -qF -- "$s" "$T/h.html" || fail "page lacks escaped '$s'"
 	done
 	# in an attribute too: a bar's label goes into <title> and the chart's aria-label stays the config's
@@ -376,6 +377,9 @@ pvd-render: read 116 records: emitted 116, rejected 0"
 	grep -qF '\<script\>alert(1)\</script\>' "$T/h.md"
 	grep -qF '\| col \| \*injection\* \[lien\](javascript:alert(1))' "$T/h.md"
 	grep -qF 'Conventions sur deux lignes  \# titre' "$T/h.md"
+	# the definition too: one list item, its markup escaped
+	grep -qF ') : \<img src=x onerror=alert(' "$T/h.md"
+	grep -qF '\> \| \*déf\* \[l\](javascript:alert(1)) \# titre' "$T/h.md"
 	# every row of every table has as many cell separators (unescaped |) as its header
 	awk '/^\|/ { line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line)
 	            if (!intable) { want = n; intable = 1 } else if (n != want) { print NR": "$0; bad = 1 } next }

@@ -4,17 +4,10 @@
 # stub of fixtures/run/bin (a copy of pvd-run in a scratch bin/ finds them
 # beside itself), except in the end-to-end tests, which run the real filters.
 load helper
+load run-stub
 
 setup() {
-	cd "$BATS_TEST_TMPDIR"
-	mkdir bin
-	cp "$PVD_BIN/pvd-run" bin/
-	cp -R "$FIX/run" run
-	for p in ingest clean join aggregate render; do
-		ln -s ../run/bin/pvd-stub "bin/pvd-$p"
-	done
-	export PVD_CONFIG=run/config
-	unset NO_COLOR PVD_RUN_NO_EXCHANGE
+	stub_setup
 }
 
 # Every file under a directory with its mode, size and digest.
@@ -144,7 +137,7 @@ run/data/previous.json"
 	assert_output "pvd-run: warning: source ort: TOTAL row at line 4: montant declared 13,00, the records sum to 12.50 (difference -0.50)
 pvd-run: 2021-Q4: 2 sources, 11 rows read, 3 rejected, 1 warning: wrote run/out/2021-Q4"
 	o=run/out/2021-Q4
-	[ "$(ls $o | tr '\n' ' ')" = "indicators.json indicators.md indicators.ndjson provenance.json rejects run-report.json run-report.txt " ]
+	[ "$(ls $o | tr '\n' ' ')" = "indicators.json indicators.md indicators.ndjson lineage.ndjson provenance.json quality.html rejects run-report.json run-report.txt " ]
 	# independent counts of the fixture: data rows, BAD rows, TOTAL rows, bad amounts, unknown codes
 	f=run/data/dotations.csv
 	rows=$(wc -l <$f)
@@ -367,7 +360,7 @@ need_filters() {
 	assert_success
 	assert_output --regexp '^pvd-run: 2021-Q4: 3 sources, [0-9]+ rows read, [0-9]+ rejected, 0 warnings: wrote out/2021-Q4$'
 	o=out/2021-Q4
-	[ "$(ls $o | tr '\n' ' ')" = "indicators.csv indicators.html indicators.json indicators.md indicators.ndjson provenance.json rejects run-report.json run-report.txt " ]
+	[ "$(ls $o | tr '\n' ' ')" = "indicators.csv indicators.html indicators.json indicators.md indicators.ndjson lineage.ndjson provenance.json quality.html rejects run-report.json run-report.txt " ]
 	run jq '[.sources[] | .stages as $s | range(1; $s | length) | select($s[.].in != $s[. - 1].out)] | length' $o/run-report.json
 	assert_output 0
 	# the préfecture table: 6 lines = header + 4 grants + TOTAL; 78999 is no commune

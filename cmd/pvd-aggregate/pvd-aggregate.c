@@ -4,6 +4,7 @@
 #include "progress.h"
 #include "diag.h"
 #include "indicator.h"
+#include "lineage.h"
 #include "output.h"
 #include "period.h"
 #include "reject.h"
@@ -29,15 +30,23 @@ static const char usage[] =
 	"      --partial            write the aggregation state instead of values\n"
 	"      --merge              read partial states (not records) and combine them;\n"
 	"                           with --partial, write the combined state\n"
+	"  -l, --lineage FILE       write there, for each value, the records it counts\n"
+	"                           (file, line, contribution; NDJSON, see pvd-explain);\n"
+	"                           with --merge, lineage files given among the states\n"
+	"                           are merged into it\n"
 	"  -r, --rejects FILE       write rejected records there as NDJSON\n"
 	"      --report FILE        write the counts (and skipped datasets) as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
-	"Output fields: id, label, unit, period, value, num, den, breakdown, key,\n"
+	"Output fields: id, label, unit, description, period, value, num, den, breakdown, key,\n"
 	"key_label, datasets, records, inputs.  Records of datasets no indicator reads\n"
 	"are skipped; a record with a non-canonical amount or a malformed date is\n"
 	"rejected.  Summary on stderr:\n"
@@ -55,6 +64,7 @@ int main(int argc, char **argv)
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ "merge", no_argument, NULL, OPT_MERGE },
 		{ "rejects", required_argument, NULL, 'r' },
+		{ "lineage", required_argument, NULL, 'l' },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
@@ -62,17 +72,18 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *period = NULL, *rejects = NULL, *report = NULL;
+	const char *period = NULL, *rejects = NULL, *report = NULL, *lineage = NULL;
 	char *catalog = NULL;
 	int partial = 0, merge = 0, quiet = 0, c;
 	pvd_cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "p:i:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "p:i:r:l:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': period = optarg; break;
 		case 'i': free(catalog); catalog = xstrdup(optarg); break;
 		case OPT_PARTIAL: partial = 1; break;
 		case OPT_MERGE: merge = 1; break;
 		case 'r': rejects = optarg; break;
+		case 'l': lineage = optarg; break;
 		case OPT_REPORT: report = optarg; break;
 		case 'q': quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
@@ -105,6 +116,8 @@ int main(int argc, char **argv)
 	struct pvd_ndjson_sink sink;
 	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "aggregate", rejects, quiet, &e))) {
 		pvd_err_print(&e);
+		pvd_catalog_free(&cat);
+		free(catalog);
 		return rc;
 	}
 	pvd_stats_init(&st, "records");
@@ -112,6 +125,25 @@ int main(int argc, char **argv)
 	struct pvd_agg *agg = pvd_agg_new(&cat, partial, &sink.base, &rj, &st);
 	char *const *files = argv + optind;
 	int nfiles = argc - optind;
+	struct pvd_lineage lin;
+	int have_lin = 0;
+	if (lineage) {
+		/* Never write over an input. */
+		if (pvd_lineage_is_input(lineage, files, nfiles))
+			pvd_cli_usage_error("--lineage %s is one of the inputs", lineage);
+		if ((rc = pvd_lineage_open(&lin, lineage, &cat, &e))) {
+			pvd_err_print(&e);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
+			pvd_agg_free(agg);
+			pvd_stats_free(&st);
+			pvd_catalog_free(&cat);
+			free(catalog);
+			return rc;
+		}
+		have_lin = 1;
+		pvd_agg_set_lineage(agg, &lin);
+	}
 	if (merge)
 		rc = pvd_agg_merge(agg, files, nfiles, &e);
 	else
@@ -122,6 +154,8 @@ int main(int argc, char **argv)
 		pvd_err_print(&e);
 		pvd_rejects_abort(&rj);
 		pvd_out_abort(&out);
+		if (have_lin)
+			pvd_lineage_abort(&lin);
 	} else {
 		struct pvd_agg_counts k;
 		pvd_agg_counts(agg, &k);
@@ -143,10 +177,18 @@ int main(int argc, char **argv)
 				     "skipped_datasets", pvd_agg_skipped_json(agg));
 		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "aggregate", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
+		    (rc = pvd_rejects_close(&rj, &e)) || (have_lin && (have_lin = 0, rc = pvd_lineage_commit(&lin, &e))) ||
+		    (rc = pvd_out_commit(&out, &e))) {
+			/* what was not finished is dropped */
 			pvd_err_print(&e);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
+			if (have_lin)
+				pvd_lineage_abort(&lin);
+		}
 	}
 	pvd_agg_free(agg);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	pvd_catalog_free(&cat);
 	free(catalog);

@@ -29,6 +29,10 @@ static const char usage[] =
 	"      --strict             stop at the first reject, exit 65\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
@@ -57,7 +61,7 @@ int main(int argc, char **argv)
 	const char *rejects = NULL, *report = NULL;
 	int quiet = 0, ch;
 	pvd_cli_init(argc, argv);
-	while ((ch = getopt_long(argc, argv, "p:d:r:qhV", longopts, NULL)) != -1) {
+	while ((ch = pvd_cli_getopt(argc, argv, "p:d:r:qhV", longopts)) != -1) {
 		switch (ch) {
 		case 'p': o.profile = optarg; break;
 		case 'd': o.dataset = optarg; break;
@@ -119,11 +123,15 @@ int main(int argc, char **argv)
 		if ((rc2 = pvd_stats_finish(&st, NULL, quiet, &e2)) ||
 		    (report && (rc2 = pvd_stats_report(&st, &rj, "clean", report, &e2))) ||
 		    (rc2 = pvd_rejects_close(&rj, &e2)) || (rc2 = pvd_out_commit(&out, &e2))) {
+			/* what was not finished is dropped */
 			pvd_err_print(&e2);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
 			rc = rc2;
 		}
 	}
 	pvd_clean_free(c);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	return rc;
 }

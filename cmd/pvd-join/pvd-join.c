@@ -33,6 +33,10 @@ static const char usage[] =
 	"      --report FILE        write the counts and what was loaded as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or per\n"
 	"                           reference-table warning, no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
@@ -65,7 +69,7 @@ int main(int argc, char **argv)
 	struct pvd_err e = { 0 };
 	int quiet = 0, mode = PVD_JOIN_INNER, c;
 	pvd_cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "m:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "m:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case OPT_REF:
 			if (pvd_join_refs_add(&refs, optarg, &e))
@@ -126,10 +130,15 @@ int main(int argc, char **argv)
 		st.extra = json_pack("{s:o, s:o}", "join", pvd_join_report(&join), "refs", pvd_join_ref_report(&ref));
 		if ((rc = pvd_stats_finish(&st, pvd_join_skip_detail(&join), quiet, &e)) ||
 		    (report && (rc = pvd_stats_report(&st, &rj, "join", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e)))
+		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e))) {
+			/* what was not finished is dropped */
 			pvd_err_print(&e);
+			pvd_rejects_abort(&rj);
+			pvd_out_abort(&out);
+		}
 	}
 	pvd_join_free(&join);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	pvd_join_ref_free(&ref);
 	return rc;

@@ -29,6 +29,8 @@ static const char usage[] =
 	"                           output): previous values and differences\n"
 	"  -P, --provenance FILE    the runner's provenance file (input files, sha256,\n"
 	"                           record counts, rejects per stage), copied in\n"
+	"      --lineage FILE       pvd-aggregate's lineage: the page shows each\n"
+	"                           figure's records per source file\n"
 	"  -c, --config FILE        the dashboard's sections and sentences (default:\n"
 	"                           dashboard.yaml of the config directory: $PVD_CONFIG,\n"
 	"                           ./config or the installed one)\n"
@@ -37,6 +39,10 @@ static const char usage[] =
 	"      --report FILE        write the counts as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or missing\n"
 	"                           indicator, no summary\n"
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
+	"                           line counting the rest (default 20, 0: no limit)\n"
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
+	"                           or P% of those read, are rejected, or none emitted\n"
 	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
@@ -54,12 +60,12 @@ struct opts {
 	enum pvd_render_fmt fmt;
 	int fr, quiet;
 	int bom;             /* csv: -1 the locale's habit (fr: a BOM), 0 none, 1 one */
-	const char *previous, *provenance, *config, *output, *rejects, *report;
+	const char *previous, *provenance, *config, *output, *rejects, *report, *lineage;
 };
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_REPORT = 256, OPT_BOM };
+	enum { OPT_REPORT = 256, OPT_BOM, OPT_LINEAGE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "locale", required_argument, NULL, 'l' },
@@ -70,6 +76,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
@@ -77,7 +84,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:l:p:P:c:o:r:qhV", longopts, NULL)) != -1) {
+	while ((c = pvd_cli_getopt(argc, argv, "f:l:p:P:c:o:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (pvd_render_format(optarg, &o->fmt))
@@ -99,6 +106,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'r': o->rejects = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_LINEAGE: o->lineage = optarg; break;
 		case 'q': o->quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
@@ -122,6 +130,8 @@ static int build(struct pvd_dash *d, char *const *files, int nfiles, const struc
 		rc = pvd_dash_previous(d, o->previous, e);
 	if (!rc && o->provenance)
 		rc = pvd_dash_provenance(d, o->provenance, e);
+	if (!rc && o->lineage)
+		rc = pvd_dash_lineage(d, o->lineage, e);
 	return rc;
 }
 
@@ -211,6 +221,7 @@ int main(int argc, char **argv)
 	}
 	if (rc)
 		pvd_err_print(&e);
+	rc = pvd_cli_finish(rc, &st);
 	pvd_stats_free(&st);
 	pvd_dash_free(&d);
 	return rc;

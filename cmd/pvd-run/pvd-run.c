@@ -45,9 +45,10 @@ static const char usage[] =
 	"The filters are looked for beside pvd-run first, then on PATH.  Outputs:\n"
 	"indicators.ndjson, indicators.FORMAT, provenance.json, run-report.json,\n"
 	"run-report.txt, rejects/STAGE-SOURCE.ndjson.  NO_COLOR turns colour off.\n"
-	"Exit status: 0 ok, 64 usage, 78 bad pipeline file; when a stage fails, its own\n"
-	"status; 70 a stage killed by a signal, counts that do not reconcile or a\n"
-	"program missing; 73 cannot create the output; 74 I/O error.\n";
+	"Exit status: 0 ok, 64 usage, 78 bad pipeline file (every error is shown);\n"
+	"65 a source lost every record at a stage, or more than its fail_rejected;\n"
+	"when a stage fails, its own status; 70 a stage killed by a signal, counts that\n"
+	"do not reconcile or a program missing; 73 cannot create the output; 74 I/O error.\n";
 
 /* pvd-run's own directory, from /proc/self/exe: the filters installed or
  * built with it are found there before anything on PATH. */
@@ -134,10 +135,16 @@ int main(int argc, char **argv)
 
 	struct pvd_err e = { 0 };
 	struct pvd_pipeline p;
-	if (pvd_pipeline_load(&p, argv[optind], deps ? PVD_PL_LENIENT : 0, &e)) {
-		pvd_err_print(&e);
+	struct pvd_err *all = NULL;
+	size_t nall = 0;
+	if (pvd_pipeline_load_all(&p, argv[optind], deps ? PVD_PL_LENIENT : 0, &e, &all, &nall)) {
+		/* every error of the file, not only the first */
+		for (size_t i = 0; i < nall; i++)
+			pvd_err_print(&all[i]);
+		free(all);
 		return e.status;
 	}
+	free(all);
 	if (output && pvd_pipeline_set_output(&p, output, &e)) {
 		pvd_err_print(&e);
 		pvd_pipeline_free(&p);

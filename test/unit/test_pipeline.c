@@ -82,13 +82,25 @@ int main(void)
 		{ "a b", "'a b'" }, { "it's", "'it'\\''s'" }, { "", "''" }, { "$HOME", "'$HOME'" },
 		{ "a*", "'a*'" }, { "=x", "'=x'" }, { "~x", "'~x'" }, { "é.csv", "'é.csv'" },
 		{ "x;rm -rf", "'x;rm -rf'" }, { "`id`", "'`id`'" },
+		/* control characters never leave quotes, never reach the script raw */
+		{ "x\ntouch PWNED #.csv", "$'x\\ntouch PWNED #.csv'" }, { "a\rb", "$'a\\rb'" },
+		{ "\033[31m", "$'\\x1b[31m'" }, { "it's\t\\", "$'it\\'s\\t\\\\'" }, { "\177" "1", "$'\\x7f1'" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
 		struct pvd_buf b = { 0 };
 		pvd_shquote(&b, q[i].in);
-		CHECK_STR(pvd_buf_str(&b), q[i].want, "shquote '%s'", q[i].in);
+		CHECK_STR(pvd_buf_str(&b), q[i].want, "shquote #%zu", i);
 		pvd_buf_free(&b);
 	}
+
+	/* shares of rejected records, in hundredths of a percent */
+	static const struct { const char *in; int want; } sh[] = {
+		{ "5%", 500 }, { "0.5%", 50 }, { "12.25 %", 1225 }, { "100%", 10000 }, { "0%", 0 },
+		{ "5", -1 }, { "150%", -1 }, { "-1%", -1 }, { "1.234%", -1 }, { "%", -1 }, { "5.%", -1 },
+		{ "5%x", -1 }, { "", -1 }, { "99999%", -1 },
+	};
+	for (size_t i = 0; i < sizeof sh / sizeof *sh; i++)
+		CHECK_INT(pvd_share_parse(sh[i].in), sh[i].want, "share '%s'", sh[i].in);
 
 	/* a valid pipeline */
 	struct pvd_pipeline p;
@@ -134,7 +146,7 @@ int main(void)
 		  " | join: pvd-join -q --ref pvd=pvd-test --ref communes=communes-test"
 		  " --rejects N/rejects/join-dotations-test.ndjson --report W/join-dotations-test.report.json"
 		  " | aggregate: pvd-aggregate -q --partial --indicators fixtures/run/config/indicators.yaml"
-		  " --period 2021-Q4 --rejects N/rejects/aggregate-dotations-test.ndjson"
+		  " --period 2021-Q4 --lineage W/dotations-test.lineage --rejects N/rejects/aggregate-dotations-test.ndjson"
 		  " --report W/aggregate-dotations-test.report.json",
 		  "a source's command lines");
 	pvd_buf_reset(&b);
@@ -145,8 +157,9 @@ int main(void)
 	}
 	CHECK_STR(b.p,
 		  "pvd-aggregate -q --merge --indicators fixtures/run/config/indicators.yaml --period 2021-Q4"
-		  " --rejects N/rejects/merge.ndjson --report W/merge.report.json W/dotations-test.state W/o.state",
-		  "the merge reads every state");
+		  " --lineage N/lineage.ndjson --rejects N/rejects/merge.ndjson --report W/merge.report.json"
+		  " W/dotations-test.state W/dotations-test.lineage W/o.state W/o.lineage",
+		  "the merge reads every state and every part's lineage");
 	pvd_buf_reset(&b);
 	for (char **a = pl.renders[0].cmds[0].argv; *a; a++) {
 		char *w = pvd_plan_path(*a, "W", "N");
@@ -200,9 +213,9 @@ int main(void)
 		{ "output: out/2021-Q4\n", "output: ..\n", "78 12:9: output: '..' must name a directory of its own (out/2021-Q4)" },
 		{ "output: out/2021-Q4\n", "output: data/.\n", "78 12:9: output: 'data/.' must name a directory of its own (out/2021-Q4)" },
 		{ "output: out/2021-Q4\n", "output: data\n",
-		  "78 12:9: output: fixtures/run/data holds an input of the run (fixtures/run/data/dotations.csv), which the run would delete" },
+		  "78 12:9: output: fixtures/run/data holds an input of the run (source 'dotations-test' fixtures/run/data/dotations.csv, and 1 more), which the run would delete" },
 		{ "output: out/2021-Q4\n", "output: ../run\n",
-		  "78 12:9: output: fixtures/run holds an input of the run (fixtures/run/t.yaml), which the run would delete" },
+		  "78 12:9: output: fixtures/run holds an input of the run (the pipeline file fixtures/run/t.yaml, and 11 more), which the run would delete" },
 		{ "  - file: data/dotations.csv\n    profile: dotations-test\n", "  - data/dotations.csv\n",
 		  "78 3:5: a source is a mapping (file, profile, name)" },
 		{ "period: 2021-Q4\n", "period: 2021-Q4\nperiod: 2021-Q3\n", "78 2:1: duplicate key 'period'" },

@@ -94,7 +94,7 @@ static void jtree(void)
 	}
 	char deep[300];
 	memset(deep, '[', sizeof deep);
-	CHECK(pvd_jtree_parse("t", deep, sizeof deep, &root, &e) == PVD_EX_DATA && strcmp(e.msg, "nested too deeply") == 0,
+	CHECK(pvd_jtree_parse("t", deep, sizeof deep, &root, &e) == PVD_EX_DATA && strcmp(e.msg, "arrays and objects nested more than 64 deep") == 0,
 	      "nesting limited");
 }
 

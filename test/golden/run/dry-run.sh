@@ -16,16 +16,16 @@ mkdir "$new"/rejects
 pvd-ingest -q --profile dotations-test --rejects "$new"/rejects/ingest-dotations.ndjson --report "$work"/ingest-dotations.report.json run/data/dotations.csv |
   pvd-clean -q --profile dotations-test --rejects "$new"/rejects/clean-dotations.ndjson --report "$work"/clean-dotations.report.json |
   pvd-join -q --ref pvd=pvd-test --ref communes=communes-test --rejects "$new"/rejects/join-dotations.ndjson --report "$work"/join-dotations.report.json |
-  pvd-aggregate -q --partial --indicators run/config/indicators.yaml --period 2021-Q4 --rejects "$new"/rejects/aggregate-dotations.ndjson --report "$work"/aggregate-dotations.report.json >"$work"/dotations.state
+  pvd-aggregate -q --partial --indicators run/config/indicators.yaml --period 2021-Q4 --lineage "$work"/dotations.lineage --rejects "$new"/rejects/aggregate-dotations.ndjson --report "$work"/aggregate-dotations.report.json >"$work"/dotations.state
 
 # source ort: run/data/ort.csv, profile ort-test
 pvd-ingest -q --profile ort-test --rejects "$new"/rejects/ingest-ort.ndjson --report "$work"/ingest-ort.report.json run/data/ort.csv |
   pvd-clean -q --profile ort-test --rejects "$new"/rejects/clean-ort.ndjson --report "$work"/clean-ort.report.json |
   pvd-join -q --ref pvd=pvd-test --ref communes=communes-test --rejects "$new"/rejects/join-ort.ndjson --report "$work"/join-ort.report.json |
-  pvd-aggregate -q --partial --indicators run/config/indicators.yaml --period 2021-Q4 --rejects "$new"/rejects/aggregate-ort.ndjson --report "$work"/aggregate-ort.report.json >"$work"/ort.state
+  pvd-aggregate -q --partial --indicators run/config/indicators.yaml --period 2021-Q4 --lineage "$work"/ort.lineage --rejects "$new"/rejects/aggregate-ort.ndjson --report "$work"/aggregate-ort.report.json >"$work"/ort.state
 
 # merge the sources' states into the indicators
-pvd-aggregate -q --merge --indicators run/config/indicators.yaml --period 2021-Q4 --rejects "$new"/rejects/merge.ndjson --report "$work"/merge.report.json "$work"/dotations.state "$work"/ort.state >"$new"/indicators.ndjson
+pvd-aggregate -q --merge --indicators run/config/indicators.yaml --period 2021-Q4 --lineage "$new"/lineage.ndjson --rejects "$new"/rejects/merge.ndjson --report "$work"/merge.report.json "$work"/dotations.state "$work"/dotations.lineage "$work"/ort.state "$work"/ort.lineage >"$new"/indicators.ndjson
 
 # render (pvd-run also passes --provenance with the provenance.json it writes:
 # input files with sha256, records and rejects per stage)
