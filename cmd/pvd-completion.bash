@@ -1,5 +1,5 @@
 # bash completion for the pvd programs (pvd-ingest, pvd-clean, pvd-join,
-# pvd-aggregate, pvd-render, pvd-run).  Installed by `make install` and the
+# pvd-aggregate, pvd-render, pvd-run, pvd-explain).  Installed by `make install` and the
 # Debian package as share/bash-completion/completions/pvd-* (one file, the
 # others link to it); or: source cmd/pvd-completion.bash
 #
@@ -7,7 +7,8 @@
 # they never disagree with the program.  Values: profile names from the
 # config directory's sources/, dataset names from datasets/, reference
 # versions from ref/, formats, locales, modes, encodings, delimiters, and
-# pipeline files (*.yaml) for pvd-run.  The config directory is found as the
+# pipeline files (*.yaml) for pvd-run, lineage files and output directories
+# for pvd-explain.  The config directory is found as the
 # programs find it: pvd-run's --config DIR, $PVD_CONFIG, ./config, then the
 # installed copy beside the program (BINDIR/../share/pvd/config).
 
@@ -164,7 +165,10 @@ _pvd_complete()
 	pvd-aggregate:-p | pvd-aggregate:--period | pvd-ingest:-s | pvd-ingest:--skip | \
 	pvd-ingest:--max-field | pvd-run:-j | pvd-run:--jobs)
 		return ;; # a value to type
-	pvd-run:--config | pvd-run:-o | pvd-run:--output)
+	pvd-explain:-l | pvd-explain:--lineage)
+		_pvd_files "$cur" '*.ndjson'
+		return ;;
+	pvd-run:--config | pvd-run:-o | pvd-run:--output | pvd-explain:-C | pvd-explain:--directory)
 		local IFS=$'\n'
 		COMPREPLY=($(compgen -d -- "$cur"))
 		compopt -o filenames 2>/dev/null
@@ -183,8 +187,12 @@ _pvd_complete()
 	fi
 	case $prog in
 	pvd-run) _pvd_files "$cur" '*.yaml' ;;
+	pvd-explain) # OUTDIR (a quarter's output directory), then an indicator id
+		local IFS=$'\n'
+		COMPREPLY=($(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null ;;
 	*) _pvd_files "$cur" ;;
 	esac
 }
 
-complete -F _pvd pvd-ingest pvd-clean pvd-join pvd-aggregate pvd-render pvd-run
+complete -F _pvd pvd-ingest pvd-clean pvd-join pvd-aggregate pvd-render pvd-run pvd-explain

@@ -248,7 +248,10 @@ int main(void)
 	CHECK_STR(error_of(with(NULL, "config: data/dotations.csv\n")),
 		  "78 13:9: config: fixtures/run/data/dotations.csv is not a directory", "config: a file");
 	CHECK_STR(error_of(with("output: out/2021-Q4\n", "output: config/sources\n")),
-		  "78 12:9: output: fixtures/run/config/sources overlaps the config directory fixtures/run/config, which the run would delete",
+		  "78 12:9: output: fixtures/run/config/sources holds an input of the run (the profile of source 'dotations-test' fixtures/run/config/sources/dotations-test.yaml, and 2 more), which the run would delete",
+		  "the output may not hold the config directory's files");
+	CHECK_STR(error_of(with("output: out/2021-Q4\n", "output: config/q4\n")),
+		  "78 12:9: output: fixtures/run/config/q4 lies inside a directory the run reads (the config directory fixtures/run/config): the run writes nothing there",
 		  "the output may not lie in the config directory");
 	CHECK_STR(error_of(with(NULL, "config: nowhere\n")),
 		  "78 13:9: config: cannot read fixtures/run/nowhere: No such file or directory", "config: nothing");
