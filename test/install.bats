@@ -5,14 +5,12 @@
 # demo's exports: the same indicators.json as the tree's own run.
 load helper
 
-# The demo project without its config/: the two quarters' pipelines (without
-# their `indicators: ../config/indicators.yaml`, so that the catalogue is the
-# config directory's, as everything else) and a copy of the exports.
+# The demo project without its config/: the two quarters' pipelines, as they
+# are (they name no config file: the catalogue, profiles and references come
+# from the config directory), and a copy of the exports.
 make_project() { # DIR
 	mkdir -p "$1/pipelines" "$1/fixtures"
-	for q in 2021-Q3 2021-Q4; do
-		sed '/^indicators:/d' "$PVD_ROOT/pipelines/$q.yaml" >"$1/pipelines/$q.yaml"
-	done
+	cp "$PVD_ROOT"/pipelines/2021-Q3.yaml "$PVD_ROOT"/pipelines/2021-Q4.yaml "$1/pipelines/"
 	cp -R "$PVD_ROOT/fixtures/demo" "$1/fixtures/"
 }
 
