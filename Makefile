@@ -10,7 +10,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # libzip and expat read .xlsx/.ods (zip of XML), freexl reads .xls: see README "Spreadsheets".
 PKGS    := yaml-0.1 jansson libzip expat freexl
-CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -DPVD_DATADIR='"$(PREFIX)/share/pvd"' -Ilib
+CPPFLAGS += -D_GNU_SOURCE -DPVD_VERSION='"$(VERSION)"' -Ilib
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
@@ -36,7 +36,7 @@ REPLAYS  := $(FUZZ_SRC:test/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 FUZZERS  := $(FUZZ_SRC:test/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CPPFLAGS = -Itest/fuzz/driver -DPVD_FUZZ_ROOT='"$(CURDIR)"'
 
-.PHONY: all test unit bats asan asan-test bench deps install uninstall clean help demo quarter pkgcheck fuzz fuzz-build fuzzers
+.PHONY: all test unit bats asan asan-test bench deps install uninstall deb schemas clean help demo quarter pkgcheck fuzz fuzz-build fuzzers
 all: $(BINS) $(UNITS) $(TOOLS) $(REPLAYS)
 
 # The main job on bundled data: the demo quarter, after the quarter before it.
@@ -113,15 +113,65 @@ bench: all
 deps:
 	test/install-deps
 
+# JSON Schemas of the cleaned records, one per dataset, made from
+# config/datasets/ (committed; test/schema.bats checks they are up to date).
+DATASETS := $(notdir $(basename $(wildcard config/datasets/*.yaml)))
+schemas: $(BUILD)/tools/record-schema
+	@for d in $(DATASETS); do $(BUILD)/tools/record-schema config/datasets/$$d.yaml >config/schema/records/$$d.schema.json.tmp && mv config/schema/records/$$d.schema.json.tmp config/schema/records/$$d.schema.json || exit 1; done
+
+# Installation: programs, man pages, the configuration and reference tables
+# (share/pvd/config, found by the programs from their own place:
+# BINDIR/../share/pvd, so any PREFIX or DESTDIR works, and a moved tree too),
+# bash completion (one script; each program's name links to it, for
+# bash-completion's loading on demand).
+COMPLETION := cmd/pvd-completion.bash
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 install: $(BINS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/pvd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/pvd $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
+	rm -rf $(DESTDIR)$(PREFIX)/share/pvd/config
 	cp -R config $(DESTDIR)$(PREFIX)/share/pvd/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/pvd/config
+	install -m 644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/pvd
+	for p in $(PROGS); do ln -sf pvd $(DESTDIR)$(BASHCOMPDIR)/$$p; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(notdir $(MANS):%=$(DESTDIR)$(PREFIX)/share/man/man1/%)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/pvd $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
 	rm -rf $(DESTDIR)$(PREFIX)/share/pvd
+
+# The Debian package: `make install PREFIX=/usr` into a staging root, man
+# pages compressed, a control file made here, then dpkg-deb --build.
+# Depends: computed by dpkg-shlibdeps from the programs' libraries (dpkg-dev);
+# without it, the packages owning the libraries ldd lists; else the list below.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB      := $(BUILD)/pvd_$(VERSION)_$(DEB_ARCH).deb
+DEB_ROOT  = $(BUILD)/deb/root
+DEB_DEPENDS_FALLBACK := libc6, libyaml-0-2, libjansson4, libcsv3
+deb: $(DEB)
+$(DEB): $(BINS) $(MANS) $(COMPLETION) $(shell find config -type f 2>/dev/null) VERSION Makefile
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(DEB_ROOT) BUILD=$(BUILD)
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/*.1
+	install -d $(DEB_ROOT)/usr/share/doc/pvd $(DEB_ROOT)/DEBIAN
+	install -m 644 README.md $(DEB_ROOT)/usr/share/doc/pvd/
+	mkdir -p $(BUILD)/deb/debian && printf 'Source: pvd\n\nPackage: pvd\nArchitecture: any\n' >$(BUILD)/deb/debian/control
+	deps=$$(cd $(BUILD)/deb && dpkg-shlibdeps -O $(PROGS:%=root/usr/bin/%) 2>/dev/null | sed -n 's/^shlibs:Depends=//p'); \
+	[ -n "$$deps" ] || deps=$$(ldd $(PROGS:%=$(DEB_ROOT)/usr/bin/%) 2>/dev/null | awk '/=> \//{print $$3}' | sort -u | \
+		while read -r f; do dpkg -S "$$f" 2>/dev/null || dpkg -S "$$(readlink -f "$$f")" 2>/dev/null; done | \
+		cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g'); \
+	{ echo 'Package: pvd'; echo 'Version: $(VERSION)'; echo 'Architecture: $(DEB_ARCH)'; \
+	  echo 'Maintainer: pvd maintainers <pvd@localhost>'; echo 'Section: utils'; echo 'Priority: optional'; \
+	  echo "Depends: $${deps:-$(DEB_DEPENDS_FALLBACK)}"; \
+	  echo "Installed-Size: $$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)"; \
+	  echo 'Description: Petites villes de demain indicator pipeline'; \
+	  echo ' Small Unix filters (pvd-ingest, pvd-clean, pvd-join, pvd-aggregate,'; \
+	  echo ' pvd-render) and the runner pvd-run that turn the raw exports sent about'; \
+	  echo ' the programme Petites villes de demain into its consolidated indicators'; \
+	  echo ' and quarterly dashboard, with exact amounts and every reject accounted for.'; \
+	} >$(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@
 
 clean:
 	rm -rf build build-asan build-fuzz
@@ -135,7 +185,9 @@ help:
 	@echo 'make fuzz       run each fuzz harness FUZZ_SECONDS (30) seconds (clang)'
 	@echo 'make bench      throughput benchmark against mlr / jq / DuckDB'
 	@echo 'make deps       install the Debian 12 packages pvd needs'
-	@echo 'make install    install programs and man pages (PREFIX, DESTDIR)'
+	@echo 'make install    install programs, man pages, config, completion (PREFIX, DESTDIR)'
+	@echo 'make schemas    regenerate config/schema/records/ from config/datasets/'
+	@echo 'make deb        build the Debian package build/pvd_VERSION_ARCH.deb'
 
 # Quarterly targets (make 2021-Q4, make quarter Q=2021-Q4) live beside the
 # pipelines; included last so that `all` stays the default goal.

@@ -5,6 +5,13 @@
 #include <getopt.h>
 #include "stats.h"
 
+/* getopt value of --progress (progress.h), shared by the filters. */
+#define PVD_OPT_PROGRESS 0x150
+#define PVD_HELP_PROGRESS \
+	"      --progress           a live line on stderr (bytes, records, rejects, rate,\n" \
+	"                           ETA) even when stderr is not a terminal; shown by\n" \
+	"                           default on a terminal for a regular file input\n"
+
 /* Sets the program name for diagnostics and restores SIGPIPE's default, so
  * that `pvd-x | head` ends quietly. */
 void pvd_cli_init(int argc, char **argv);

@@ -1,4 +1,5 @@
 #include "diag.h"
+#include "progress.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ int pvd_err_set(struct pvd_err *e, int status, const char *file, long line, long
 
 void pvd_err_print(const struct pvd_err *e)
 {
+	pvd_progress_clear();
 	if (e->file[0] && e->line > 0 && e->col > 0)
 		fprintf(stderr, "%s: %s:%ld:%ld: %s\n", pvd_progname, e->file, e->line, e->col, e->msg);
 	else if (e->file[0] && e->line > 0)
@@ -53,6 +55,7 @@ void pvd_err_print(const struct pvd_err *e)
 void pvd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	pvd_progress_clear();
 	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -63,6 +66,7 @@ void pvd_warn(const char *fmt, ...)
 void pvd_warn_at(const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
+	pvd_progress_clear();
 	if (line > 0)
 		fprintf(stderr, "%s: %s:%ld: ", pvd_progname, file, line);
 	else
@@ -76,6 +80,7 @@ void pvd_warn_at(const char *file, long line, const char *fmt, ...)
 void pvd_die(int status, const char *fmt, ...)
 {
 	va_list ap;
+	pvd_progress_clear();
 	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -1,4 +1,5 @@
 #include "input.h"
+#include "progress.h"
 #include "xmem.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@ int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	}
+	pvd_progress_open(in->name, in->fd);
 	return 0;
 }
 
@@ -32,6 +34,7 @@ static ssize_t rd(struct pvd_input *in, char *dst, size_t cap, struct pvd_err *e
 		ssize_t n = read(in->fd, dst, cap);
 		if (n >= 0) {
 			in->bytes += (unsigned long long)n;
+			pvd_progress_read((size_t)n);
 			return n;
 		}
 		if (errno == EINTR)
@@ -132,6 +135,7 @@ void pvd_input_skip(struct pvd_input *in, size_t n)
 
 void pvd_input_close(struct pvd_input *in)
 {
+	pvd_progress_close(in->fd);
 	if (in->fd > 0)
 		close(in->fd);
 	free(in->buf);

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 static const char *const top_keys[] = { "period", "sources", "reference", "indicators", "previous",
-					"output", "formats", "max_rejected", "fail_rejected", NULL };
+					"output", "formats", "max_rejected", "fail_rejected", "config", "csv", NULL };
+static const char *const csv_keys[] = { "locale", "bom", NULL };
 static const char *const source_keys[] = { "name", "file", "profile", "max_rejected", "fail_rejected", NULL };
 static const char *const formats[] = { "json", "html", "md", "csv", NULL };
 
@@ -249,7 +250,7 @@ static void load_source(struct ld *l, const struct pvd_ynode *m, struct pvd_psou
 			s->profile = xstrdup(s->profile_path);
 	} else if (prof) {
 		struct pvd_err ce = { 0 };
-		s->profile_path = pvd_config_find("sources", prof->str, ".yaml", &ce);
+		s->profile_path = pvd_config_find_in(l->p->config, "sources", prof->str, ".yaml", &ce);
 		if (!s->profile_path && !(l->flags & PVD_PL_LENIENT)) {
 			pvd_y_error(l->e, l->d, prof, "profile: %s", ce.msg);
 			keep(l);
@@ -274,12 +275,13 @@ static int load_ref(struct ld *l, const char *name, const struct pvd_ynode *v, s
 	}
 	/* A version: config/ref/VALUE.csv, or a directory of tables config/ref/VALUE. */
 	struct pvd_err ce = { 0 };
-	r->path = pvd_config_find("ref", v->str, ".csv", &ce);
+	const char *cd = l->p->config;
+	r->path = pvd_config_find_in(cd, "ref", v->str, ".csv", &ce);
 	if (!r->path)
-		r->path = pvd_config_find("ref", v->str, NULL, &ce);
+		r->path = pvd_config_find_in(cd, "ref", v->str, NULL, &ce);
 	if (!r->path && !(l->flags & PVD_PL_LENIENT))
-		return pvd_y_error(l->e, l->d, v, "reference '%s': no %s/ref/%s.csv nor %s/ref/%s", name,
-				   pvd_config_dir(), v->str, pvd_config_dir(), v->str);
+		return pvd_y_error(l->e, l->d, v, "reference '%s': no %s/ref/%s.csv nor %s/ref/%s", name, cd,
+				   v->str, cd, v->str);
 	r->value = xstrdup(v->str);
 	return 0;
 }
@@ -454,12 +456,13 @@ static int set_output(struct pvd_pipeline *p, const char *base_dir, const char *
 	}
 	CHECK_IN("the catalogue", p->indicators);
 	CHECK_IN("the previous document", p->previous);
-	/* What the filters read by name from the config directory. */
+	/* What the filters read by name from the run's config directory. */
 	static const char *const kinds[] = { "", "sources", "datasets", "ref", "schema", "dashboard.yaml",
 					     "indicators.yaml" };
+	const char *cd = p->config ? p->config : pvd_config_dir();
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		pvd_buf_reset(&w);
-		pvd_buf_printf(&w, "%s%s%s", pvd_config_dir(), *kinds[i] ? "/" : "", kinds[i]);
+		pvd_buf_printf(&w, "%s%s%s", cd, *kinds[i] ? "/" : "", kinds[i]);
 		char *path = xstrdup(w.p);
 		struct stat sb;
 		if (stat(path, &sb) == 0)
@@ -505,6 +508,83 @@ int pvd_pipeline_set_output(struct pvd_pipeline *p, const char *dir, struct pvd_
 	}
 	pvd_buf_free(&msgs);
 	return rc;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* The run's config directory (pipeline.h): never the caller's ./config.
+ * Always set, even after an error, so that the rest is checked against it. */
+static void load_config(struct ld *l, const struct pvd_ynode *root)
+{
+	struct pvd_pipeline *p = l->p;
+	const struct pvd_ynode *n = pvd_y_get(root, "config");
+	const char *x = pvd_config_explicit();
+	if (n && !is_null(n) && n->type != PVD_Y_SCALAR) {
+		pvd_y_error(l->e, l->d, n, "'config' must be a directory");
+		keep(l);
+		n = NULL;
+	}
+	if (x) {
+		p->config = pvd_path_resolve(".", x);
+	} else if (n && !is_null(n)) {
+		if (!(p->config = need_file(l, n, "config", 1)))
+			keep(l);
+		else if (!(l->flags & PVD_PL_LENIENT) && !is_dir(p->config)) {
+			pvd_y_error(l->e, l->d, n, "config: %s is not a directory", p->config);
+			keep(l);
+		}
+	} else {
+		static const char *const project[] = { "config", "../config" };
+		for (size_t i = 0; i < 2 && !p->config; i++) {
+			char *c = pvd_path_resolve(p->dir, project[i]);
+			if (is_dir(c))
+				p->config = c;
+			else
+				free(c);
+		}
+	}
+	if (!p->config)
+		p->config = pvd_path_resolve(".", pvd_config_installed());
+}
+
+static void load_csv(struct ld *l, const struct pvd_ynode *root)
+{
+	struct pvd_pipeline *p = l->p;
+	const struct pvd_ynode *n = pvd_y_get(root, "csv"), *loc = NULL, *bom = NULL;
+	p->csv_locale = xstrdup("fr");
+	p->csv_bom = 1;
+	if (n && !is_null(n)) {
+		if (n->type != PVD_Y_MAP) {
+			pvd_y_error(l->e, l->d, n, "'csv' must be a mapping ({locale: fr, bom: true})");
+			keep(l);
+			return;
+		}
+		check_keys(l, n, csv_keys);
+		loc = pvd_y_get(n, "locale");
+		bom = pvd_y_get(n, "bom");
+	}
+	if (loc && (loc->type != PVD_Y_SCALAR || (strcmp(loc->str, "fr") != 0 && strcmp(loc->str, "c") != 0))) {
+		pvd_y_error(l->e, l->d, loc, "csv: locale: expected fr or c, got '%s'",
+			    loc->type == PVD_Y_SCALAR ? loc->str : "?");
+		keep(l);
+	} else if (loc) {
+		free(p->csv_locale);
+		p->csv_locale = xstrdup(loc->str);
+		p->csv_bom = strcmp(p->csv_locale, "fr") == 0;
+	}
+	if (bom) {
+		int t = bom->type == PVD_Y_SCALAR && !bom->quoted && strcmp(bom->str, "true") == 0;
+		int f = bom->type == PVD_Y_SCALAR && !bom->quoted && strcmp(bom->str, "false") == 0;
+		if (!t && !f) {
+			pvd_y_error(l->e, l->d, bom, "csv: bom: expected true or false");
+			keep(l);
+		} else
+			p->csv_bom = t;
+	}
 }
 
 static void load_formats(struct ld *l, const struct pvd_ynode *n)
@@ -557,6 +637,8 @@ static void load_root(struct ld *l)
 		return;
 	}
 	check_keys(l, root, top_keys);
+	load_config(l, root);
+	load_csv(l, root);
 
 	const struct pvd_ynode *n = scalar(l, root, "period");
 	if (!n)
@@ -610,8 +692,20 @@ static void load_root(struct ld *l)
 				keep(l);
 	}
 
-	if (!(n = scalar(l, root, "indicators")) || !(p->indicators = need_file(l, n, "indicators", 0)))
+	if (!pvd_y_get(root, "indicators")) {
+		/* the config directory's catalogue */
+		char *c = pvd_path_resolve(p->config, "indicators.yaml");
+		if (!(l->flags & PVD_PL_LENIENT) && access(c, R_OK) != 0) {
+			pvd_err_set(l->e, PVD_EX_CONFIG, l->d->file, 0, 0, "no 'indicators:' and cannot read %s: %s", c,
+				    strerror(errno));
+			keep(l);
+			free(c);
+		} else {
+			p->indicators = c;
+		}
+	} else if (!(n = scalar(l, root, "indicators")) || !(p->indicators = need_file(l, n, "indicators", 0))) {
 		keep(l);
+	}
 
 	n = pvd_y_get(root, "previous");
 	if (n && !is_null(n)) {
@@ -720,6 +814,8 @@ void pvd_pipeline_free(struct pvd_pipeline *p)
 	free(p->formats);
 	free(p->file);
 	free(p->dir);
+	free(p->config);
+	free(p->csv_locale);
 	free(p->period);
 	free(p->indicators);
 	free(p->previous);
@@ -798,6 +894,24 @@ char **pvd_pipeline_deps(const struct pvd_pipeline *p, size_t *n)
 	for (size_t i = 0; i < p->nrefs; i++)
 		add_file(&l, p->refs[i].path);
 	add_file(&l, p->indicators);
+	/* what the filters read besides: the dataset schemas (pvd-clean; and
+	 * pvd-aggregate's check of the catalogue, beside it), the dashboard */
+	char *ds = pvd_path_resolve(p->config, "datasets"), *cds = NULL;
+	add_file(&l, ds);
+	const char *slash = p->indicators ? strrchr(p->indicators, '/') : NULL;
+	if (slash) {
+		struct pvd_buf b = { 0 };
+		pvd_buf_printf(&b, "%.*s/datasets", (int)(slash - p->indicators), p->indicators);
+		cds = b.p;
+	} else {
+		cds = xstrdup("datasets");
+	}
+	add_file(&l, cds);
+	free(ds);
+	free(cds);
+	char *dash = pvd_path_resolve(p->config, "dashboard.yaml");
+	add_file(&l, dash);
+	free(dash);
 	if (p->previous)
 		add(&l, p->previous);
 	if (!l.v)

@@ -8,10 +8,15 @@
  *   reference:                            # optional: pvd-join --ref NAME=VALUE
  *     pvd: pvd-2021-01                    # config/ref/VALUE(.csv), or a path
  *     communes: cog-2026
- *   indicators: ../config/indicators.yaml # the catalogue (pvd-aggregate)
+ *   config: ../config                     # optional: the config directory (below)
+ *   indicators: ../config/indicators.yaml # optional: the catalogue (pvd-aggregate),
+ *                                         #   default CONFIG/indicators.yaml
  *   previous: ../out/2021-Q3/indicators.json  # optional: pvd-render --previous
  *   output: ../out/2021-Q4                # directory replaced as a whole
  *   formats: [json, html, md, csv]        # optional, default [json]
+ *   csv: {locale: fr, bom: true}          # optional: the CSV output's locale (fr:
+ *                                         #   ';', decimal comma, CRLF; c: ',' '.'),
+ *                                         #   default fr; bom default: locale is fr
  *   max_rejected: 5%                      # optional: warn above (default 5%)
  *   fail_rejected: 50%                    # optional: fail above (default: never)
  *
@@ -23,15 +28,21 @@
  * Relative paths are relative to the directory of the pipeline file and are
  * kept relative to the current directory (lexically normalised), so that a
  * pipeline can be run from anywhere and `--dry-run` prints short paths.
- * Bare profile and reference names are looked up like every pvd config
- * (confpath.h).  Loading checks everything that can be checked before a run:
- * unknown keys, types, every input file readable, names unique, and that
- * the output directory, which the run replaces as a whole, is none of the
- * run's inputs, holds none and lies in no directory the run reads: by the
- * device and inode of each directory on the way, so that an absolute path,
- * `..`, or a symbolic link cannot hide it.  Each error is PVD_EX_CONFIG at
- * the FILE:LINE:COL of the offending node; loading goes on after an error
- * to find the others (pvd-run --check shows them all). */
+ * A pipeline is self-contained: its bare profile and reference names, its
+ * default catalogue and the dashboard layout come from ONE config directory,
+ * never from the caller's current directory: --config DIR or $PVD_CONFIG
+ * when given (confpath.h), else the pipeline's `config:` (relative to the
+ * pipeline file), else the config/ of the project that holds the pipeline
+ * (PIPELINE_DIR/config, else PIPELINE_DIR/../config), else the installed
+ * copy.  pvd-run hands it to the filters as $PVD_CONFIG.  Loading checks
+ * everything that can be checked before a run: unknown keys, types, every
+ * input file readable, names unique, and that the output directory, which
+ * the run replaces as a whole, is none of the run's inputs, holds none and
+ * lies in no directory the run reads (the config directory included): by
+ * the device and inode of each directory on the way, so that an absolute
+ * path, `..`, or a symbolic link cannot hide it.  Each error is
+ * PVD_EX_CONFIG at the FILE:LINE:COL of the offending node; loading goes on
+ * after an error to find the others (pvd-run --check shows them all). */
 #ifndef PVD_PIPELINE_H
 #define PVD_PIPELINE_H
 #include "diag.h"
@@ -55,6 +66,7 @@ struct pvd_pref {
 struct pvd_pipeline {
 	char *file;          /* the pipeline file as named */
 	char *dir;           /* its directory ("." when none): base of relative paths */
+	char *config;        /* the config directory of the run (see above) */
 	char *period;
 	struct pvd_psource *sources;
 	size_t nsources;
@@ -65,6 +77,8 @@ struct pvd_pipeline {
 	char *output;
 	char **formats;      /* "json", "html", "md", "csv"; at least one */
 	size_t nformats;
+	char *csv_locale;    /* "fr" (default) or "c" */
+	int csv_bom;         /* a UTF-8 BOM before the CSV (default: locale fr) */
 	int max_rejected;    /* the sources' default (500: 5%) */
 	int fail_rejected;   /* the sources' default (-1: never) */
 };
@@ -100,7 +114,8 @@ void pvd_pipeline_free(struct pvd_pipeline *p);
 
 /* Every file the run reads, for make: the pipeline itself, the sources,
  * their profiles, the reference files (a reference directory's files), the
- * catalogue, the previous document.  Files that do not exist are left out
+ * catalogue, the dataset schemas (the config directory's and the
+ * catalogue's datasets/), the dashboard layout, the previous document.  Files that do not exist are left out
  * (pvd-run will say what is missing), except the previous document, which
  * make knows how to build.  Returns a malloc'd NULL-terminated
  * array of malloc'd strings; *n gets the count. */

@@ -1,4 +1,5 @@
 #include "reject.h"
+#include "progress.h"
 #include "ndjson.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -50,6 +51,7 @@ void pvd_rejects_note_unshown(struct pvd_rejects *rj)
 	if (rj->quiet || rj->noted || !max)
 		return;
 	rj->noted = 1;
+	pvd_progress_clear();
 	for (size_t i = 0; i < rj->nreasons; i++)
 		if (rj->by_reason[i].n > max)
 			fprintf(stderr, "%s: … and %llu more %s rejects (%s)\n", pvd_progname,
@@ -89,6 +91,7 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	rj->n++;
 	unsigned long long nth = count(rj, reason);
 	if (!rj->quiet && (!pvd_reject_max_messages || nth <= pvd_reject_max_messages)) {
+		pvd_progress_clear();
 		const char *f = file && *file ? file : "<stdin>";
 		if (field)
 			fprintf(stderr, "%s: %s:%ld: %s: %s\n", pvd_progname, f, line, field, msg);

@@ -22,7 +22,7 @@ static const struct stage_def {
 	{ "merge", "pvd-aggregate",
 	  "-q --merge --indicators {indicators} --period {period} --lineage {lineage} --rejects {rejects} --report {report} {states}" },
 	{ "render", "pvd-render",
-	  "-q [--previous {previous}] [--provenance {provenance}] [--lineage {lineage}] --format {format} --output {output} --rejects {rejects} --report {report} {input}" },
+	  "-q [--previous {previous}] [--provenance {provenance}] [--lineage {lineage}] --format {format} [--locale {locale}] [--bom {bom}] --output {output} --rejects {rejects} --report {report} {input}" },
 };
 
 static const struct stage_def *def(const char *stage)
@@ -256,6 +256,10 @@ void pvd_plan_build(struct pvd_plan *pl, const struct pvd_pipeline *p, int flags
 		/* A script cannot have the provenance file: pvd-run writes it. */
 		set(&rc, "provenance", flags & PVD_PLAN_SCRIPT ? NULL : pl->provenance);
 		set(&rc, "format", p->formats[i]);
+		/* csv: the pipeline's locale; --bom only against the locale's habit */
+		int csv = strcmp(p->formats[i], "csv") == 0;
+		set(&rc, "locale", csv ? p->csv_locale : NULL);
+		set(&rc, "bom", csv && p->csv_bom != (strcmp(p->csv_locale, "fr") == 0) ? (p->csv_bom ? "yes" : "no") : NULL);
 		/* the page links each figure to its records, per source file */
 		set(&rc, "lineage", strcmp(p->formats[i], "html") == 0 ? pl->merge.lineage : NULL);
 		set(&rc, "output", output);
@@ -371,7 +375,9 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 			  "# writes provenance.json for pvd-render, checks that the\n"
 			  "# counts reconcile, writes run-report.json/.txt, and swaps the new directory in\n"
 			  "# atomically.\n");
-	pvd_buf_adds(out, "set -eo pipefail\nmkdir -p ");
+	pvd_buf_adds(out, "set -eo pipefail\n# the pipeline's config directory, for every filter\nexport PVD_CONFIG=");
+	pvd_shquote(out, p->config);
+	pvd_buf_adds(out, "\nmkdir -p ");
 	pvd_shquote(out, parent);
 	pvd_buf_adds(out, "\nwork=$(mktemp -d ");
 	pvd_buf_printf(&t, "%s/.%s.work.XXXXXX", parent, base);

@@ -1,5 +1,6 @@
 #include "stats.h"
 #include "output.h"
+#include "progress.h"
 #include "xmem.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@ void pvd_stats_init(struct pvd_stats *st, const char *unit)
 {
 	memset(st, 0, sizeof *st);
 	st->unit = unit;
+	pvd_progress_stats(st);
 }
 
 struct pvd_input_stats *pvd_stats_input(struct pvd_stats *st, const char *file)
@@ -24,7 +26,14 @@ static struct pvd_input_stats *cur(struct pvd_stats *st)
 	return st->ninputs ? &st->inputs[st->ninputs - 1] : NULL;
 }
 
-void pvd_stats_in(struct pvd_stats *st) { st->in++; if (cur(st)) cur(st)->in++; }
+void pvd_stats_in(struct pvd_stats *st)
+{
+	st->in++;
+	if (cur(st))
+		cur(st)->in++;
+	if ((st->in & 1023) == 0)
+		pvd_progress_tick();
+}
 void pvd_stats_out(struct pvd_stats *st) { st->out++; if (cur(st)) cur(st)->out++; }
 void pvd_stats_rejected(struct pvd_stats *st) { st->rejected++; if (cur(st)) cur(st)->rejected++; }
 void pvd_stats_skipped(struct pvd_stats *st) { st->skipped++; if (cur(st)) cur(st)->skipped++; }
@@ -32,6 +41,7 @@ void pvd_stats_skipped(struct pvd_stats *st) { st->skipped++; if (cur(st)) cur(s
 int pvd_stats_finish(struct pvd_stats *st, const char *detail, int quiet, struct pvd_err *e)
 {
 	if (!quiet) {
+		pvd_progress_clear();
 		if (pvd_rejects_current())
 			pvd_rejects_note_unshown(pvd_rejects_current());
 		fprintf(stderr, "%s: read %llu %s: emitted %llu, rejected %llu", pvd_progname, st->in,
@@ -88,6 +98,7 @@ int pvd_stats_report(const struct pvd_stats *st, const struct pvd_rejects *rj, c
 
 void pvd_stats_free(struct pvd_stats *st)
 {
+	pvd_progress_forget(st);
 	for (size_t i = 0; i < st->ninputs; i++)
 		free(st->inputs[i].file);
 	free(st->inputs);

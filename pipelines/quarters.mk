@@ -8,8 +8,8 @@
 # stamp out/QUARTER/.stamp is made when a run succeeded; a quarter is run
 # again only when something it reads is newer: its pipeline file, a file
 # `pvd-run --print-deps` lists (sources, profiles, reference tables, the
-# catalogue, the previous quarter's indicators.json), anything under config/,
-# or a program.  The previous quarter's document is made by running that
+# catalogue, the dataset schemas, the dashboard layout, the previous
+# quarter's indicators.json), or a program.  The previous quarter's document is made by running that
 # quarter first, so `make 2021-Q4` runs 2021-Q3 when it is missing or stale.
 
 PVD_RUN       := $(BUILD)/bin/pvd-run
@@ -30,7 +30,7 @@ quarter:
 # comes from a variable: a literal one would be taken for the rule's stem.)
 PVD_PCT := %
 .SECONDEXPANSION:
-out/%/.stamp: pipelines/%.yaml $(BINS) $$(shell find config -type f 2>/dev/null) \
+out/%/.stamp: pipelines/%.yaml $(BINS) \
 		$$(patsubst out/$$(PVD_PCT)/indicators.json,out/$$(PVD_PCT)/.stamp,$$(shell $(PVD_RUN) --print-deps pipelines/$$*.yaml 2>/dev/null))
 	$(PVD_RUN) $(PVD_RUN_FLAGS) $<
 	@touch $@

@@ -135,12 +135,15 @@ check_lineage() {
 }
 
 # The demo quarter, run by pvd-run (without its previous quarter: not needed
-# here), which keeps out/QUARTER/lineage.ndjson.
+# here), which keeps out/QUARTER/lineage.ndjson.  The copy lies outside the
+# project, so it names the project's config directory (config:).
 demo_with_lineage() {
 	[ -f "$T/q4/lineage.ndjson" ] && return 0
 	mkdir -p "$T/pipelines"
-	sed -e '/^previous:/d' -e "s|\\.\\./|$PVD_ROOT/|" -e "s|^output: .*|output: $T/q4|" pipelines/2021-Q4.yaml \
-		>"$T/pipelines/2021-Q4.yaml"
+	{
+		sed -e '/^previous:/d' -e "s|\\.\\./|$PVD_ROOT/|" -e "s|^output: .*|output: $T/q4|" pipelines/2021-Q4.yaml
+		echo "config: $PVD_ROOT/config"
+	} >"$T/pipelines/2021-Q4.yaml"
 	pvd-run -q "$T/pipelines/2021-Q4.yaml" 2>/dev/null
 	[ -f "$T/q4/lineage.ndjson" ]
 }

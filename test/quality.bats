@@ -9,8 +9,11 @@ setup_file() {
 	cd "$PVD_ROOT"
 	Q=$BATS_FILE_TMPDIR
 	mkdir -p "$Q/pipelines"
-	sed -e '/^previous:/d' -e "s|\.\./|$PVD_ROOT/|" -e "s|^output: .*|output: $Q/q4|" pipelines/2021-Q4.yaml \
-		>"$Q/pipelines/2021-Q4.yaml"
+	# the copy lies outside the project: it names the project's config directory
+	{
+		sed -e '/^previous:/d' -e "s|\.\./|$PVD_ROOT/|" -e "s|^output: .*|output: $Q/q4|" pipelines/2021-Q4.yaml
+		echo "config: $PVD_ROOT/config"
+	} >"$Q/pipelines/2021-Q4.yaml"
 	PATH="$PVD_BIN:$PATH" pvd-run -q "$Q/pipelines/2021-Q4.yaml" 2>/dev/null
 }
 
@@ -57,8 +60,11 @@ setup() {
 	mkdir -p "$H/pipelines" "$H/data"
 	cp fixtures/demo/2021-Q4/ort-dgaln.csv "$H/data/ort.csv"
 	printf '%s\n' '<script>alert(1)</script>,"<img src=x onerror=alert(2)>",x' >>"$H/data/ort.csv"
-	sed -e '/^previous:/d' -e "s|\.\./fixtures/demo/2021-Q4/ort-dgaln.csv|$H/data/ort.csv|" -e "s|\.\./|$PVD_ROOT/|" \
-		-e "s|^output: .*|output: $H/q4|" pipelines/2021-Q4.yaml >"$H/pipelines/2021-Q4.yaml"
+	{
+		sed -e '/^previous:/d' -e "s|\.\./fixtures/demo/2021-Q4/ort-dgaln.csv|$H/data/ort.csv|" -e "s|\.\./|$PVD_ROOT/|" \
+			-e "s|^output: .*|output: $H/q4|" pipelines/2021-Q4.yaml
+		echo "config: $PVD_ROOT/config"
+	} >"$H/pipelines/2021-Q4.yaml"
 	PATH="$PVD_BIN:$PATH" pvd-run -q "$H/pipelines/2021-Q4.yaml" 2>/dev/null
 	! grep -qiE '<script|<img' "$H/q4/quality.html"
 	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;,&quot;&lt;img src=x onerror=alert(2)&gt;&quot;,x' "$H/q4/quality.html"
@@ -72,8 +78,11 @@ setup() {
 		jq '.period = "2021-Q3" | (.sections[].indicators[] | select(.id == "ort.communes") | .value) += 50' \
 		>"$H/prev/indicators.json"
 	cp "$Q/q4/provenance.json" "$H/prev/provenance.json"
-	sed -e "s|^previous: .*|previous: $H/prev/indicators.json|" -e "s|\.\./|$PVD_ROOT/|" -e "s|^output: .*|output: $H/q4|" \
-		pipelines/2021-Q4.yaml >"$H/pipelines/2021-Q4.yaml"
+	{
+		sed -e "s|^previous: .*|previous: $H/prev/indicators.json|" -e "s|\.\./|$PVD_ROOT/|" -e "s|^output: .*|output: $H/q4|" \
+			pipelines/2021-Q4.yaml
+		echo "config: $PVD_ROOT/config"
+	} >"$H/pipelines/2021-Q4.yaml"
 	PATH="$PVD_BIN:$PATH" pvd-run -q "$H/pipelines/2021-Q4.yaml" 2>/dev/null
 	P=$H/q4/quality.html
 	ort=$(jq -r 'select(.id == "ort.communes" and .breakdown == null) | .value' "$H/q4/indicators.ndjson")

@@ -2,6 +2,7 @@
  * engine is lib/clean.c). */
 #include "clean.h"
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "output.h"
 #include "reject.h"
@@ -32,6 +33,7 @@ static const char usage[] =
 	"                           line counting the rest (default 20, 0: no limit)\n"
 	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
 	"                           or P% of those read, are rejected, or none emitted\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -50,6 +52,7 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'R' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -65,7 +68,8 @@ int main(int argc, char **argv)
 		case 'r': rejects = optarg; break;
 		case 'R': report = optarg; break;
 		case 'S': o.strict = 1; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");

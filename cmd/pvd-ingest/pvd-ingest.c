@@ -1,5 +1,6 @@
 /* pvd-ingest — raw CSV exports to the NDJSON record stream. */
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "encoding.h"
 #include "ingest.h"
@@ -37,6 +38,7 @@ static const char usage[] =
 	"                           line counting the rest (default 20, 0: no limit)\n"
 	"      --max-rejected N|P%  exit 65 (outputs written) when more than N rows,\n"
 	"                           or P% of those read, are rejected, or none emitted\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "sheet", required_argument, NULL, 'S' },
 		{ "list-sheets", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -116,7 +119,8 @@ int main(int argc, char **argv)
 		case 'M': o.field_cap = pvd_cli_ulong("--max-field", optarg); break;
 		case 'r': rejects = optarg; break;
 		case 'R': report = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'S': o.sheet = optarg; break;
 		case 'L': list = 1; break;
 		case 'h': pvd_cli_help(usage);

@@ -1,6 +1,7 @@
 /* pvd-join — attach each record to its commune and to the PVD list of the
  * period (the engine is lib/join.c). */
 #include "cli.h"
+#include "progress.h"
 #include "diag.h"
 #include "join.h"
 #include "output.h"
@@ -36,6 +37,7 @@ static const char usage[] =
 	"                           line counting the rest (default 20, 0: no limit)\n"
 	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
 	"                           or P% of those read, are rejected, or none emitted\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -78,7 +81,8 @@ int main(int argc, char **argv)
 			break;
 		case 'r': rejects = optarg; break;
 		case OPT_REPORT: report = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");

@@ -1,5 +1,6 @@
 /* pvd-render — pvd-aggregate's indicator records to the period's dashboard. */
 #include "cli.h"
+#include "progress.h"
 #include "dashboard.h"
 #include "diag.h"
 #include "output.h"
@@ -22,6 +23,8 @@ static const char usage[] =
 	"  -l, --locale LOC         csv: c (default: ',' and '.') or fr (';', decimal\n"
 	"                           comma, CRLF and a UTF-8 BOM, for Excel); the other\n"
 	"                           formats are always French\n"
+	"      --bom yes|no         csv: a UTF-8 byte order mark or not (default: with\n"
+	"                           --locale fr only)\n"
 	"  -p, --previous FILE      the previous quarter's JSON document (this program's\n"
 	"                           output): previous values and differences\n"
 	"  -P, --provenance FILE    the runner's provenance file (input files, sha256,\n"
@@ -40,6 +43,7 @@ static const char usage[] =
 	"                           line counting the rest (default 20, 0: no limit)\n"
 	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
 	"                           or P% of those read, are rejected, or none emitted\n"
+	PVD_HELP_PROGRESS
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -55,15 +59,17 @@ static const char usage[] =
 struct opts {
 	enum pvd_render_fmt fmt;
 	int fr, quiet;
+	int bom;             /* csv: -1 the locale's habit (fr: a BOM), 0 none, 1 one */
 	const char *previous, *provenance, *config, *output, *rejects, *report, *lineage;
 };
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_REPORT = 256, OPT_LINEAGE };
+	enum { OPT_REPORT = 256, OPT_BOM, OPT_LINEAGE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "locale", required_argument, NULL, 'l' },
+		{ "bom", required_argument, NULL, OPT_BOM },
 		{ "previous", required_argument, NULL, 'p' },
 		{ "provenance", required_argument, NULL, 'P' },
 		{ "config", required_argument, NULL, 'c' },
@@ -72,6 +78,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -88,6 +95,11 @@ static void parse(int argc, char **argv, struct opts *o)
 				pvd_cli_usage_error("--locale: '%s' is not fr or c", optarg);
 			o->fr = strcmp(optarg, "fr") == 0;
 			break;
+		case OPT_BOM:
+			if (strcmp(optarg, "yes") != 0 && strcmp(optarg, "no") != 0)
+				pvd_cli_usage_error("--bom: '%s' is not yes or no", optarg);
+			o->bom = strcmp(optarg, "yes") == 0;
+			break;
 		case 'p': o->previous = optarg; break;
 		case 'P': o->provenance = optarg; break;
 		case 'c': o->config = optarg; break;
@@ -95,7 +107,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'r': o->rejects = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_LINEAGE: o->lineage = optarg; break;
-		case 'q': o->quiet = 1; break;
+		case 'q': o->quiet = 1; pvd_progress_quiet(); break;
+		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");
@@ -130,6 +143,22 @@ static void render(const struct pvd_dash *d, const struct opts *o, struct pvd_bu
 	case PVD_RENDER_MD: pvd_render_md(d, b); break;
 	case PVD_RENDER_CSV: pvd_render_csv(d, o->fr, b); break;
 	}
+	/* --bom against the locale's habit: the BOM is three bytes at the start */
+	static const char bom[] = "\xEF\xBB\xBF";
+	if (o->fmt == PVD_RENDER_CSV && o->bom >= 0) {
+		int has = b->len >= 3 && memcmp(b->p, bom, 3) == 0;
+		if (has && !o->bom) {
+			memmove(b->p, b->p + 3, b->len - 3);
+			b->len -= 3;
+			b->p[b->len] = '\0';
+		} else if (!has && o->bom) {
+			struct pvd_buf t = { 0 };
+			pvd_buf_add(&t, bom, 3);
+			pvd_buf_add(&t, b->p, b->len);
+			pvd_buf_free(b);
+			*b = t;
+		}
+	}
 }
 
 static void notes(const struct pvd_dash *d)
@@ -146,7 +175,7 @@ static void notes(const struct pvd_dash *d)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .fmt = PVD_RENDER_JSON };
+	struct opts o = { .fmt = PVD_RENDER_JSON, .bom = -1 };
 	pvd_cli_init(argc, argv);
 	parse(argc, argv, &o);
 	struct pvd_err e = { 0 };

@@ -1,6 +1,7 @@
 /* pvd-run — one command per quarter: runs the pvd filters of a pipeline file. */
 #include "buf.h"
 #include "cli.h"
+#include "confpath.h"
 #include "diag.h"
 #include "output.h"
 #include "pipeline.h"
@@ -24,6 +25,8 @@ static const char usage[] =
 	"\n"
 	"  -n, --dry-run      print the equivalent shell commands, run nothing\n"
 	"  -o, --output DIR   write there instead of the pipeline's output directory\n"
+	"      --config DIR   the config directory (profiles, references, datasets,\n"
+	"                     catalogue, dashboard) instead of the pipeline's own\n"
 	"  -j, --jobs N       sources processed at the same time (default: the number of cores)\n"
 	"  -k, --keep-going   after a stage fails, finish the other sources (the run still fails)\n"
 	"      --progress     show progress on stderr even when it is not a terminal\n"
@@ -36,6 +39,9 @@ static const char usage[] =
 	"  -h, --help         show this help and exit\n"
 	"  -V, --version      show the version and exit\n"
 	"\n"
+	"Config directory: --config DIR or $PVD_CONFIG, else the pipeline's config:,\n"
+	"else the config/ of the project holding the pipeline (beside it or one level\n"
+	"up), else the installed one; never the current directory's.\n"
 	"The filters are looked for beside pvd-run first, then on PATH.  Outputs:\n"
 	"indicators.ndjson, indicators.FORMAT, provenance.json, run-report.json,\n"
 	"run-report.txt, rejects/STAGE-SOURCE.ndjson.  NO_COLOR turns colour off.\n"
@@ -75,10 +81,11 @@ static int print_text(const char *s, size_t n)
 
 int main(int argc, char **argv)
 {
-	enum { O_PROGRESS = 256, O_NO_PROGRESS, O_KEEP_WORK, O_PRINT_DEPS, O_CHECK };
+	enum { O_PROGRESS = 256, O_NO_PROGRESS, O_KEEP_WORK, O_PRINT_DEPS, O_CHECK, O_CONFIG };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, O_CONFIG },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "progress", no_argument, NULL, O_PROGRESS },
@@ -101,6 +108,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n': dry = 1; break;
 		case 'o': output = optarg; break;
+		case O_CONFIG: pvd_config_set(optarg); break;
 		case 'j':
 			o.jobs = (unsigned)pvd_cli_ulong("--jobs", optarg);
 			if (o.jobs == 0 || o.jobs > 1024)
@@ -141,6 +149,12 @@ int main(int argc, char **argv)
 		pvd_err_print(&e);
 		pvd_pipeline_free(&p);
 		return e.status;
+	}
+	/* the filters find what the pipeline found, wherever they are run from */
+	if (setenv("PVD_CONFIG", p.config, 1) != 0) {
+		pvd_err_print(&(struct pvd_err){ .status = PVD_EX_SOFTWARE, .msg = "setenv: out of memory" });
+		pvd_pipeline_free(&p);
+		return PVD_EX_SOFTWARE;
 	}
 	int rc = 0;
 	if (check) {

@@ -197,7 +197,11 @@ int main(void)
 		  "78 9:8: reference 'pvd': no fixtures/run/config/ref/pvd-1999.csv nor fixtures/run/config/ref/pvd-1999" },
 		{ "  pvd: pvd-test\n", "  pvd: ../nowhere.csv\n",
 		  "78 9:8: reference: cannot read fixtures/nowhere.csv: No such file or directory" },
-		{ "indicators: config/indicators.yaml\n", "", "78 1:1: 'indicators' is required" },
+		{ "indicators: config/indicators.yaml\n", "indicators: \"\"\n", "78 11:13: 'indicators' is empty" },
+		{ NULL, "csv: {locale: de}\n", "78 13:15: csv: locale: expected fr or c, got 'de'" },
+		{ NULL, "csv: {bom: maybe}\n", "78 13:12: csv: bom: expected true or false" },
+		{ NULL, "csv: {sep: ';'}\n", "78 13:7: unknown key 'sep'" },
+		{ NULL, "csv: fr\n", "78 13:6: 'csv' must be a mapping ({locale: fr, bom: true})" },
 		{ NULL, "previous: out/2021-Q3/indicators.json\n",
 		  "78 13:11: previous: cannot read fixtures/run/out/2021-Q3/indicators.json: No such file or directory" },
 		{ NULL, "formats: [json, pdf]\n", "78 13:17: formats: unknown format 'pdf' (json, html, md, csv)" },
@@ -216,6 +220,41 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		CHECK_STR(error_of(with(bad[i].from, bad[i].to)), bad[i].want, "bad pipeline #%zu", i);
+
+	/* The config directory is the pipeline's own, whatever the current
+	 * directory; $PVD_CONFIG (set above) or --config wins. */
+	struct pvd_pipeline pq;
+	struct pvd_err qe;
+	CHECK_INT(load(&pq, base, 0, &qe), 0, "loads: %s", qe.msg);
+	CHECK_STR(pq.config, "fixtures/run/config", "$PVD_CONFIG");
+	CHECK_STR(pq.csv_locale, "fr", "CSV: French by default");
+	CHECK_INT(pq.csv_bom, 1, "with a BOM");
+	pvd_pipeline_free(&pq);
+	unsetenv("PVD_CONFIG");
+	CHECK_INT(load(&pq, with("indicators: config/indicators.yaml\n", ""), 0, &qe), 0, "loads: %s", qe.msg);
+	CHECK_STR(pq.config, "fixtures/run/config", "without $PVD_CONFIG: the config/ beside the pipeline");
+	CHECK_STR(pq.indicators, "fixtures/run/config/indicators.yaml", "its catalogue by default");
+	pvd_pipeline_free(&pq);
+	CHECK_INT(load(&pq, with(NULL, "config: ../run/./config\ncsv: {locale: c}\n"), 0, &qe), 0, "loads: %s", qe.msg);
+	CHECK_STR(pq.config, "fixtures/run/config", "config: relative to the pipeline file");
+	CHECK_STR(pq.csv_locale, "c", "csv: locale c");
+	CHECK_INT(pq.csv_bom, 0, "and then no BOM");
+	pvd_pipeline_free(&pq);
+	CHECK_INT(load(&pq, with(NULL, "csv: {locale: fr, bom: false}\n"), 0, &qe), 0, "loads: %s", qe.msg);
+	CHECK_INT(pq.csv_bom, 0, "bom: false");
+	pvd_pipeline_free(&pq);
+	CHECK_STR(error_of(with(NULL, "config: data/dotations.csv\n")),
+		  "78 13:9: config: fixtures/run/data/dotations.csv is not a directory", "config: a file");
+	CHECK_STR(error_of(with("output: out/2021-Q4\n", "output: config/sources\n")),
+		  "78 12:9: output: fixtures/run/config/sources holds an input of the run (the profile of source 'dotations-test' fixtures/run/config/sources/dotations-test.yaml, and 2 more), which the run would delete",
+		  "the output may not hold the config directory's files");
+	CHECK_STR(error_of(with("output: out/2021-Q4\n", "output: config/q4\n")),
+		  "78 12:9: output: fixtures/run/config/q4 lies inside a directory the run reads (the config directory fixtures/run/config): the run writes nothing there",
+		  "the output may not lie in the config directory");
+	CHECK_STR(error_of(with(NULL, "config: nowhere\n")),
+		  "78 13:9: config: cannot read fixtures/run/nowhere: No such file or directory", "config: nothing");
+	setenv("PVD_CONFIG", "fixtures/run/config", 1);
+
 	CHECK_STR(error_of("period: 2021-Q4\nsources: []\n"), "78 2:10: sources: at least one source is needed", "no source");
 	CHECK_STR(error_of("period: 2021-Q4\nsources: [{file: data/ort.csv, profile: ort-test}]\nreference: [pvd]\n"),
 		  "78 3:12: 'reference' must be a mapping (NAME: version or path)", "reference not a mapping");

@@ -5,6 +5,8 @@
 # counts reconcile, writes run-report.json/.txt, and swaps the new directory in
 # atomically.
 set -eo pipefail
+# the pipeline's config directory, for every filter
+export PVD_CONFIG=run/config
 mkdir -p run/out
 work=$(mktemp -d run/out/.2021-Q4.work.XXXXXX)
 new=$(mktemp -d run/out/.2021-Q4.new.XXXXXX)
