@@ -7,11 +7,41 @@
 #include <string.h>
 #include <yaml.h>
 
+/* A config is small: these bound what an endless stream (a pipe, a runaway
+ * generated file) may cost before it is refused. */
+#define MAX_BYTES ((size_t)16 << 20)
+#define MAX_NODES 1000000UL
+
 struct ld {
 	yaml_parser_t p;
 	const char *name;
 	struct pvd_err *e;
+	FILE *f;                   /* pvd_ydoc_load's file, read through count_read */
+	size_t bytes;
+	int too_big;
+	unsigned long nodes;
 };
+
+static int too_big(struct ld *l)
+{
+	return pvd_err_set(l->e, PVD_EX_CONFIG, l->name, 0, 0, "config file larger than %zu MiB",
+			   MAX_BYTES >> 20);
+}
+
+/* libyaml's read handler: the file's bytes, refused past MAX_BYTES. */
+static int count_read(void *data, unsigned char *buf, size_t size, size_t *got)
+{
+	struct ld *l = data;
+	*got = fread(buf, 1, size, l->f);
+	if (*got == 0 && ferror(l->f))
+		return 0;
+	l->bytes += *got;
+	if (l->bytes > MAX_BYTES) {
+		l->too_big = 1;
+		return 0;
+	}
+	return 1;
+}
 
 static struct pvd_ynode *node_new(enum pvd_ytype t, const yaml_mark_t *m)
 {
@@ -42,6 +72,8 @@ static void node_free(struct pvd_ynode *n)
 static int next(struct ld *l, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&l->p, ev)) {
+		if (l->too_big)
+			return too_big(l);
 		return pvd_err_set(l->e, PVD_EX_CONFIG, l->name, (long)l->p.problem_mark.line + 1,
 				   (long)l->p.problem_mark.column + 1, "YAML syntax: %s%s%s",
 				   l->p.problem ? l->p.problem : "error", l->p.context ? " " : "",
@@ -55,10 +87,14 @@ static int build(struct ld *l, yaml_event_t *ev, struct pvd_ynode **out, int dep
 {
 	int rc = 0;
 	*out = NULL;
-	if (depth > 100) {
+	if (depth > 100 || ++l->nodes > MAX_NODES) {
+		/* the position is read before the event is freed (which clears it) */
+		long line = (long)ev->start_mark.line + 1;
 		yaml_event_delete(ev);
-		return pvd_err_set(l->e, PVD_EX_CONFIG, l->name, (long)ev->start_mark.line + 1, 0,
-				   "YAML nested too deep");
+		if (depth > 100)
+			return pvd_err_set(l->e, PVD_EX_CONFIG, l->name, line, 0, "YAML nested too deep");
+		return pvd_err_set(l->e, PVD_EX_CONFIG, l->name, line, 0, "more than %lu YAML nodes",
+				   MAX_NODES);
 	}
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
@@ -175,6 +211,11 @@ int pvd_ydoc_parse(struct pvd_ydoc *d, const char *name, const char *text, size_
 	struct ld l = { .name = name, .e = e };
 	d->file = xstrdup(name);
 	d->root = NULL;
+	if (len > MAX_BYTES) {
+		int rc = too_big(&l);
+		pvd_ydoc_free(d);
+		return rc;
+	}
 	yaml_parser_initialize(&l.p);
 	yaml_parser_set_input_string(&l.p, (const unsigned char *)text, len);
 	int rc = load(d, &l);
@@ -190,10 +231,10 @@ int pvd_ydoc_load(struct pvd_ydoc *d, const char *path, struct pvd_err *e)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return pvd_err_set(e, PVD_EX_NOINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-	struct ld l = { .name = path, .e = e };
+	struct ld l = { .name = path, .e = e, .f = f };
 	d->file = xstrdup(path);
 	yaml_parser_initialize(&l.p);
-	yaml_parser_set_input_file(&l.p, f);
+	yaml_parser_set_input(&l.p, count_read, &l);
 	int rc = load(d, &l);
 	yaml_parser_delete(&l.p);
 	fclose(f);

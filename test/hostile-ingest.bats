@@ -633,3 +633,21 @@ EOF
 	[ ! -e "$T/rj.ndjson" ]
 	[ -z "$(ls -A "$T" | grep '\.tmp\.')" ]
 }
+
+@test "an endless YAML stream as a profile stops at a million nodes: exit 78 at FILE:LINE" {
+	yes -- '- a' | head -c 50M >"$T/p.yaml"
+	printf 'a\n1\n' >"$T/in.csv"
+	ingest_guarded --profile "$T/p.yaml" "$T/in.csv"
+	[ "$status" -eq 78 ]
+	[ "$(first_err)" = "pvd-ingest: $T/p.yaml:1000000: more than 1000000 YAML nodes" ]
+	[ ! -s "$O" ]
+}
+
+@test "a profile over 16 MiB (one long comment) is refused: exit 78, FILE: message" {
+	{ echo 'dataset: dotations'; head -c 17M /dev/zero | tr '\0' '#'; echo; } >"$T/p.yaml"
+	printf 'a\n1\n' >"$T/in.csv"
+	ingest_guarded --profile "$T/p.yaml" "$T/in.csv"
+	[ "$status" -eq 78 ]
+	[ "$(first_err)" = "pvd-ingest: $T/p.yaml: config file larger than 16 MiB" ]
+	[ ! -s "$O" ]
+}

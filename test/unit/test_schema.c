@@ -3,6 +3,8 @@
 #include "schema.h"
 #include "yamldoc.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *load(const char *text, char *buf, size_t n)
 {
@@ -57,6 +59,31 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++)
 		CHECK_STR(load(t[i].yaml, b, sizeof b), t[i].want, "schema #%zu", i + 1);
+
+	/* nesting past the limit names the line of the event too deep (the event
+	 * was read after being freed: always line 1) */
+	{
+		char deep[300] = "dataset: x\nfields:\n  a: ";
+		size_t k = strlen(deep);
+		memset(deep + k, '[', 120);
+		deep[k + 120] = '\0';
+		CHECK_STR(load(deep, b, sizeof b), "YAML 3:0", "nested too deep: its line");
+	}
+	/* an endless stream of nodes stops at a million (the millionth item
+	 * is the millionth line) */
+	{
+		size_t n = 1000001, len = 4 * n;
+		char *big = malloc(len + 1);
+		for (size_t i = 0; i < n; i++)
+			memcpy(big + 4 * i, "- a\n", 4);
+		big[len] = '\0';
+		struct pvd_ydoc d;
+		struct pvd_err e = { 0 };
+		CHECK_INT(pvd_ydoc_parse(&d, "s.yaml", big, len, &e), PVD_EX_CONFIG, "a million and one nodes refused");
+		CHECK_INT(e.line, 1000000, "at the node past the limit");
+		CHECK_STR(e.msg, "more than 1000000 YAML nodes", "its message");
+		free(big);
+	}
 
 	/* missing values: the dataset's and the field's, trimmed, any ASCII case */
 	struct pvd_ydoc d;
