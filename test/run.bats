@@ -278,7 +278,10 @@ pvd-run: source ort: stage clean (pvd-clean) failed with exit status 65"
 	PATH="$PWD/bin:$PATH" run alone/pvd-run -q run/stub.yaml
 	assert_success
 	rm bin/pvd-join
-	PATH=/usr/bin:/bin run bin/pvd-run run/stub.yaml
+	# A PATH of one empty directory: an installed pvd (as on a machine that
+	# ran the package test) must not stand in for the missing filter.
+	mkdir nopath
+	PATH="$PWD/nopath" run bin/pvd-run run/stub.yaml
 	assert_failure 70
 	assert_output "pvd-run: cannot find pvd-join (neither beside pvd-run in $PWD/bin nor on PATH)"
 }
