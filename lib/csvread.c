@@ -1,5 +1,6 @@
 #include "csvread.h"
 #include "reject.h"
+#include "textnorm.h"
 #include "xmem.h"
 #include <csv.h>
 #include <ctype.h>
@@ -40,6 +41,7 @@ struct pvd_csv {
 	char delim;
 	int bom;
 	size_t cap;
+	size_t linecap;              /* longest line kept whole (a longer one is cut, see cut_line) */
 	struct ev *q;                /* queue of events; q[0..nq) ready, q[nq] building */
 	size_t nq, qcap, qinit, qhead; /* qinit: slots initialised so far */
 	struct pvd_buf dec;          /* the current line, decoded */
@@ -58,6 +60,7 @@ struct pvd_csv {
 	struct pvd_buf ib;           /* bytes read (decoded), from ibeg not yet handed out */
 	size_t ibeg, iscan;          /* iscan: bytes after ibeg known to hold no line end */
 	int ieof;
+	int icut, iskip;             /* own_line: the line handed out was cut; its rest is to be skipped */
 	unsigned char odd[4];        /* UTF-16: bytes of an unfinished unit or pair */
 	size_t nodd;
 };
@@ -390,6 +393,75 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 	}
 }
 
+/* Raw text kept of a line too long to keep whole. */
+#define CUT_RAW 4096
+
+/* Would the line's start s[0..n), read from where the parser stands, hold
+ * a field longer than the cap?  Bytes are counted as read (a decoded field
+ * is never shorter); a doubled quote inside quotes counts once. */
+static int holds_big_field(const struct pvd_csv *c, const char *s, size_t n)
+{
+	int inq = c->pending && c->p.quoted;
+	size_t flen = c->pending ? c->p.entry_pos : 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '"') {
+			if (inq && i + 1 < n && s[i + 1] == '"') {
+				i++;
+				flen++;
+				continue;
+			}
+			inq = !inq;
+			continue;
+		}
+		if (!inq && ch == c->delim) {
+			flen = 0;
+			continue;
+		}
+		if (++flen > c->cap)
+			return 1;
+	}
+	return 0;
+}
+
+/* A line longer than linecap (only its start s[0..n) was read; the rest is
+ * skipped by the reader): its row, and the lines of the row before it, are
+ * rejected as field-too-large.  Memory stays bounded by linecap. */
+static void cut_line(struct pvd_csv *c, long line, const char *s, size_t n)
+{
+	struct ev *v = building(c);
+	int big = holds_big_field(c, s, n);
+	if (!c->pending) {
+		v->line = line;
+		pvd_buf_reset(&v->raw);
+	}
+	v->nlines++;
+	/* The raw text: the start of the line, as whole UTF-8 characters. */
+	size_t keep = n < CUT_RAW ? n : CUT_RAW;
+	if (v->raw.len)
+		pvd_buf_addc(&v->raw, '\n');
+	if (c->enc == PVD_ENC_CP1252) {
+		pvd_enc_to_utf8(c->enc, s, keep, &v->raw);
+	} else {
+		size_t ok = pvd_utf8_valid_prefix(s, keep);
+		if (keep - ok < 4 && keep < n)
+			keep = ok; /* a character cut by the limit */
+		pvd_buf_add(&v->raw, s, keep);
+	}
+	v->type = PVD_CSV_BAD;
+	v->reason = PVD_R_FIELD_TOO_LARGE;
+	if (big)
+		snprintf(v->msg, sizeof v->msg, "a field is larger than %zu bytes", c->cap);
+	else
+		snprintf(v->msg, sizeof v->msg, "line %ld is longer than %zu bytes (16 times the field cap)", line,
+			 c->linecap);
+	v->n = 0;
+	v->rawp = NULL;
+	c->nq++;
+	ev_reset(building(c));
+	parser_reset(c);
+}
+
 /* Appends code point cp as UTF-8 (0xFF, never valid UTF-8, for a UTF-16
  * unit that is not a character: the line is then rejected as undecodable). */
 static void put_cp(struct pvd_buf *b, unsigned cp)
@@ -495,6 +567,38 @@ static int refill(struct pvd_csv *c, struct pvd_err *e)
  * (which are then not part of it).  Same contract as pvd_input_line. */
 static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, struct pvd_err *e)
 {
+	c->icut = 0;
+	/* The rest of a line cut last time: dropped up to its end, block by block. */
+	while (c->iskip) {
+		const char *p = c->ib.p ? c->ib.p + c->ibeg : "";
+		size_t avail = c->ib.len - c->ibeg;
+		const char *t = memchr(p, '\n', avail);
+		if (c->cr) {
+			const char *r = memchr(p, '\r', t ? (size_t)(t - p) : avail);
+			if (r)
+				t = r;
+		}
+		if (t && *t == '\r' && t + 1 == p + avail && !c->ieof) {
+			/* A CR last in the block: is it the CR of a CRLF? */
+			c->ibeg += (size_t)(t - p);
+			if (refill(c, e) < 0)
+				return -1;
+			continue;
+		}
+		if (t) {
+			size_t i = (size_t)(t - p);
+			c->ibeg += i + 1 + (*t == '\r' && i + 1 < avail && p[i + 1] == '\n');
+			c->iskip = 0;
+			break;
+		}
+		c->ibeg = c->ib.len;
+		if (c->ieof) {
+			c->iskip = 0;
+			break;
+		}
+		if (refill(c, e) < 0)
+			return -1;
+	}
 	for (;;) {
 		const char *p = c->ib.p ? c->ib.p + c->ibeg : "";
 		size_t avail = c->ib.len - c->ibeg;
@@ -524,6 +628,16 @@ static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, 
 			return 1;
 		}
 		c->iscan = avail;
+		if (avail > c->linecap) {
+			/* Too long to keep (see cut_line): its start now, the rest skipped next time. */
+			*line = p;
+			*len = c->linecap;
+			*nl = 1;
+			c->ibeg += avail;
+			c->iscan = 0;
+			c->icut = c->iskip = 1;
+			return 1;
+		}
 		if (c->ieof) {
 			if (!avail)
 				return 0;
@@ -590,6 +704,10 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		return 1;
 	}
 	c->lineno = c->own ? c->lineno + 1 : c->in->line;
+	if (c->own ? c->icut : c->in->cut) {
+		cut_line(c, c->lineno, s, n);
+		return 1;
+	}
 	/* A NUL byte is never text: the row is rejected as undecodable, like a
 	 * byte the encoding cannot read (one memchr: cheaper than a test per byte). */
 	const char *z = memchr(s, '\0', n);
@@ -621,6 +739,12 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 	struct pvd_csv *c = xcalloc(1, sizeof *c);
 	c->in = in;
 	c->cap = o->field_cap ? o->field_cap : (1u << 20);
+	/* A line holds many fields, each up to the cap; longer than 16 of them
+	 * (at least 16 MiB) it is not read whole: memory stays bounded. */
+	c->linecap = c->cap > SIZE_MAX / 16 ? SIZE_MAX : c->cap * 16;
+	if (c->linecap < ((size_t)16 << 20))
+		c->linecap = (size_t)16 << 20;
+	in->max_line = c->linecap;
 	const char *s;
 	size_t n;
 	int at_eof;

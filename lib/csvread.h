@@ -8,7 +8,9 @@
  * quoted field still open at the end of the file, or grown past the field
  * cap, rejects the row it started on and the lines after it are read again,
  * so one stray quote never swallows the rest of a file.  Quoted newlines
- * written CRLF are returned as LF.
+ * written CRLF are returned as LF.  A line longer than 16 times the field
+ * cap (at least 16 MiB) is not kept: its start says whether a field was
+ * over the cap, the rest is skipped, its row is field-too-large.
  *
  * Events, pulled with pvd_csv_next():
  *   PVD_CSV_ROW    a row: cells, first line, raw text; enc_col >= 0 when a

@@ -651,3 +651,83 @@ EOF
 	[ "$(first_err)" = "pvd-ingest: $T/p.yaml: config file larger than 16 MiB" ]
 	[ ! -s "$O" ]
 }
+
+# --- memory bounded by the caps, whatever the line ----------------------
+# A line is never kept whole past 16 times the field cap (at least 16 MiB):
+# peak memory for a 300 MB line is that of a 40 MB one.  Inputs come through
+# a pipe, generated (nothing big is committed); RSS is compared between the
+# two sizes, not against a number of the machine.
+
+# huge_cell BYTES: a header, a row, a cell of BYTES 'x' with no newline
+# inside, then a last row.
+huge_cell() { printf 'a,b\n1,2\n3,'; head -c "$1" /dev/zero | tr '\0' x; printf '\n4,5\n'; }
+
+# rss_of CMD...: peak RSS in KB of CMD (stdin as given), stdout to $O, stderr to $E.
+rss_of() { /usr/bin/time -o "$T/rss" -f %M "$@" >"$O" 2>"$E" || true; cat "$T/rss" | tail -1; }
+
+@test "a 300 MB cell without newline through a pipe: field-too-large, next line read, memory bounded" {
+	small=$(huge_cell 40000000 | rss_of pvd-ingest --rejects "$T/rj" -)
+	big=$(huge_cell 300000000 | rss_of pvd-ingest --rejects "$T/rj" -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$(jq -r .reason "$T/rj")" = field-too-large ]
+	[ "$(jq -r .line "$T/rj")" = 3 ]
+	# the reject keeps the start of the line, not 300 MB of it
+	[ "$(jq -r '.raw | length' "$T/rj")" -le 4096 ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for a 40 MB cell, $big KB for 300 MB" >&2; false; }
+}
+
+@test "a file of one huge line and nothing else: the line rejected, exit 65 no header, memory bounded" {
+	small=$(head -c 40000000 /dev/zero | tr '\0' x | rss_of pvd-ingest -)
+	big=$(head -c 300000000 /dev/zero | tr '\0' x | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:1: a field is larger than 1048576 bytes"
+	[ "$(sed -n 2p "$E")" = "pvd-ingest: <stdin>: no header row found: none of its 1 rows has named cells" ]
+	nothing_emitted
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 40 MB, $big KB for 300 MB" >&2; false; }
+}
+
+@test "a 100 MB line of small fields: rejected as longer than 16 times the field cap, memory bounded" {
+	line() { printf 'a,b\n1,2\n3,'; yes 'x,' | head -c "$1" | tr -d '\n'; printf '\n4,5\n'; }
+	small=$(line 40000000 | rss_of pvd-ingest --max-field 100 -)
+	big=$(line 100000000 | rss_of pvd-ingest --max-field 100 -)
+	assert_first_err "pvd-ingest: <stdin>:3: line 3 is longer than 16777216 bytes (16 times the field cap)"
+	reconcile 4 2 1 1
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 40 MB, $big KB for 100 MB" >&2; false; }
+}
+
+@test "a huge cell in a CR-only file and in UTF-16: field-too-large, true line numbers, memory bounded" {
+	cr() { printf 'a,b\r1,2\r3,'; head -c "$1" /dev/zero | tr '\0' x; printf '\r\n4,5\r'; }
+	small=$(cr 40000000 | rss_of pvd-ingest -)
+	big=$(cr 200000000 | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "CR-only peak RSS: $small KB for 40 MB, $big KB for 200 MB" >&2; false; }
+	small=$(huge_cell 20000000 | iconv -f UTF-8 -t UTF-16 | rss_of pvd-ingest -)
+	big=$(huge_cell 100000000 | iconv -f UTF-8 -t UTF-16 | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "UTF-16 peak RSS: $small KB for 20 MB, $big KB for 100 MB" >&2; false; }
+}
+
+@test "a quoted field that runs into a huge line: its row rejected once, the next line read" {
+	{ printf 'a,b\n1,"abc\ndef'; head -c 50000000 /dev/zero | tr '\0' x; printf '"\n4,5\n'; } >"$T/q.csv"
+	ingest --rejects "$T/rj" "$T/q.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/q.csv:2: a field is larger than 1048576 bytes"
+	reconcile 3 1 1 1
+	[ "$(jq -r ._line "$O")" = 4 ]
+}
+
+@test "NDJSON: a 300 MB line is an invalid-json reject in bounded memory, the next line read" {
+	nd() { printf '{"dotation":"DETR","montant":"'; head -c "$1" /dev/zero | tr '\0' 1; printf '"}\n{"dotation":"DETR","beneficiaire_insee":"01004","montant":"12"}\n'; }
+	small=$(nd 80000000 | rss_of pvd-clean -d dotations --rejects "$T/rj" -)
+	big=$(nd 300000000 | rss_of pvd-clean -d dotations --rejects "$T/rj" -)
+	[ "$(first_err)" = "pvd-clean: <stdin>:1: line longer than 67108864 bytes: not read" ]
+	grep -q '^pvd-clean: read 2 records: emitted 1, rejected 1' "$E"
+	[ "$(jq -r .reason "$T/rj")" = invalid-json ]
+	grep -q "\"montant\":12.00" "$O"
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 80 MB, $big KB for 300 MB" >&2; false; }
+}
