@@ -207,8 +207,9 @@ static void unshadow(struct ing *g, long line, size_t j, struct pvd_buf *name)
 	struct pvd_buf b = { 0 };
 	pvd_buf_adds(&b, "raw");
 	pvd_buf_add(&b, name->p, name->len);
-	pvd_warn_at(g->file, line, "%s: column %zu is named \"%s\", a name pvd keeps for its own fields; called %s",
-		    PVD_R_RESERVED_HEADER, j + 1, name->p, b.p);
+	pvd_rejects_warn(g->rj, g->file, line, PVD_R_RESERVED_HEADER,
+			 "%s: column %zu is named \"%s\", a name pvd keeps for its own fields; called %s",
+			 PVD_R_RESERVED_HEADER, j + 1, name->p, b.p);
 	pvd_buf_reset(name);
 	pvd_buf_add(name, b.p, b.len);
 	pvd_buf_free(&b);
@@ -236,8 +237,8 @@ static void set_colname(struct ing *g, struct names *nm, long line, size_t j, st
 			if (added)
 				break;
 		}
-		pvd_warn_at(g->file, line, "%s: column %zu repeats the name \"%.*s\"; called %s", PVD_R_DUP_HEADER,
-			    j + 1, (int)base, name->p, name->p);
+		pvd_rejects_warn(g->rj, g->file, line, PVD_R_DUP_HEADER, "%s: column %zu repeats the name \"%.*s\"; called %s",
+				 PVD_R_DUP_HEADER, j + 1, (int)base, name->p, name->p);
 	}
 	g->colname[j] = xstrndup(name->p, name->len);
 	g->colname_len[j] = name->len;
@@ -387,8 +388,8 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 			pvd_text_clean(r->cell[j], r->len[j], &name);
 			if (!name.len) {
 				pvd_buf_printf(&name, "_col%zu", j + 1);
-				pvd_warn_at(g->file, r->line, "%s: column %zu has no name; called %s",
-					    PVD_R_BLANK_HEADER, j + 1, name.p);
+				pvd_rejects_warn(g->rj, g->file, r->line, PVD_R_BLANK_HEADER, "%s: column %zu has no name; called %s",
+						 PVD_R_BLANK_HEADER, j + 1, name.p);
 			} else {
 				unshadow(g, r->line, j, &name);
 			}
@@ -448,8 +449,8 @@ static void report_total(struct ing *g, const struct pvd_csv_row *r, const char 
 	json_array_append_new(g->totals, json_pack("{s:s, s:I, s:s, s:o}", "file", g->file, "line",
 						   (json_int_t)r->line, "label", label, "fields", fields));
 	if (!g->rj->quiet)
-		pvd_warn_at(g->file, r->line, "total row not emitted: %s%s%s", label, b.len ? ": " : "",
-			    pvd_buf_str(&b));
+		pvd_rejects_warn(g->rj, g->file, r->line, "total-row", "total row not emitted: %s%s%s", label,
+				 b.len ? ": " : "", pvd_buf_str(&b));
 	pvd_buf_free(&b);
 }
 

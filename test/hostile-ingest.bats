@@ -731,3 +731,30 @@ rss_of() { /usr/bin/time -o "$T/rss" -f %M "$@" >"$O" 2>"$E" || true; cat "$T/rs
 	grep -q "\"montant\":12.00" "$O"
 	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 80 MB, $big KB for 300 MB" >&2; false; }
 }
+
+# --- warnings under --max-messages ----------------------------------------
+
+@test "a header of 200 000 repeated names: its warnings capped by --max-messages, the rest counted" {
+	awk 'BEGIN { n = 200000; for (i = 1; i <= n; i++) printf "a%s", (i < n ? "," : "\n");
+		for (i = 1; i <= n; i++) printf "%d%s", i, (i < n ? "," : "\n") }' >"$T/w.csv"
+	ingest --max-messages 3 "$T/w.csv"
+	[ "$status" -eq 0 ]
+	sed "s|$T/||" "$E" >"$T/got.err"
+	assert_golden "$T/got.err" "$G/header-warnings-cap.err"
+	reconcile 2 1 0 1
+	ingest "$T/w.csv"
+	[ "$(grep -c 'duplicate-header: column' "$E")" -eq 20 ]
+	grep -qx 'pvd-ingest: … and 199979 more duplicate-header warnings (not shown)' "$E"
+	ingest --max-messages 0 "$T/w.csv"
+	[ "$(grep -c 'duplicate-header: column' "$E")" -eq 199999 ]
+	! grep -q 'more duplicate-header' "$E"
+}
+
+@test "blank, reserved and repeated header names and TOTAL rows: each kind capped on its own" {
+	{ printf ',,,_file,_line,_x,b,b,b\n'; for i in 1 2 3 4; do printf '1,2,3,4,5,6,7,8,9\nTOTAL,,,,,,,,9\n'; done; } >"$T/h.csv"
+	ingest --max-messages 2 "$T/h.csv"
+	[ "$status" -eq 0 ]
+	sed "s|$T/||" "$E" >"$T/got.err"
+	assert_golden "$T/got.err" "$G/warning-kinds-cap.err"
+	reconcile 9 4 0 5
+}
