@@ -604,16 +604,29 @@ EOF
 	reconcile 2847 2845 0 2
 }
 
-@test "UTF-16 without its BOM: refused at the header with a hint; read with --encoding utf-16le" {
-	printf 'id,nom\n1,Ambérieu\n' | iconv -f UTF-8 -t UTF-16LE >"$T/u.csv"
-	ingest "$T/u.csv"
+@test "UTF-16LE and UTF-16BE without a BOM: detected by their NULs, decoded like the UTF-8 file" {
+	printf 'id;nom\n1;Ambérieu\n2;€ 😀\n' >"$T/u8.csv"
+	ingest "$T/u8.csv"
+	cp "$O" "$T/want"
+	for e in le be; do
+		iconv -f UTF-8 -t "UTF-16${e^^}" "$T/u8.csv" >"$T/u.csv"
+		ingest --report "$T/r.json" "$T/u.csv"
+		[ "$status" -eq 0 ]
+		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
+		[ "$(jq -c '.files[0] | [.encoding, .bom, .delimiter]' "$T/r.json")" = "[\"utf-16$e\",false,\";\"]" ]
+		reconcile 3 2 0 1
+		# forcing the encoding gives the same
+		ingest -e "utf-16$e" "$T/u.csv"
+		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
+	done
+}
+
+@test "a few NUL bytes in a UTF-8 header are not UTF-16: refused at the header with the hint" {
+	printf 'id,n\0m\0\n1,a\n' >"$T/n.csv"
+	ingest "$T/n.csv"
 	[ "$status" -eq 65 ]
-	assert_first_err "pvd-ingest: $T/u.csv:1: the header row is not valid text: a NUL byte at column 2 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
+	assert_first_err "pvd-ingest: $T/n.csv:1: the header row is not valid text: a NUL byte at column 5 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
 	nothing_emitted
-	ingest -e utf-16le "$T/u.csv"
-	[ "$status" -eq 0 ]
-	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"id":"1","nom":"Ambérieu"}' ]
-	reconcile 2 1 0 1
 }
 
 # Defect 18 (pvd-ingest's main): a failed output used to leak the profile or
