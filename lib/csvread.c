@@ -653,6 +653,29 @@ static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, 
 	}
 }
 
+/* A byte-order mark anywhere but at the start of the input: files put end
+ * to end, or an invisible character ("\uFEFF01004" is not "01004").  Its
+ * offset, or -1.  (In Windows-1252 its bytes read as "ï»¿": the same.) */
+static long bom_at(const char *s, size_t n)
+{
+	for (const char *p = s; (p = memchr(p, 0xEF, (size_t)(s + n - p))); p++)
+		if (s + n - p >= 3 && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+			return (long)(p - s);
+	return -1;
+}
+
+/* The first of an undecodable byte (*bad), a NUL and a BOM: *bad becomes
+ * its offset (-1: none); returns what to report (enc_byte). */
+static unsigned first_bad(const char *s, long *bad, long nul, long bom)
+{
+	unsigned byte = *bad >= 0 ? (unsigned char)s[*bad] : 0;
+	if (nul >= 0 && (*bad < 0 || nul < *bad))
+		*bad = nul, byte = 0;
+	if (bom >= 0 && (*bad < 0 || bom < *bad))
+		*bad = bom, byte = PVD_CSV_ENC_BOM;
+	return byte;
+}
+
 static int next_line(struct pvd_csv *c, struct pvd_err *e)
 {
 	/* Lines to read again come first. */
@@ -712,6 +735,7 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 	 * byte the encoding cannot read (one memchr: cheaper than a test per byte). */
 	const char *z = memchr(s, '\0', n);
 	long nul = z ? (long)(z - s) : -1;
+	long bom = bom_at(s, n);
 	/* UTF-8 is only checked: the line is read where it lies in
 	 * the input's buffer (valid until the next line is read, and every
 	 * event of this line is handed out before that). */
@@ -719,16 +743,13 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 	if (c->enc == PVD_ENC_CP1252) {
 		pvd_buf_reset(&c->dec);
 		bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
-		if (nul >= 0 && (bad < 0 || nul < bad))
-			bad = nul;
-		unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
+		unsigned byte = first_bad(s, &bad, nul, bom);
 		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, nl, bad, byte);
 	} else {
 		/* UTF-16 was decoded to UTF-8 by own_line: checked as UTF-8. */
 		bad = pvd_enc_check(PVD_ENC_UTF8, s, n);
-		if (nul >= 0 && (bad < 0 || nul < bad))
-			bad = nul;
-		feed(c, c->lineno, s, n, nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
+		unsigned byte = first_bad(s, &bad, nul, bom);
+		feed(c, c->lineno, s, n, nl, bad, byte);
 	}
 	return 1;
 }
@@ -761,6 +782,22 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 		n -= bom;
 		c->bom = 1;
 	}
+	/* Control bytes all over the first block: not text in any 8-bit
+	 * encoding (a binary file, /dev/zero, /dev/urandom), which would be read
+	 * for ever or give a reject per line: refused at once. */
+	if (c->enc != PVD_ENC_UTF16LE && c->enc != PVD_ENC_UTF16BE) {
+		size_t ctrl = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char b = (unsigned char)s[i];
+			ctrl += b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v';
+		}
+		if (ctrl >= 64 && ctrl * 20 > n) {
+			free(c);
+			return pvd_err_set(e, PVD_EX_DATA, in->name, 0, 0,
+					   "not text: %zu of its first %zu bytes are control characters (a binary file, or a device such as /dev/zero?)",
+					   ctrl, n);
+		}
+	}
 	if (c->enc == PVD_ENC_UTF16LE || c->enc == PVD_ENC_UTF16BE) {
 		/* Decoded before anything else: the sample to sniff is the decoded one. */
 		c->own = 1;
@@ -773,10 +810,22 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 		s = pvd_buf_str(&c->ib);
 		n = c->ib.len;
 	}
-	/* A sample with CRs and no LF: a file from a tool that ends lines with a
-	 * lone CR (classic Mac OS); each CR is a line end, counted as such. */
-	if (memchr(s, '\r', n) && !memchr(s, '\n', n))
-		c->own = c->cr = 1;
+	/* A sample with CRs and no LF, or with many more lone CRs than LFs: a
+	 * file from a tool that ends lines with a lone CR (classic Mac OS); each
+	 * CR is a line end, counted as such.  A CRLF pasted into a quoted cell of
+	 * such a file must not make it an LF file, every line number wrong; a few
+	 * lone CRs inside the cells of an LF file do not make it a CR one. */
+	if (memchr(s, '\r', n)) {
+		size_t lone_cr = 0, lf = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				lf++;
+			else if (s[i] == '\r')
+				lone_cr += i + 1 == n || s[i + 1] != '\n';
+		}
+		if (lone_cr > 4 * lf)
+			c->own = c->cr = 1;
+	}
 	c->delim = o->delim ? o->delim : pvd_csv_sniff(s, n);
 	parser_init(c);
 	ev_reset(building(c));

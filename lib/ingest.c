@@ -545,18 +545,28 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 		skipped(g, &g->cnt->blank);
 		return 0;
 	}
-	if (!g->have_header && r->enc_col >= 0 && g->skip != 0 && !looks_like_header(g, r))
-		g->rows_seen++; /* an undecodable title: rejected below, counted against the search */
-	else if (!g->have_header && r->enc_col >= 0 && g->skip <= 0)
-		/* Columns cannot be named from text that cannot be read. */
+	/* An undecodable row above the header: a title, rejected below and
+	 * counted against --skip or the search; the header itself cannot be:
+	 * columns cannot be named from text that cannot be read. */
+	if (!g->have_header && r->enc_col >= 0 && g->skip > 0)
+		g->skip--;
+	else if (!g->have_header && r->enc_col >= 0 && g->skip < 0 && !looks_like_header(g, r))
+		g->rows_seen++;
+	else if (!g->have_header && r->enc_col >= 0)
 		return pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
 				   "the header row is not valid text: %s at column %ld (%s)",
-				   r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
-				   r->enc_byte ? "try --encoding, or --skip"
-				   /* NULs in text: UTF-16 whose BOM was lost, most likely */
+				   r->enc_byte == PVD_CSV_ENC_BOM ? "a byte-order mark (U+FEFF)"
+				   : r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
+				   r->enc_byte == PVD_CSV_ENC_BOM ? "files put end to end? remove it"
+				   : r->enc_byte ? "try --encoding, or --skip"
+				   /* NULs in text: UTF-16 too far from ASCII to be detected */
 				   : "UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be");
 	if (r->enc_col >= 0) {
-		if (!r->enc_byte)
+		if (r->enc_byte == PVD_CSV_ENC_BOM)
+			reject_row(g, r, PVD_R_ENCODING,
+				   "line %ld, column %ld: a byte-order mark (U+FEFF) inside the file (files put end to end?)",
+				   r->enc_line, r->enc_col);
+		else if (!r->enc_byte)
 			reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: a NUL byte (0x00) is not text",
 				   r->enc_line, r->enc_col);
 		else
@@ -769,9 +779,9 @@ static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv,
 	g->skip = 0;
 	for (size_t i = 0; i < g->nheld && i < header; i++) {
 		const struct pvd_csv_row *h = &g->held[i].r;
-		/* As row() counts them: blank rows and titles, not rejects. */
-		g->skip += h->type == PVD_CSV_BLANK ||
-			   (h->type == PVD_CSV_ROW && (nonblank_cells(h) == 0 || h->enc_col < 0));
+		/* As row() counts them: blank rows, titles and undecodable titles, not
+		 * rows csvread could not read. */
+		g->skip += h->type == PVD_CSV_BLANK || h->type == PVD_CSV_ROW;
 	}
 	int rc = 0;
 	if (header == SIZE_MAX) /* at the end, and nothing looks like a header */

@@ -771,3 +771,100 @@ rss_of() { /usr/bin/time -o "$T/rss" -f %M "$@" >"$O" 2>"$E" || true; cat "$T/rs
 	assert_golden "$T/got.err" "$G/warning-kinds-cap.err"
 	reconcile 9 4 0 5
 }
+
+# --- the reader, once more as an attacker --------------------------------
+
+@test "an undecodable title row (NUL) above the header: rejected, the header still found (detected, --skip 1, profile)" {
+	printf 'Titre\0\nCode INSEE,Montant\n01004,12\n' >"$T/t.csv"
+	profile <<'EOF2'
+dataset: dotations
+fields:
+  beneficiaire_insee: [Code INSEE]
+  montant: [Montant]
+fixed: {dotation: detr}
+EOF2
+	for opt in "" "-s 1" "-p $T/p.yaml"; do
+		# shellcheck disable=SC2086
+		ingest $opt --report "$T/r.json" "$T/t.csv"
+		[ "$status" -eq 0 ]
+		assert_first_err "pvd-ingest: $T/t.csv:1: line 1, column 6: a NUL byte (0x00) is not text"
+		[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
+		[ "$(jq -r ._line "$O")" = 3 ]
+		reconcile 3 1 1 1
+	done
+}
+
+@test "a CR-only file with a CRLF pasted in a quoted cell, around the read block's edges: as the LF file" {
+	for pad in 65534 65535 65536 65537 131071 131072; do
+		{ printf 'id,txt,t\r1,'; head -c $((pad - 13)) /dev/zero | tr '\0' x
+		  printf ',y\r2,"a\rb\r\nc",z\r3,"q""\r",w\r4,"\r\r",v\r'; } >"$T/cr.csv"
+		# the same text with LF line ends (the pasted CRLF becomes one LF)
+		sed 's/\r$//' <"$T/cr.csv" | tr '\r' '\n' >"$T/lf.csv"
+		ingest -q "$T/lf.csv"
+		jq -c 'del(._file)' "$O" >"$T/want"
+		ingest --report "$T/r.json" "$T/cr.csv"
+		[ "$status" -eq 0 ]
+		[ "$(jq -c 'del(._file)' "$O")" = "$(cat "$T/want")" ] || { echo "differs at $pad" >&2; diff <(jq -c 'del(._file)' "$O") "$T/want" | cut -c1-120 >&2; false; }
+		[ "$(jq -r 'select(.id == "4") | ._line' "$O")" = 8 ]
+		reconcile 5 4 0 1
+	done
+}
+
+@test "a byte-order mark in the middle (files put end to end): its row is an encoding-error reject" {
+	printf '\xef\xbb\xbfid,nom\n1,a\n' >"$T/one.csv"
+	cat "$T/one.csv" "$T/one.csv" >"$T/two.csv"
+	ingest --rejects "$T/rj" "$T/two.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/two.csv:3: line 3, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+	[ "$(jq -r .reason "$T/rj")" = encoding-error ]
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	reconcile 4 2 1 1
+}
+
+@test "an invisible U+FEFF inside a cell, in UTF-8, Windows-1252 and UTF-16: rejected, never \"\\uFEFF01004\"" {
+	printf 'id,nom\n\xef\xbb\xbf01004,a\n2,b\xef\xbb\xbf\n3,c\n' >"$T/b.csv"
+	for e in auto windows-1252; do
+		ingest -e "$e" --rejects "$T/rj" "$T/b.csv"
+		[ "$status" -eq 0 ]
+		assert_first_err "pvd-ingest: $T/b.csv:2: line 2, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+		[ "$(sed -n 2p "$E")" = "pvd-ingest: $T/b.csv:3: line 3, column 4: a byte-order mark (U+FEFF) inside the file (files put end to end?)" ]
+		[ "$(jq -r .id "$O")" = 3 ]
+		reconcile 4 1 2 1
+	done
+	iconv -f UTF-8 -t UTF-16 "$T/b.csv" >"$T/b16.csv"
+	ingest "$T/b16.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/b16.csv:2: line 2, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+	reconcile 4 1 2 1
+}
+
+@test "a byte-order mark inside the header row: exit 65, named" {
+	printf 'id,\xef\xbb\xbfnom\n1,a\n' >"$T/h.csv"
+	ingest "$T/h.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/h.csv:1: the header row is not valid text: a byte-order mark (U+FEFF) at column 4 (files put end to end? remove it)"
+	nothing_emitted
+}
+
+@test "a symlink to /dev/zero, /dev/zero on stdin, /dev/urandom, a zeroed file: refused as not text (65), no endless read" {
+	ln -s /dev/zero "$T/z.csv"
+	ingest_guarded "$T/z.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/z.csv: not text: 1048576 of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	nothing_emitted
+	status=0
+	timeout 120 pvd-ingest </dev/zero >"$O" 2>"$E" || status=$?
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: <stdin>: not text: 1048576 of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	ingest_guarded /dev/urandom
+	[ "$status" -eq 65 ]
+	[[ $(first_err) == "pvd-ingest: /dev/urandom: not text: "*" of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)" ]]
+	head -c 4096 /dev/zero >"$T/zeroed.csv"
+	ingest "$T/zeroed.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/zeroed.csv: not text: 4096 of its first 4096 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	# /dev/null is an empty input, as before
+	ingest /dev/null
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: /dev/null: no header row found: the input is empty"
+}
