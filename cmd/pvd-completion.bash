@@ -7,8 +7,9 @@
 # they never disagree with the program.  Values: profile names from the
 # config directory's sources/, dataset names from datasets/, reference
 # versions from ref/, formats, locales, modes, encodings, delimiters, and
-# pipeline files (*.yaml) for pvd-run, lineage files and output directories
-# for pvd-explain.  The config directory is found as the
+# pipeline files (*.yaml) for pvd-run, lineage files, output directories and
+# indicator ids (the config directory's indicators.yaml, its for: templates
+# expanded by pvd-aggregate itself) for pvd-explain.  The config directory is found as the
 # programs find it: pvd-run's --config DIR, $PVD_CONFIG, ./config, then the
 # installed copy beside the program (BINDIR/../share/pvd/config).
 
@@ -65,6 +66,42 @@ _pvd_names()
 			printf '%s\n' "$f"
 		fi
 	done
+}
+
+# Indicator ids of the config directory's catalogue, as pvd-aggregate
+# expands them (for: templates): for no input it writes one headline per
+# indicator, id first.  The pvd-aggregate beside the program, else PATH's.
+_pvd_indicator_ids()
+{
+	local cat agg
+	cat=$(_pvd_config_dir)/indicators.yaml
+	[[ -f $cat ]] || return
+	agg=$(command -v "${COMP_WORDS[0]}" 2>/dev/null)
+	agg=${agg%/*}/pvd-aggregate
+	[[ -x $agg ]] || agg=pvd-aggregate
+	"$agg" -q -p 2000-Q1 -i "$cat" </dev/null 2>/dev/null | sed -nE 's/^\{"id":"([^"]*)".*/\1/p'
+}
+
+# pvd-explain's operands before the current word: OUTDIR then ID, or ID
+# alone after --lineage FILE.  Prints "outdir" or "id".
+_pvd_explain_operand()
+{
+	local i w n=0 lineage=0 skip=0
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		if ((skip)); then
+			skip=0
+			continue
+		fi
+		case $w in
+		-l | --lineage) lineage=1 skip=1 ;;
+		-C | --directory) skip=1 ;;
+		--lineage=* | -l?*) lineage=1 ;;
+		-*) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	if ((lineage || n > 0)); then echo id; else echo outdir; fi
 }
 
 # COMPREPLY from a word list (one per line), for the current word.
@@ -129,7 +166,7 @@ _pvd_complete()
 	# values from a fixed list, or names of the config directory (KIND EXT)
 	local list= names=
 	case $prog:$prev in
-	pvd-ingest:-e | pvd-ingest:--encoding) list=$'auto\nutf-8\nwindows-1252' ;;
+	pvd-ingest:-e | pvd-ingest:--encoding) list=$'auto\nutf-8\nwindows-1252\nutf-16le\nutf-16be' ;;
 	pvd-ingest:-d | pvd-ingest:--delimiter) list=$'auto\n,\n;\ntab\n|' ;;
 	pvd-join:-m | pvd-join:--mode) list=$'inner\nleft\nanti' ;;
 	pvd-render:-f | pvd-render:--format) list=$'json\nhtml\nmd\ncsv' ;;
@@ -188,6 +225,10 @@ _pvd_complete()
 	case $prog in
 	pvd-run) _pvd_files "$cur" '*.yaml' ;;
 	pvd-explain) # OUTDIR (a quarter's output directory), then an indicator id
+		if [[ $(_pvd_explain_operand) == id ]]; then
+			[[ $cur == *=* ]] || _pvd_words "$cur" "$(_pvd_indicator_ids)"
+			return
+		fi
 		local IFS=$'\n'
 		COMPREPLY=($(compgen -d -- "$cur"))
 		compopt -o filenames 2>/dev/null ;;

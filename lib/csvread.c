@@ -1,5 +1,6 @@
 #include "csvread.h"
 #include "reject.h"
+#include "textnorm.h"
 #include "xmem.h"
 #include <csv.h>
 #include <ctype.h>
@@ -40,6 +41,7 @@ struct pvd_csv {
 	char delim;
 	int bom;
 	size_t cap;
+	size_t linecap;              /* longest line kept whole (a longer one is cut, see cut_line) */
 	struct ev *q;                /* queue of events; q[0..nq) ready, q[nq] building */
 	size_t nq, qcap, qinit, qhead; /* qinit: slots initialised so far */
 	struct pvd_buf dec;          /* the current line, decoded */
@@ -58,6 +60,7 @@ struct pvd_csv {
 	struct pvd_buf ib;           /* bytes read (decoded), from ibeg not yet handed out */
 	size_t ibeg, iscan;          /* iscan: bytes after ibeg known to hold no line end */
 	int ieof;
+	int icut, iskip;             /* own_line: the line handed out was cut; its rest is to be skipped */
 	unsigned char odd[4];        /* UTF-16: bytes of an unfinished unit or pair */
 	size_t nodd;
 };
@@ -390,6 +393,75 @@ static void feed(struct pvd_csv *c, long line, const char *s, size_t n, int nl, 
 	}
 }
 
+/* Raw text kept of a line too long to keep whole. */
+#define CUT_RAW 4096
+
+/* Would the line's start s[0..n), read from where the parser stands, hold
+ * a field longer than the cap?  Bytes are counted as read (a decoded field
+ * is never shorter); a doubled quote inside quotes counts once. */
+static int holds_big_field(const struct pvd_csv *c, const char *s, size_t n)
+{
+	int inq = c->pending && c->p.quoted;
+	size_t flen = c->pending ? c->p.entry_pos : 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '"') {
+			if (inq && i + 1 < n && s[i + 1] == '"') {
+				i++;
+				flen++;
+				continue;
+			}
+			inq = !inq;
+			continue;
+		}
+		if (!inq && ch == c->delim) {
+			flen = 0;
+			continue;
+		}
+		if (++flen > c->cap)
+			return 1;
+	}
+	return 0;
+}
+
+/* A line longer than linecap (only its start s[0..n) was read; the rest is
+ * skipped by the reader): its row, and the lines of the row before it, are
+ * rejected as field-too-large.  Memory stays bounded by linecap. */
+static void cut_line(struct pvd_csv *c, long line, const char *s, size_t n)
+{
+	struct ev *v = building(c);
+	int big = holds_big_field(c, s, n);
+	if (!c->pending) {
+		v->line = line;
+		pvd_buf_reset(&v->raw);
+	}
+	v->nlines++;
+	/* The raw text: the start of the line, as whole UTF-8 characters. */
+	size_t keep = n < CUT_RAW ? n : CUT_RAW;
+	if (v->raw.len)
+		pvd_buf_addc(&v->raw, '\n');
+	if (c->enc == PVD_ENC_CP1252) {
+		pvd_enc_to_utf8(c->enc, s, keep, &v->raw);
+	} else {
+		size_t ok = pvd_utf8_valid_prefix(s, keep);
+		if (keep - ok < 4 && keep < n)
+			keep = ok; /* a character cut by the limit */
+		pvd_buf_add(&v->raw, s, keep);
+	}
+	v->type = PVD_CSV_BAD;
+	v->reason = PVD_R_FIELD_TOO_LARGE;
+	if (big)
+		snprintf(v->msg, sizeof v->msg, "a field is larger than %zu bytes", c->cap);
+	else
+		snprintf(v->msg, sizeof v->msg, "line %ld is longer than %zu bytes (16 times the field cap)", line,
+			 c->linecap);
+	v->n = 0;
+	v->rawp = NULL;
+	c->nq++;
+	ev_reset(building(c));
+	parser_reset(c);
+}
+
 /* Appends code point cp as UTF-8 (0xFF, never valid UTF-8, for a UTF-16
  * unit that is not a character: the line is then rejected as undecodable). */
 static void put_cp(struct pvd_buf *b, unsigned cp)
@@ -495,6 +567,38 @@ static int refill(struct pvd_csv *c, struct pvd_err *e)
  * (which are then not part of it).  Same contract as pvd_input_line. */
 static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, struct pvd_err *e)
 {
+	c->icut = 0;
+	/* The rest of a line cut last time: dropped up to its end, block by block. */
+	while (c->iskip) {
+		const char *p = c->ib.p ? c->ib.p + c->ibeg : "";
+		size_t avail = c->ib.len - c->ibeg;
+		const char *t = memchr(p, '\n', avail);
+		if (c->cr) {
+			const char *r = memchr(p, '\r', t ? (size_t)(t - p) : avail);
+			if (r)
+				t = r;
+		}
+		if (t && *t == '\r' && t + 1 == p + avail && !c->ieof) {
+			/* A CR last in the block: is it the CR of a CRLF? */
+			c->ibeg += (size_t)(t - p);
+			if (refill(c, e) < 0)
+				return -1;
+			continue;
+		}
+		if (t) {
+			size_t i = (size_t)(t - p);
+			c->ibeg += i + 1 + (*t == '\r' && i + 1 < avail && p[i + 1] == '\n');
+			c->iskip = 0;
+			break;
+		}
+		c->ibeg = c->ib.len;
+		if (c->ieof) {
+			c->iskip = 0;
+			break;
+		}
+		if (refill(c, e) < 0)
+			return -1;
+	}
 	for (;;) {
 		const char *p = c->ib.p ? c->ib.p + c->ibeg : "";
 		size_t avail = c->ib.len - c->ibeg;
@@ -524,6 +628,16 @@ static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, 
 			return 1;
 		}
 		c->iscan = avail;
+		if (avail > c->linecap) {
+			/* Too long to keep (see cut_line): its start now, the rest skipped next time. */
+			*line = p;
+			*len = c->linecap;
+			*nl = 1;
+			c->ibeg += avail;
+			c->iscan = 0;
+			c->icut = c->iskip = 1;
+			return 1;
+		}
 		if (c->ieof) {
 			if (!avail)
 				return 0;
@@ -537,6 +651,29 @@ static int own_line(struct pvd_csv *c, const char **line, size_t *len, int *nl, 
 		if (refill(c, e) < 0)
 			return -1;
 	}
+}
+
+/* A byte-order mark anywhere but at the start of the input: files put end
+ * to end, or an invisible character ("\uFEFF01004" is not "01004").  Its
+ * offset, or -1.  (In Windows-1252 its bytes read as "ï»¿": the same.) */
+static long bom_at(const char *s, size_t n)
+{
+	for (const char *p = s; (p = memchr(p, 0xEF, (size_t)(s + n - p))); p++)
+		if (s + n - p >= 3 && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+			return (long)(p - s);
+	return -1;
+}
+
+/* The first of an undecodable byte (*bad), a NUL and a BOM: *bad becomes
+ * its offset (-1: none); returns what to report (enc_byte). */
+static unsigned first_bad(const char *s, long *bad, long nul, long bom)
+{
+	unsigned byte = *bad >= 0 ? (unsigned char)s[*bad] : 0;
+	if (nul >= 0 && (*bad < 0 || nul < *bad))
+		*bad = nul, byte = 0;
+	if (bom >= 0 && (*bad < 0 || bom < *bad))
+		*bad = bom, byte = PVD_CSV_ENC_BOM;
+	return byte;
 }
 
 static int next_line(struct pvd_csv *c, struct pvd_err *e)
@@ -590,10 +727,15 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 		return 1;
 	}
 	c->lineno = c->own ? c->lineno + 1 : c->in->line;
+	if (c->own ? c->icut : c->in->cut) {
+		cut_line(c, c->lineno, s, n);
+		return 1;
+	}
 	/* A NUL byte is never text: the row is rejected as undecodable, like a
 	 * byte the encoding cannot read (one memchr: cheaper than a test per byte). */
 	const char *z = memchr(s, '\0', n);
 	long nul = z ? (long)(z - s) : -1;
+	long bom = bom_at(s, n);
 	/* UTF-8 is only checked: the line is read where it lies in
 	 * the input's buffer (valid until the next line is read, and every
 	 * event of this line is handed out before that). */
@@ -601,16 +743,13 @@ static int next_line(struct pvd_csv *c, struct pvd_err *e)
 	if (c->enc == PVD_ENC_CP1252) {
 		pvd_buf_reset(&c->dec);
 		bad = pvd_enc_to_utf8(c->enc, s, n, &c->dec);
-		if (nul >= 0 && (bad < 0 || nul < bad))
-			bad = nul;
-		unsigned byte = bad >= 0 ? (unsigned char)s[bad] : 0;
+		unsigned byte = first_bad(s, &bad, nul, bom);
 		feed(c, c->lineno, pvd_buf_str(&c->dec), c->dec.len, nl, bad, byte);
 	} else {
 		/* UTF-16 was decoded to UTF-8 by own_line: checked as UTF-8. */
 		bad = pvd_enc_check(PVD_ENC_UTF8, s, n);
-		if (nul >= 0 && (bad < 0 || nul < bad))
-			bad = nul;
-		feed(c, c->lineno, s, n, nl, bad, bad >= 0 ? (unsigned char)s[bad] : 0);
+		unsigned byte = first_bad(s, &bad, nul, bom);
+		feed(c, c->lineno, s, n, nl, bad, byte);
 	}
 	return 1;
 }
@@ -621,6 +760,12 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 	struct pvd_csv *c = xcalloc(1, sizeof *c);
 	c->in = in;
 	c->cap = o->field_cap ? o->field_cap : (1u << 20);
+	/* A line holds many fields, each up to the cap; longer than 16 of them
+	 * (at least 16 MiB) it is not read whole: memory stays bounded. */
+	c->linecap = c->cap > SIZE_MAX / 16 ? SIZE_MAX : c->cap * 16;
+	if (c->linecap < ((size_t)16 << 20))
+		c->linecap = (size_t)16 << 20;
+	in->max_line = c->linecap;
 	const char *s;
 	size_t n;
 	int at_eof;
@@ -637,6 +782,22 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 		n -= bom;
 		c->bom = 1;
 	}
+	/* Control bytes all over the first block: not text in any 8-bit
+	 * encoding (a binary file, /dev/zero, /dev/urandom), which would be read
+	 * for ever or give a reject per line: refused at once. */
+	if (c->enc != PVD_ENC_UTF16LE && c->enc != PVD_ENC_UTF16BE) {
+		size_t ctrl = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char b = (unsigned char)s[i];
+			ctrl += b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v';
+		}
+		if (ctrl >= 64 && ctrl * 20 > n) {
+			free(c);
+			return pvd_err_set(e, PVD_EX_DATA, in->name, 0, 0,
+					   "not text: %zu of its first %zu bytes are control characters (a binary file, or a device such as /dev/zero?)",
+					   ctrl, n);
+		}
+	}
 	if (c->enc == PVD_ENC_UTF16LE || c->enc == PVD_ENC_UTF16BE) {
 		/* Decoded before anything else: the sample to sniff is the decoded one. */
 		c->own = 1;
@@ -649,10 +810,22 @@ int pvd_csv_open(struct pvd_csv **cp, struct pvd_input *in, const struct pvd_csv
 		s = pvd_buf_str(&c->ib);
 		n = c->ib.len;
 	}
-	/* A sample with CRs and no LF: a file from a tool that ends lines with a
-	 * lone CR (classic Mac OS); each CR is a line end, counted as such. */
-	if (memchr(s, '\r', n) && !memchr(s, '\n', n))
-		c->own = c->cr = 1;
+	/* A sample with CRs and no LF, or with many more lone CRs than LFs: a
+	 * file from a tool that ends lines with a lone CR (classic Mac OS); each
+	 * CR is a line end, counted as such.  A CRLF pasted into a quoted cell of
+	 * such a file must not make it an LF file, every line number wrong; a few
+	 * lone CRs inside the cells of an LF file do not make it a CR one. */
+	if (memchr(s, '\r', n)) {
+		size_t lone_cr = 0, lf = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				lf++;
+			else if (s[i] == '\r')
+				lone_cr += i + 1 == n || s[i + 1] != '\n';
+		}
+		if (lone_cr > 4 * lf)
+			c->own = c->cr = 1;
+	}
 	c->delim = o->delim ? o->delim : pvd_csv_sniff(s, n);
 	parser_init(c);
 	ev_reset(building(c));

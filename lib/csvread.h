@@ -8,7 +8,9 @@
  * quoted field still open at the end of the file, or grown past the field
  * cap, rejects the row it started on and the lines after it are read again,
  * so one stray quote never swallows the rest of a file.  Quoted newlines
- * written CRLF are returned as LF.
+ * written CRLF are returned as LF.  A line longer than 16 times the field
+ * cap (at least 16 MiB) is not kept: its start says whether a field was
+ * over the cap, the rest is skipped, its row is field-too-large.
  *
  * Events, pulled with pvd_csv_next():
  *   PVD_CSV_ROW    a row: cells, first line, raw text; enc_col >= 0 when a
@@ -33,10 +35,13 @@ struct pvd_csv_row {
 	const char *raw;             /* the row's text as read (UTF-8), lines joined by \n: */
 	size_t rawlen;               /* rawlen bytes, NOT NUL-terminated */
 	long enc_line, enc_col;      /* ROW: first undecodable byte (line, 1-based column), enc_col -1 if none */
-	unsigned enc_byte;
+	unsigned enc_byte;           /* the byte; 0 a NUL; PVD_CSV_ENC_BOM a byte-order mark */
 	const char *reason;          /* BAD: PVD_R_STRAY_QUOTE, PVD_R_FIELD_TOO_LARGE */
 	char msg[256];               /* BAD: message */
 };
+
+/* enc_byte of a byte-order mark (U+FEFF) after the start of the input. */
+#define PVD_CSV_ENC_BOM 0xFEFFu
 
 struct pvd_csv_opts {
 	enum pvd_enc enc;            /* PVD_ENC_AUTO: detect */
@@ -48,7 +53,8 @@ struct pvd_csv;
 
 /* Starts reading an opened input: detects the encoding (skipping a BOM) and
  * the delimiter from the first block unless forced.  Returns 0 or an error
- * status (PVD_EX_IO). */
+ * status (PVD_EX_IO; PVD_EX_DATA for a first block of control bytes: not
+ * text). */
 int pvd_csv_open(struct pvd_csv **c, struct pvd_input *in, const struct pvd_csv_opts *o,
 		 struct pvd_err *e);
 /* Next event into *row (valid until the next call).  Returns 1, 0 at the

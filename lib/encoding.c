@@ -44,6 +44,19 @@ enum pvd_enc pvd_enc_detect(const char *s, size_t n, int at_eof, size_t *bom)
 		*bom = 2;
 		return PVD_ENC_UTF16BE;
 	}
+	/* UTF-16 whose BOM was lost (or never written): text that is mostly
+	 * ASCII has a NUL in every other byte, on the odd side in little-endian,
+	 * the even side in big-endian; the other side is almost never NUL.  A
+	 * few NULs in UTF-8 or Windows-1252 text are nowhere near that. */
+	size_t units = n / 2, z[2] = { 0, 0 };
+	for (size_t i = 0; i < 2 * units; i++)
+		z[i & 1] += s[i] == '\0';
+	if (units >= 2) {
+		if (2 * z[1] >= units && 20 * z[0] <= units)
+			return PVD_ENC_UTF16LE;
+		if (2 * z[0] >= units && 20 * z[1] <= units)
+			return PVD_ENC_UTF16BE;
+	}
 	size_t ok = pvd_utf8_valid_prefix(s, n);
 	if (ok == n)
 		return PVD_ENC_UTF8;

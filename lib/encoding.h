@@ -8,7 +8,9 @@
  * UTF-8 sequence later in the file, or one of 0x81 0x8D 0x8F 0x90 0x9D in
  * Windows-1252) is reported with its line, so the row is rejected rather
  * than turned into mojibake.  UTF-16 (a BOM FF FE or FE FF, as some
- * spreadsheets save "Unicode text") is decoded to UTF-8 by the reader
+ * spreadsheets save "Unicode text", or no BOM and the NUL of every other
+ * byte that mostly-ASCII text has in UTF-16, on the odd side for little-
+ * endian, the even side for big-endian) is decoded to UTF-8 by the reader
  * (csvread.c); an unpaired surrogate is an undecodable byte like any other. */
 #ifndef PVD_ENCODING_H
 #define PVD_ENCODING_H

@@ -207,8 +207,9 @@ static void unshadow(struct ing *g, long line, size_t j, struct pvd_buf *name)
 	struct pvd_buf b = { 0 };
 	pvd_buf_adds(&b, "raw");
 	pvd_buf_add(&b, name->p, name->len);
-	pvd_warn_at(g->file, line, "%s: column %zu is named \"%s\", a name pvd keeps for its own fields; called %s",
-		    PVD_R_RESERVED_HEADER, j + 1, name->p, b.p);
+	pvd_rejects_warn(g->rj, g->file, line, PVD_R_RESERVED_HEADER,
+			 "%s: column %zu is named \"%s\", a name pvd keeps for its own fields; called %s",
+			 PVD_R_RESERVED_HEADER, j + 1, name->p, b.p);
 	pvd_buf_reset(name);
 	pvd_buf_add(name, b.p, b.len);
 	pvd_buf_free(&b);
@@ -236,8 +237,8 @@ static void set_colname(struct ing *g, struct names *nm, long line, size_t j, st
 			if (added)
 				break;
 		}
-		pvd_warn_at(g->file, line, "%s: column %zu repeats the name \"%.*s\"; called %s", PVD_R_DUP_HEADER,
-			    j + 1, (int)base, name->p, name->p);
+		pvd_rejects_warn(g->rj, g->file, line, PVD_R_DUP_HEADER, "%s: column %zu repeats the name \"%.*s\"; called %s",
+				 PVD_R_DUP_HEADER, j + 1, (int)base, name->p, name->p);
 	}
 	g->colname[j] = xstrndup(name->p, name->len);
 	g->colname_len[j] = name->len;
@@ -387,8 +388,8 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 			pvd_text_clean(r->cell[j], r->len[j], &name);
 			if (!name.len) {
 				pvd_buf_printf(&name, "_col%zu", j + 1);
-				pvd_warn_at(g->file, r->line, "%s: column %zu has no name; called %s",
-					    PVD_R_BLANK_HEADER, j + 1, name.p);
+				pvd_rejects_warn(g->rj, g->file, r->line, PVD_R_BLANK_HEADER, "%s: column %zu has no name; called %s",
+						 PVD_R_BLANK_HEADER, j + 1, name.p);
 			} else {
 				unshadow(g, r->line, j, &name);
 			}
@@ -448,8 +449,8 @@ static void report_total(struct ing *g, const struct pvd_csv_row *r, const char 
 	json_array_append_new(g->totals, json_pack("{s:s, s:I, s:s, s:o}", "file", g->file, "line",
 						   (json_int_t)r->line, "label", label, "fields", fields));
 	if (!g->rj->quiet)
-		pvd_warn_at(g->file, r->line, "total row not emitted: %s%s%s", label, b.len ? ": " : "",
-			    pvd_buf_str(&b));
+		pvd_rejects_warn(g->rj, g->file, r->line, "total-row", "total row not emitted: %s%s%s", label,
+				 b.len ? ": " : "", pvd_buf_str(&b));
 	pvd_buf_free(&b);
 }
 
@@ -544,18 +545,28 @@ static int row(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv, 
 		skipped(g, &g->cnt->blank);
 		return 0;
 	}
-	if (!g->have_header && r->enc_col >= 0 && g->skip != 0 && !looks_like_header(g, r))
-		g->rows_seen++; /* an undecodable title: rejected below, counted against the search */
-	else if (!g->have_header && r->enc_col >= 0 && g->skip <= 0)
-		/* Columns cannot be named from text that cannot be read. */
+	/* An undecodable row above the header: a title, rejected below and
+	 * counted against --skip or the search; the header itself cannot be:
+	 * columns cannot be named from text that cannot be read. */
+	if (!g->have_header && r->enc_col >= 0 && g->skip > 0)
+		g->skip--;
+	else if (!g->have_header && r->enc_col >= 0 && g->skip < 0 && !looks_like_header(g, r))
+		g->rows_seen++;
+	else if (!g->have_header && r->enc_col >= 0)
 		return pvd_err_set(e, PVD_EX_DATA, g->file, r->line, 0,
 				   "the header row is not valid text: %s at column %ld (%s)",
-				   r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
-				   r->enc_byte ? "try --encoding, or --skip"
-				   /* NULs in text: UTF-16 whose BOM was lost, most likely */
+				   r->enc_byte == PVD_CSV_ENC_BOM ? "a byte-order mark (U+FEFF)"
+				   : r->enc_byte ? "an undecodable byte" : "a NUL byte", r->enc_col,
+				   r->enc_byte == PVD_CSV_ENC_BOM ? "files put end to end? remove it"
+				   : r->enc_byte ? "try --encoding, or --skip"
+				   /* NULs in text: UTF-16 too far from ASCII to be detected */
 				   : "UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be");
 	if (r->enc_col >= 0) {
-		if (!r->enc_byte)
+		if (r->enc_byte == PVD_CSV_ENC_BOM)
+			reject_row(g, r, PVD_R_ENCODING,
+				   "line %ld, column %ld: a byte-order mark (U+FEFF) inside the file (files put end to end?)",
+				   r->enc_line, r->enc_col);
+		else if (!r->enc_byte)
 			reject_row(g, r, PVD_R_ENCODING, "line %ld, column %ld: a NUL byte (0x00) is not text",
 				   r->enc_line, r->enc_col);
 		else
@@ -768,9 +779,9 @@ static int hold(struct ing *g, const struct pvd_csv_row *r, struct pvd_csv *csv,
 	g->skip = 0;
 	for (size_t i = 0; i < g->nheld && i < header; i++) {
 		const struct pvd_csv_row *h = &g->held[i].r;
-		/* As row() counts them: blank rows and titles, not rejects. */
-		g->skip += h->type == PVD_CSV_BLANK ||
-			   (h->type == PVD_CSV_ROW && (nonblank_cells(h) == 0 || h->enc_col < 0));
+		/* As row() counts them: blank rows, titles and undecodable titles, not
+		 * rows csvread could not read. */
+		g->skip += h->type == PVD_CSV_BLANK || h->type == PVD_CSV_ROW;
 	}
 	int rc = 0;
 	if (header == SIZE_MAX) /* at the end, and nothing looks like a header */

@@ -14,6 +14,7 @@ int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
 	memset(in, 0, sizeof *in);
 	in->path = path ? path : "-";
 	in->name = pvd_display_name(in->path);
+	in->max_line = PVD_INPUT_MAX_LINE;
 	if (strcmp(in->path, "-") == 0) {
 		in->fd = 0;
 	} else {
@@ -56,9 +57,38 @@ ssize_t pvd_input_read(struct pvd_input *in, char *dst, size_t cap, struct pvd_e
 	return rd(in, dst, cap, e);
 }
 
+/* Drops the rest of a cut line, its \n included, reading block by block
+ * into the same buffer.  Returns 0 or -1 on a read error. */
+static int skip_rest(struct pvd_input *in, struct pvd_err *e)
+{
+	while (in->skipping) {
+		char *nl = in->end > in->beg ? memchr(in->buf + in->beg, '\n', in->end - in->beg) : NULL;
+		if (nl) {
+			in->beg = (size_t)(nl - in->buf) + 1;
+			in->skipping = 0;
+			break;
+		}
+		in->beg = in->end = 0;
+		if (in->eof) {
+			in->skipping = 0;
+			break;
+		}
+		ssize_t n = rd(in, in->buf, in->cap, e);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			in->eof = 1;
+		in->end = (size_t)n;
+	}
+	return 0;
+}
+
 int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct pvd_err *e)
 {
 	size_t scanned = 0;
+	in->cut = 0;
+	if (in->skipping && skip_rest(in, e) < 0)
+		return -1;
 	for (;;) {
 		char *s = in->buf + in->beg + scanned;
 		char *nl = in->end > in->beg + scanned ? memchr(s, '\n', in->end - in->beg - scanned) : NULL;
@@ -71,6 +101,17 @@ int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct 
 			return 1;
 		}
 		scanned = in->end - in->beg;
+		if (in->max_line && scanned > in->max_line) {
+			/* Too long to keep: its start now, the rest skipped by the next call. */
+			*line = in->buf + in->beg;
+			*len = in->max_line;
+			in->beg = in->end;
+			in->skipping = 1;
+			in->line++;
+			in->nl = 1;
+			in->cut = 1;
+			return 1;
+		}
 		if (in->eof) {
 			if (in->end == in->beg)
 				return 0;

@@ -1,6 +1,12 @@
 /* input — opening inputs and reading them in large blocks or by lines.
  * "-" (or no name) is stdin.  Lines end at \n; a \r before it is kept for the
- * caller to judge (CSV needs it; the NDJSON reader strips it). */
+ * caller to judge (CSV needs it; the NDJSON reader strips it).
+ *
+ * Memory stays bounded whatever the input: a line longer than max_line
+ * (PVD_INPUT_MAX_LINE unless the caller sets another) is handed out cut to
+ * its first max_line bytes, with cut set, and the rest of it is skipped
+ * without being kept (one line counted).  A 1 GB line without a newline
+ * costs max_line bytes, not a gigabyte. */
 #ifndef PVD_INPUT_H
 #define PVD_INPUT_H
 #include "diag.h"
@@ -17,12 +23,18 @@ struct pvd_input {
 	long line;          /* physical line number of the last line returned */
 	int nl;             /* that line ended with a newline (the last one may not) */
 	unsigned long long bytes; /* bytes read so far */
+	size_t max_line;    /* longest line handed out whole (0: no limit) */
+	int cut;            /* the last line was longer than max_line: only its start was given */
+	int skipping;       /* the rest of a cut line is still to be skipped */
 };
+
+/* Default max_line: far above any record pvd writes or reads. */
+#define PVD_INPUT_MAX_LINE ((size_t)64 << 20)
 
 /* Opens path ("-" or NULL = stdin).  Returns 0 or PVD_EX_NOINPUT. */
 int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e);
 /* Next line, without its \n: *line points into the input's buffer, valid
- * until the next call.  Returns 1, 0 at end of input, or -1 on a read error
+ * until the next call; in->cut tells whether it is only the line's start.  Returns 1, 0 at end of input, or -1 on a read error
  * (e filled, PVD_EX_IO). */
 int pvd_input_line(struct pvd_input *in, const char **line, size_t *len, struct pvd_err *e);
 /* Raw block read (for parsers that want bytes): returns bytes read, 0 at end,

@@ -32,31 +32,56 @@ int pvd_rejects_open(struct pvd_rejects *rj, const char *stage, const char *path
 
 unsigned long pvd_reject_max_messages = 20;
 
+/* Counts one more of reason in a tally; returns how many so far. */
+static unsigned long long tally(struct pvd_reason_count **t, size_t *n, size_t *cap, const char *reason)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*t)[i].reason == reason || strcmp((*t)[i].reason, reason) == 0)
+			return ++(*t)[i].n;
+	*t = xgrow(*t, cap, *n + 1, sizeof **t);
+	(*t)[*n].reason = reason;
+	(*t)[*n].n = 1;
+	(*n)++;
+	return 1;
+}
+
 /* Counts a reject; returns how many of its reason so far. */
 static unsigned long long count(struct pvd_rejects *rj, const char *reason)
 {
-	for (size_t i = 0; i < rj->nreasons; i++)
-		if (rj->by_reason[i].reason == reason || strcmp(rj->by_reason[i].reason, reason) == 0)
-			return ++rj->by_reason[i].n;
-	rj->by_reason = xgrow(rj->by_reason, &rj->cap, rj->nreasons + 1, sizeof *rj->by_reason);
-	rj->by_reason[rj->nreasons].reason = reason;
-	rj->by_reason[rj->nreasons].n = 1;
-	rj->nreasons++;
-	return 1;
+	return tally(&rj->by_reason, &rj->nreasons, &rj->cap, reason);
 }
 
 void pvd_rejects_note_unshown(struct pvd_rejects *rj)
 {
 	unsigned long max = pvd_reject_max_messages;
-	if (rj->quiet || rj->noted || !max)
+	if (rj->noted || !max)
 		return;
 	rj->noted = 1;
 	pvd_progress_clear();
-	for (size_t i = 0; i < rj->nreasons; i++)
+	/* Warnings the caller let through (quiet or not) were counted when shown. */
+	for (size_t i = 0; i < rj->nwarnings; i++)
+		if (rj->by_warning[i].n > max)
+			fprintf(stderr, "%s: … and %llu more %s warnings (not shown)\n", pvd_progname,
+				rj->by_warning[i].n - max, rj->by_warning[i].reason);
+	for (size_t i = 0; i < rj->nreasons && !rj->quiet; i++)
 		if (rj->by_reason[i].n > max)
 			fprintf(stderr, "%s: … and %llu more %s rejects (%s)\n", pvd_progname,
 				rj->by_reason[i].n - max, rj->by_reason[i].reason,
 				rj->have_file ? "see --rejects" : "not shown: --rejects FILE keeps them all");
+}
+
+void pvd_rejects_warn(struct pvd_rejects *rj, const char *file, long line, const char *kind,
+		      const char *fmt, ...)
+{
+	unsigned long long nth = tally(&rj->by_warning, &rj->nwarnings, &rj->wcap, kind);
+	if (pvd_reject_max_messages && nth > pvd_reject_max_messages)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pvd_warn_at(file, line, "%s", msg);
 }
 
 static void kv(struct pvd_buf *b, const char *k, const char *v)
@@ -129,6 +154,9 @@ int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
 	rj->have_file = 0;
 	free(rj->by_reason);
 	rj->by_reason = NULL;
+	free(rj->by_warning);
+	rj->by_warning = NULL;
+	rj->nwarnings = 0;
 	if (current == rj)
 		current = NULL;
 	return rc;
@@ -142,6 +170,9 @@ void pvd_rejects_abort(struct pvd_rejects *rj)
 	rj->have_file = 0;
 	free(rj->by_reason);
 	rj->by_reason = NULL;
+	free(rj->by_warning);
+	rj->by_warning = NULL;
+	rj->nwarnings = 0;
 	if (current == rj)
 		current = NULL;
 }

@@ -49,6 +49,8 @@ struct pvd_rejects {
 	unsigned long long n;     /* rejects so far */
 	struct pvd_reason_count *by_reason;
 	size_t nreasons, cap;
+	struct pvd_reason_count *by_warning; /* warnings shown or not, by kind */
+	size_t nwarnings, wcap;
 	/* Where the record being handled was read (set by pvd_stream_ndjson):
 	 * names a record that carries no _file/_line of its own. */
 	const char *at_file;
@@ -73,9 +75,18 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 /* At most this many stderr lines per reason (0: no limit); the rest are
  * counted in one line by pvd_rejects_note_unshown() (--max-messages). */
 extern unsigned long pvd_reject_max_messages;
+/* A warning (something odd, nothing rejected: a column renamed, a TOTAL row
+ * not emitted) of a kind (PVD_R_DUP_HEADER, ...): "prog: file:line: msg" on
+ * stderr under the same --max-messages cap per kind as the rejects, so that
+ * a header of 200 000 repeated names is 20 lines, not 200 000.  The caller
+ * decides whether quiet mutes it. */
+void pvd_rejects_warn(struct pvd_rejects *rj, const char *file, long line, const char *kind,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* "pvd-join: … and 372 more no-match rejects (see --rejects)", once per
- * reason over the limit; called before the summary line, and by close/abort
- * when it was not. */
+ * reason over the limit, and "… and 199 979 more duplicate-header warnings
+ * (not shown)" per kind of warning; called before the summary line, and by
+ * close/abort when it was not. */
 void pvd_rejects_note_unshown(struct pvd_rejects *rj);
 /* The stream last opened in this process (each filter has one), or NULL. */
 struct pvd_rejects *pvd_rejects_current(void);

@@ -46,11 +46,18 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 		size_t i = 0;
 		while (i < len && (line[i] == ' ' || line[i] == '\t'))
 			i++;
-		if (i == len)
+		if (i == len && !in.cut)
 			continue;
 		pvd_stats_in(st);
 		struct pvd_err pe = { 0 };
 		const char *reason;
+		if (in.cut) { /* only its start was read (input.h): memory stays bounded */
+			raw_text(&raw, line, len);
+			pvd_reject(rj, in.name, in.line, PVD_R_INVALID_JSON, NULL, NULL, raw.p, NULL,
+				   "line longer than %zu bytes: not read", in.max_line);
+			pvd_stats_rejected(st);
+			continue;
+		}
 		if (pvd_ndjson_parse_ex(line, len, r, &pe, &reason)) {
 			raw_text(&raw, line, len);
 			pvd_reject(rj, in.name, in.line, reason, NULL, NULL, raw.p, NULL, "column %ld: %s",

@@ -82,6 +82,8 @@ complete_line() {
 	assert_output $'anti\ninner\nleft'
 	run complete_words pvd-ingest -e w
 	assert_output windows-1252
+	run complete_words pvd-ingest -e utf-16
+	assert_output $'utf-16be\nutf-16le'
 }
 
 @test "pvd-run completes pipeline files (*.yaml) and directories, nothing else" {
@@ -102,4 +104,31 @@ complete_line() {
 	unset PVD_CONFIG
 	run env PATH="$root/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(pvd-clean -d ort); COMP_CWORD=2; _pvd; echo "${COMPREPLY[@]}"' _ "$root/share/bash-completion/completions/pvd-clean"
 	assert_output ort
+}
+
+@test "pvd-explain: OUTDIR first, then the indicator ids of the configured catalogue" {
+	mkdir -p out.d
+	run complete_words pvd-explain out
+	assert_output out.d
+	# the ids as pvd-aggregate expands the catalogue (its for: templates):
+	# one headline per indicator for no input
+	want=$(pvd-aggregate -q -p 2000-Q1 -i "$PVD_CONFIG/indicators.yaml" </dev/null | jq -r .id | sort)
+	[ "$(wc -l <<<"$want")" -gt 20 ]
+	run complete_words pvd-explain out.d ""
+	[ "$output" = "$want" ]
+	run complete_words pvd-explain out.d dotations.
+	[ "$output" = "$(grep '^dotations\.' <<<"$want")" ]
+	[ -n "$output" ]
+	# after --lineage FILE (or -C DIR), the first operand is the id
+	run complete_words pvd-explain --lineage l.ndjson -C . conventions.n
+	[ "$output" = "$(grep '^conventions\.n' <<<"$want")" ]
+	[ -n "$output" ]
+	# ID=KEY: no guess for the key
+	run complete_words pvd-explain out.d pvd.communes=
+	assert_output ""
+	# another config directory, another catalogue
+	cp -r "$PVD_CONFIG" other
+	sed -i 's/france_services\.nombre/france_services.maisons/' other/indicators.yaml other/dashboard.yaml
+	PVD_CONFIG=$PWD/other run complete_words pvd-explain out.d france_services.
+	assert_output france_services.maisons
 }

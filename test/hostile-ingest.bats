@@ -604,16 +604,29 @@ EOF
 	reconcile 2847 2845 0 2
 }
 
-@test "UTF-16 without its BOM: refused at the header with a hint; read with --encoding utf-16le" {
-	printf 'id,nom\n1,Ambérieu\n' | iconv -f UTF-8 -t UTF-16LE >"$T/u.csv"
-	ingest "$T/u.csv"
+@test "UTF-16LE and UTF-16BE without a BOM: detected by their NULs, decoded like the UTF-8 file" {
+	printf 'id;nom\n1;Ambérieu\n2;€ 😀\n' >"$T/u8.csv"
+	ingest "$T/u8.csv"
+	cp "$O" "$T/want"
+	for e in le be; do
+		iconv -f UTF-8 -t "UTF-16${e^^}" "$T/u8.csv" >"$T/u.csv"
+		ingest --report "$T/r.json" "$T/u.csv"
+		[ "$status" -eq 0 ]
+		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
+		[ "$(jq -c '.files[0] | [.encoding, .bom, .delimiter]' "$T/r.json")" = "[\"utf-16$e\",false,\";\"]" ]
+		reconcile 3 2 0 1
+		# forcing the encoding gives the same
+		ingest -e "utf-16$e" "$T/u.csv"
+		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
+	done
+}
+
+@test "a few NUL bytes in a UTF-8 header are not UTF-16: refused at the header with the hint" {
+	printf 'id,n\0m\0\n1,a\n' >"$T/n.csv"
+	ingest "$T/n.csv"
 	[ "$status" -eq 65 ]
-	assert_first_err "pvd-ingest: $T/u.csv:1: the header row is not valid text: a NUL byte at column 2 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
+	assert_first_err "pvd-ingest: $T/n.csv:1: the header row is not valid text: a NUL byte at column 5 (UTF-16 without a byte-order mark? try --encoding utf-16le or utf-16be)"
 	nothing_emitted
-	ingest -e utf-16le "$T/u.csv"
-	[ "$status" -eq 0 ]
-	[ "$(jq -c 'del(._file)' "$O")" = '{"_line":2,"id":"1","nom":"Ambérieu"}' ]
-	reconcile 2 1 0 1
 }
 
 # Defect 18 (pvd-ingest's main): a failed output used to leak the profile or
@@ -650,4 +663,208 @@ EOF
 	[ "$status" -eq 78 ]
 	[ "$(first_err)" = "pvd-ingest: $T/p.yaml: config file larger than 16 MiB" ]
 	[ ! -s "$O" ]
+}
+
+# --- memory bounded by the caps, whatever the line ----------------------
+# A line is never kept whole past 16 times the field cap (at least 16 MiB):
+# peak memory for a 300 MB line is that of a 40 MB one.  Inputs come through
+# a pipe, generated (nothing big is committed); RSS is compared between the
+# two sizes, not against a number of the machine.
+
+# huge_cell BYTES: a header, a row, a cell of BYTES 'x' with no newline
+# inside, then a last row.
+huge_cell() { printf 'a,b\n1,2\n3,'; head -c "$1" /dev/zero | tr '\0' x; printf '\n4,5\n'; }
+
+# rss_of CMD...: peak RSS in KB of CMD (stdin as given), stdout to $O, stderr to $E.
+rss_of() { /usr/bin/time -o "$T/rss" -f %M "$@" >"$O" 2>"$E" || true; cat "$T/rss" | tail -1; }
+
+@test "a 300 MB cell without newline through a pipe: field-too-large, next line read, memory bounded" {
+	small=$(huge_cell 40000000 | rss_of pvd-ingest --rejects "$T/rj" -)
+	big=$(huge_cell 300000000 | rss_of pvd-ingest --rejects "$T/rj" -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$(jq -r .reason "$T/rj")" = field-too-large ]
+	[ "$(jq -r .line "$T/rj")" = 3 ]
+	# the reject keeps the start of the line, not 300 MB of it
+	[ "$(jq -r '.raw | length' "$T/rj")" -le 4096 ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for a 40 MB cell, $big KB for 300 MB" >&2; false; }
+}
+
+@test "a file of one huge line and nothing else: the line rejected, exit 65 no header, memory bounded" {
+	small=$(head -c 40000000 /dev/zero | tr '\0' x | rss_of pvd-ingest -)
+	big=$(head -c 300000000 /dev/zero | tr '\0' x | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:1: a field is larger than 1048576 bytes"
+	[ "$(sed -n 2p "$E")" = "pvd-ingest: <stdin>: no header row found: none of its 1 rows has named cells" ]
+	nothing_emitted
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 40 MB, $big KB for 300 MB" >&2; false; }
+}
+
+@test "a 100 MB line of small fields: rejected as longer than 16 times the field cap, memory bounded" {
+	line() { printf 'a,b\n1,2\n3,'; yes 'x,' | head -c "$1" | tr -d '\n'; printf '\n4,5\n'; }
+	small=$(line 40000000 | rss_of pvd-ingest --max-field 100 -)
+	big=$(line 100000000 | rss_of pvd-ingest --max-field 100 -)
+	assert_first_err "pvd-ingest: <stdin>:3: line 3 is longer than 16777216 bytes (16 times the field cap)"
+	reconcile 4 2 1 1
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 40 MB, $big KB for 100 MB" >&2; false; }
+}
+
+@test "a huge cell in a CR-only file and in UTF-16: field-too-large, true line numbers, memory bounded" {
+	cr() { printf 'a,b\r1,2\r3,'; head -c "$1" /dev/zero | tr '\0' x; printf '\r\n4,5\r'; }
+	small=$(cr 40000000 | rss_of pvd-ingest -)
+	big=$(cr 200000000 | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "CR-only peak RSS: $small KB for 40 MB, $big KB for 200 MB" >&2; false; }
+	small=$(huge_cell 20000000 | iconv -f UTF-8 -t UTF-16 | rss_of pvd-ingest -)
+	big=$(huge_cell 100000000 | iconv -f UTF-8 -t UTF-16 | rss_of pvd-ingest -)
+	assert_first_err "pvd-ingest: <stdin>:3: a field is larger than 1048576 bytes"
+	reconcile 4 2 1 1
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	[ "$big" -lt $((small + 16384)) ] || { echo "UTF-16 peak RSS: $small KB for 20 MB, $big KB for 100 MB" >&2; false; }
+}
+
+@test "a quoted field that runs into a huge line: its row rejected once, the next line read" {
+	{ printf 'a,b\n1,"abc\ndef'; head -c 50000000 /dev/zero | tr '\0' x; printf '"\n4,5\n'; } >"$T/q.csv"
+	ingest --rejects "$T/rj" "$T/q.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/q.csv:2: a field is larger than 1048576 bytes"
+	reconcile 3 1 1 1
+	[ "$(jq -r ._line "$O")" = 4 ]
+}
+
+@test "NDJSON: a 300 MB line is an invalid-json reject in bounded memory, the next line read" {
+	nd() { printf '{"dotation":"DETR","montant":"'; head -c "$1" /dev/zero | tr '\0' 1; printf '"}\n{"dotation":"DETR","beneficiaire_insee":"01004","montant":"12"}\n'; }
+	small=$(nd 80000000 | rss_of pvd-clean -d dotations --rejects "$T/rj" -)
+	big=$(nd 300000000 | rss_of pvd-clean -d dotations --rejects "$T/rj" -)
+	[ "$(first_err)" = "pvd-clean: <stdin>:1: line longer than 67108864 bytes: not read" ]
+	grep -q '^pvd-clean: read 2 records: emitted 1, rejected 1' "$E"
+	[ "$(jq -r .reason "$T/rj")" = invalid-json ]
+	grep -q "\"montant\":12.00" "$O"
+	[ "$big" -lt $((small + 16384)) ] || { echo "peak RSS: $small KB for 80 MB, $big KB for 300 MB" >&2; false; }
+}
+
+# --- warnings under --max-messages ----------------------------------------
+
+@test "a header of 200 000 repeated names: its warnings capped by --max-messages, the rest counted" {
+	awk 'BEGIN { n = 200000; for (i = 1; i <= n; i++) printf "a%s", (i < n ? "," : "\n");
+		for (i = 1; i <= n; i++) printf "%d%s", i, (i < n ? "," : "\n") }' >"$T/w.csv"
+	ingest --max-messages 3 "$T/w.csv"
+	[ "$status" -eq 0 ]
+	sed "s|$T/||" "$E" >"$T/got.err"
+	assert_golden "$T/got.err" "$G/header-warnings-cap.err"
+	reconcile 2 1 0 1
+	ingest "$T/w.csv"
+	[ "$(grep -c 'duplicate-header: column' "$E")" -eq 20 ]
+	grep -qx 'pvd-ingest: … and 199979 more duplicate-header warnings (not shown)' "$E"
+	ingest --max-messages 0 "$T/w.csv"
+	[ "$(grep -c 'duplicate-header: column' "$E")" -eq 199999 ]
+	! grep -q 'more duplicate-header' "$E"
+}
+
+@test "blank, reserved and repeated header names and TOTAL rows: each kind capped on its own" {
+	{ printf ',,,_file,_line,_x,b,b,b\n'; for i in 1 2 3 4; do printf '1,2,3,4,5,6,7,8,9\nTOTAL,,,,,,,,9\n'; done; } >"$T/h.csv"
+	ingest --max-messages 2 "$T/h.csv"
+	[ "$status" -eq 0 ]
+	sed "s|$T/||" "$E" >"$T/got.err"
+	assert_golden "$T/got.err" "$G/warning-kinds-cap.err"
+	reconcile 9 4 0 5
+}
+
+# --- the reader, once more as an attacker --------------------------------
+
+@test "an undecodable title row (NUL) above the header: rejected, the header still found (detected, --skip 1, profile)" {
+	printf 'Titre\0\nCode INSEE,Montant\n01004,12\n' >"$T/t.csv"
+	profile <<'EOF2'
+dataset: dotations
+fields:
+  beneficiaire_insee: [Code INSEE]
+  montant: [Montant]
+fixed: {dotation: detr}
+EOF2
+	for opt in "" "-s 1" "-p $T/p.yaml"; do
+		# shellcheck disable=SC2086
+		ingest $opt --report "$T/r.json" "$T/t.csv"
+		[ "$status" -eq 0 ]
+		assert_first_err "pvd-ingest: $T/t.csv:1: line 1, column 6: a NUL byte (0x00) is not text"
+		[ "$(jq -r '.files[0].header_line' "$T/r.json")" = 2 ]
+		[ "$(jq -r ._line "$O")" = 3 ]
+		reconcile 3 1 1 1
+	done
+}
+
+@test "a CR-only file with a CRLF pasted in a quoted cell, around the read block's edges: as the LF file" {
+	for pad in 65534 65535 65536 65537 131071 131072; do
+		{ printf 'id,txt,t\r1,'; head -c $((pad - 13)) /dev/zero | tr '\0' x
+		  printf ',y\r2,"a\rb\r\nc",z\r3,"q""\r",w\r4,"\r\r",v\r'; } >"$T/cr.csv"
+		# the same text with LF line ends (the pasted CRLF becomes one LF)
+		sed 's/\r$//' <"$T/cr.csv" | tr '\r' '\n' >"$T/lf.csv"
+		ingest -q "$T/lf.csv"
+		jq -c 'del(._file)' "$O" >"$T/want"
+		ingest --report "$T/r.json" "$T/cr.csv"
+		[ "$status" -eq 0 ]
+		[ "$(jq -c 'del(._file)' "$O")" = "$(cat "$T/want")" ] || { echo "differs at $pad" >&2; diff <(jq -c 'del(._file)' "$O") "$T/want" | cut -c1-120 >&2; false; }
+		[ "$(jq -r 'select(.id == "4") | ._line' "$O")" = 8 ]
+		reconcile 5 4 0 1
+	done
+}
+
+@test "a byte-order mark in the middle (files put end to end): its row is an encoding-error reject" {
+	printf '\xef\xbb\xbfid,nom\n1,a\n' >"$T/one.csv"
+	cat "$T/one.csv" "$T/one.csv" >"$T/two.csv"
+	ingest --rejects "$T/rj" "$T/two.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/two.csv:3: line 3, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+	[ "$(jq -r .reason "$T/rj")" = encoding-error ]
+	[ "$(jq -r ._line "$O" | tr '\n' ' ')" = "2 4 " ]
+	reconcile 4 2 1 1
+}
+
+@test "an invisible U+FEFF inside a cell, in UTF-8, Windows-1252 and UTF-16: rejected, never \"\\uFEFF01004\"" {
+	printf 'id,nom\n\xef\xbb\xbf01004,a\n2,b\xef\xbb\xbf\n3,c\n' >"$T/b.csv"
+	for e in auto windows-1252; do
+		ingest -e "$e" --rejects "$T/rj" "$T/b.csv"
+		[ "$status" -eq 0 ]
+		assert_first_err "pvd-ingest: $T/b.csv:2: line 2, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+		[ "$(sed -n 2p "$E")" = "pvd-ingest: $T/b.csv:3: line 3, column 4: a byte-order mark (U+FEFF) inside the file (files put end to end?)" ]
+		[ "$(jq -r .id "$O")" = 3 ]
+		reconcile 4 1 2 1
+	done
+	iconv -f UTF-8 -t UTF-16 "$T/b.csv" >"$T/b16.csv"
+	ingest "$T/b16.csv"
+	[ "$status" -eq 0 ]
+	assert_first_err "pvd-ingest: $T/b16.csv:2: line 2, column 1: a byte-order mark (U+FEFF) inside the file (files put end to end?)"
+	reconcile 4 1 2 1
+}
+
+@test "a byte-order mark inside the header row: exit 65, named" {
+	printf 'id,\xef\xbb\xbfnom\n1,a\n' >"$T/h.csv"
+	ingest "$T/h.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/h.csv:1: the header row is not valid text: a byte-order mark (U+FEFF) at column 4 (files put end to end? remove it)"
+	nothing_emitted
+}
+
+@test "a symlink to /dev/zero, /dev/zero on stdin, /dev/urandom, a zeroed file: refused as not text (65), no endless read" {
+	ln -s /dev/zero "$T/z.csv"
+	ingest_guarded "$T/z.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/z.csv: not text: 1048576 of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	nothing_emitted
+	status=0
+	timeout 120 pvd-ingest </dev/zero >"$O" 2>"$E" || status=$?
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: <stdin>: not text: 1048576 of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	ingest_guarded /dev/urandom
+	[ "$status" -eq 65 ]
+	[[ $(first_err) == "pvd-ingest: /dev/urandom: not text: "*" of its first 1048576 bytes are control characters (a binary file, or a device such as /dev/zero?)" ]]
+	head -c 4096 /dev/zero >"$T/zeroed.csv"
+	ingest "$T/zeroed.csv"
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: $T/zeroed.csv: not text: 4096 of its first 4096 bytes are control characters (a binary file, or a device such as /dev/zero?)"
+	# /dev/null is an empty input, as before
+	ingest /dev/null
+	[ "$status" -eq 65 ]
+	assert_first_err "pvd-ingest: /dev/null: no header row found: the input is empty"
 }
