@@ -338,12 +338,6 @@ const char *pvd_dash_label(const struct pvd_dash_ind *ind)
 
 /* ---- freeing ---- */
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 void pvd_dash_free(struct pvd_dash *d)
 {
 	pvd_dash_sections_free(d);
@@ -362,11 +356,11 @@ void pvd_dash_free(struct pvd_dash *d)
 			free(in->dims[j].name);
 		}
 		free(in->dims);
-		strv_free(in->datasets, in->ndatasets);
-		strv_free(in->inputs, in->ninputs);
+		pvd_strv_free(in->datasets, in->ndatasets);
+		pvd_strv_free(in->inputs, in->ninputs);
 	}
 	free(d->ind);
-	strv_free(d->warnings, d->nwarnings);
+	pvd_strv_free(d->warnings, d->nwarnings);
 	pvd_jnode_free(d->provenance);
 	free(d->provenance_name);
 	free(d->conf_file);

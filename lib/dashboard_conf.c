@@ -177,26 +177,34 @@ static int opt_tmpl(struct ld *l, const struct pvd_ynode *map, const char *key, 
 	return n ? tmpl_parse(l, n, t) : 0;
 }
 
+/* map[key] when present: its text in *s (NULL when absent); a present
+ * key that is not a string is an error. */
+static int opt_scalar(struct ld *l, const struct pvd_ynode *map, const char *key, struct pvd_ynode **n,
+		      const char **s)
+{
+	*s = NULL;
+	if (!(*n = pvd_y_get(map, key)))
+		return 0;
+	return (*s = scalar(l, *n, key)) ? 0 : PVD_EX_CONFIG;
+}
+
 static int opt_str(struct ld *l, const struct pvd_ynode *map, const char *key, char **out)
 {
-	struct pvd_ynode *n = pvd_y_get(map, key);
-	if (!n)
-		return 0;
-	const char *s = scalar(l, n, key);
-	if (!s)
-		return PVD_EX_CONFIG;
-	*out = xstrdup(s);
-	return 0;
+	struct pvd_ynode *n;
+	const char *s;
+	int rc = opt_scalar(l, map, key, &n, &s);
+	if (!rc && s)
+		*out = xstrdup(s);
+	return rc;
 }
 
 static int opt_int(struct ld *l, const struct pvd_ynode *map, const char *key, int lo, int hi, int *out)
 {
-	struct pvd_ynode *n = pvd_y_get(map, key);
-	if (!n)
-		return 0;
-	const char *s = scalar(l, n, key);
-	if (!s)
-		return PVD_EX_CONFIG;
+	struct pvd_ynode *n;
+	const char *s;
+	int rc = opt_scalar(l, map, key, &n, &s);
+	if (rc || !s)
+		return rc;
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (!*s || *end || v < lo || v > hi)

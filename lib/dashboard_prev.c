@@ -110,46 +110,52 @@ static int prev_indicator(struct jctx *c, struct pvd_dash *d, const struct pvd_j
 	return rc ? rc : prev_breakdowns(c, in, pvd_j_get(o, "breakdowns"));
 }
 
-int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e)
+/* The previous document, read into the indicators' prev values. */
+static int prev_doc(struct jctx *c, struct pvd_dash *d, struct pvd_jnode **rootp)
+{
+	const struct pvd_jnode *root = *rootp;
+	const struct pvd_jnode *ver = pvd_j_typed(root, "schema_version", PVD_J_NUM), *secs;
+	const char *period = pvd_j_str(root, "period");
+	if (!ver || strcmp(ver->text, "1") != 0 || !period)
+		return jfail(c, root, "not a pvd-render document of schema_version 1 (no schema_version or period)");
+	if (pvd_period_parse(period, &d->prev_period))
+		return jfail(c, pvd_j_get(root, "period"), "period: not a period: \"%s\"", period);
+	if (d->prev_period.r.end >= d->period.r.end)
+		return jfail(c, pvd_j_get(root, "period"), "previous period %s does not end before %s", period,
+			     d->period.text);
+	if (!(secs = pvd_j_typed(root, "sections", PVD_J_ARR)))
+		return jfail(c, root, "sections: expected an array");
+	int rc = 0;
+	for (size_t i = 0; i < secs->n && !rc; i++) {
+		const struct pvd_jnode *inds = pvd_j_typed(secs->items[i], "indicators", PVD_J_ARR);
+		if (!inds)
+			return jfail(c, secs->items[i], "sections: a section needs an indicators array");
+		for (size_t j = 0; j < inds->n && !rc; j++)
+			rc = prev_indicator(c, d, inds->items[j]);
+	}
+	if (!rc)
+		d->have_prev = 1;
+	return rc;
+}
+
+/* Loads the JSON document path and hands it to read, which may keep the
+ * tree (it then sets *root to NULL); what it leaves is freed. */
+static int read_doc(struct pvd_dash *d, const char *path, struct pvd_err *e,
+		    int (*read)(struct jctx *c, struct pvd_dash *d, struct pvd_jnode **root))
 {
 	struct pvd_jnode *root;
 	int rc = pvd_jtree_load(path, &root, e);
 	if (rc)
 		return rc;
 	struct jctx c = { pvd_display_name(path), e };
-	const struct pvd_jnode *ver = pvd_j_typed(root, "schema_version", PVD_J_NUM), *secs;
-	const char *period = pvd_j_str(root, "period");
-	if (!ver || strcmp(ver->text, "1") != 0 || !period) {
-		rc = jfail(&c, root, "not a pvd-render document of schema_version 1 (no schema_version or period)");
-		goto out;
-	}
-	if (pvd_period_parse(period, &d->prev_period)) {
-		rc = jfail(&c, pvd_j_get(root, "period"), "period: not a period: \"%s\"", period);
-		goto out;
-	}
-	if (d->prev_period.r.end >= d->period.r.end) {
-		rc = jfail(&c, pvd_j_get(root, "period"), "previous period %s does not end before %s", period,
-			   d->period.text);
-		goto out;
-	}
-	if (!(secs = pvd_j_typed(root, "sections", PVD_J_ARR))) {
-		rc = jfail(&c, root, "sections: expected an array");
-		goto out;
-	}
-	for (size_t i = 0; i < secs->n && !rc; i++) {
-		const struct pvd_jnode *inds = pvd_j_typed(secs->items[i], "indicators", PVD_J_ARR);
-		if (!inds) {
-			rc = jfail(&c, secs->items[i], "sections: a section needs an indicators array");
-			break;
-		}
-		for (size_t j = 0; j < inds->n && !rc; j++)
-			rc = prev_indicator(&c, d, inds->items[j]);
-	}
-	if (!rc)
-		d->have_prev = 1;
-out:
+	rc = read(&c, d, &root);
 	pvd_jnode_free(root);
 	return rc;
+}
+
+int pvd_dash_previous(struct pvd_dash *d, const char *path, struct pvd_err *e)
+{
+	return read_doc(d, path, e, prev_doc);
 }
 
 /* ---- the runner's provenance file ---- */
@@ -275,18 +281,19 @@ static int prov_check(struct jctx *c, const struct pvd_dash *d, const struct pvd
 	return 0;
 }
 
-int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e)
+/* The provenance file, checked and kept. */
+static int prov_doc(struct jctx *c, struct pvd_dash *d, struct pvd_jnode **root)
 {
-	struct pvd_jnode *root;
-	int rc = pvd_jtree_load(path, &root, e);
+	int rc = prov_check(c, d, *root);
 	if (rc)
 		return rc;
-	struct jctx c = { pvd_display_name(path), e };
-	if ((rc = prov_check(&c, d, root))) {
-		pvd_jnode_free(root);
-		return rc;
-	}
-	d->provenance = root;
-	d->provenance_name = xstrdup(c.name);
+	d->provenance = *root;
+	d->provenance_name = xstrdup(c->name);
+	*root = NULL;
 	return 0;
+}
+
+int pvd_dash_provenance(struct pvd_dash *d, const char *path, struct pvd_err *e)
+{
+	return read_doc(d, path, e, prov_doc);
 }

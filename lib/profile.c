@@ -4,6 +4,7 @@
 #include "datefmt.h"
 #include "encoding.h"
 #include "schema.h"
+#include "strset.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include "yamldoc.h"
@@ -375,29 +376,18 @@ int pvd_profile_load(struct pvd_profile *p, const char *name_or_path, struct pvd
 void pvd_profile_free(struct pvd_profile *p)
 {
 	for (size_t i = 0; i < p->nfields; i++) {
-		for (size_t j = 0; j < p->fields[i].nheaders; j++) {
-			free(p->fields[i].headers[j]);
-			free(p->fields[i].keys[j]);
-		}
-		free(p->fields[i].headers);
-		free(p->fields[i].keys);
-		for (size_t j = 0; j < p->fields[i].nwhen; j++)
-			free(p->fields[i].when_values[j]);
-		free(p->fields[i].when_values);
-		free(p->fields[i].when_key);
-		free(p->fields[i].when_header);
-		free(p->fields[i].name);
+		struct pvd_profile_field *f = &p->fields[i];
+		pvd_strv_free(f->headers, f->nheaders);
+		pvd_strv_free(f->keys, f->nheaders);
+		pvd_strv_free(f->when_values, f->nwhen);
+		free(f->when_key);
+		free(f->when_header);
+		free(f->name);
 	}
 	free(p->fields);
-	for (size_t i = 0; i < p->nfixed; i++) {
-		free(p->fixed_names[i]);
-		free(p->fixed_values[i]);
-	}
-	free(p->fixed_names);
-	free(p->fixed_values);
-	for (size_t i = 0; i < p->nignore; i++)
-		free(p->ignore[i]);
-	free(p->ignore);
+	pvd_strv_free(p->fixed_names, p->nfixed);
+	pvd_strv_free(p->fixed_values, p->nfixed);
+	pvd_strv_free(p->ignore, p->nignore);
 	free(p->name);
 	free(p->path);
 	free(p->dataset);

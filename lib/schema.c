@@ -1,6 +1,7 @@
 #include "schema.h"
 #include "amount.h"
 #include "money.h"
+#include "strset.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdlib.h>
@@ -11,13 +12,6 @@ static const char *const type_names[] = { "text", "insee", "dep", "siren", "eur"
 	"date", "bool", "enum", "list" };
 
 const char *pvd_ftype_name(enum pvd_ftype t) { return type_names[t]; }
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* A scalar or a list of scalars, as a string vector. */
 static int strv(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char *what, char ***out,
@@ -36,7 +30,7 @@ static int strv(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char 
 	*out = xcalloc(n->n ? n->n : 1, sizeof **out);
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->items[i]->type != PVD_Y_SCALAR) {
-			strv_free(*out, *nout);
+			pvd_strv_free(*out, *nout);
 			*out = NULL;
 			*nout = 0;
 			return pvd_y_error(e, d, n->items[i], "%s: each item must be a value", what);
@@ -240,14 +234,14 @@ static int load_field(const struct pvd_ydoc *d, const char *name, const struct p
 static void field_free(struct pvd_sfield *f)
 {
 	free(f->name);
-	strv_free(f->missing, f->nmissing);
-	strv_free(f->codes, f->ncodes);
+	pvd_strv_free(f->missing, f->nmissing);
+	pvd_strv_free(f->codes, f->ncodes);
 	for (size_t i = 0; i < f->nsyn; i++)
 		free(f->syn[i].key);
 	free(f->syn);
 	free(f->allowed);
-	strv_free(f->seps, f->nseps);
-	strv_free(f->cols, f->ncols);
+	pvd_strv_free(f->seps, f->nseps);
+	pvd_strv_free(f->cols, f->ncols);
 	free(f->colcode);
 }
 
@@ -321,9 +315,9 @@ void pvd_schema_free(struct pvd_schema *s)
 	free(s->f);
 	free(s->dataset);
 	free(s->file);
-	strv_free(s->missing, s->nmissing);
-	strv_free(s->key, s->nkey);
-	strv_free(s->any, s->nany);
+	pvd_strv_free(s->missing, s->nmissing);
+	pvd_strv_free(s->key, s->nkey);
+	pvd_strv_free(s->any, s->nany);
 	memset(s, 0, sizeof *s);
 }
 
