@@ -6,6 +6,7 @@
 #include "confpath.h"
 #include "datefmt.h"
 #include "money.h"
+#include "profile.h"
 #include "schema.h"
 #include "textnorm.h"
 #include "fpset.h"
@@ -141,7 +142,7 @@ struct sch {
 
 struct src {
 	char *name;
-	struct pvd_source_opts o;
+	struct pvd_profile p;    /* the same profile pvd-ingest read: its dataset and clean: */
 };
 
 /* A record is changed only once every field is read (record.h: a pointer
@@ -287,12 +288,8 @@ static int load_source(struct pvd_clean *c, const char *name, struct src **out, 
 			return 0;
 		}
 	free(key);
-	char *path = pvd_config_find("sources", name, ".yaml", e);
-	if (!path)
-		return PVD_EX_CONFIG;
 	struct src *x = xcalloc(1, sizeof *x);
-	int rc = pvd_source_load(&x->o, path, e);
-	free(path);
+	int rc = pvd_profile_load(&x->p, name, e);
 	if (rc) {
 		free(x);
 		return rc;
@@ -769,7 +766,7 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		return reject(c, x, r, PVD_R_UNKNOWN_DATASET, "_dataset", ds, msg, e);
 	}
 
-	const struct pvd_source_opts *so = c->def_src ? &c->def_src->o : &no_opts;
+	const struct pvd_source_opts *so = c->def_src ? &c->def_src->p.clean : &no_opts;
 	const char *sn = pvd_rec_str(r, "_source");
 	if (sn && *sn) {
 		struct src *y = c->last_src;
@@ -785,7 +782,7 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 			}
 			c->last_src = y;
 		}
-		so = &y->o;
+		so = &y->p.clean;
 	}
 
 	const struct pvd_schema *s = x->s;
@@ -911,7 +908,7 @@ int pvd_clean_new(struct pvd_clean **out, const struct pvd_clean_opts *opts, str
 	int rc = 0;
 	if (opts->profile && (rc = load_source(c, opts->profile, &c->def_src, e)))
 		goto fail;
-	const char *ds = opts->dataset ? opts->dataset : c->def_src ? c->def_src->o.dataset : NULL;
+	const char *ds = opts->dataset ? opts->dataset : c->def_src ? c->def_src->p.dataset : NULL;
 	if (ds && (rc = load_schema(c, ds, 1, &c->def_sch, e)))
 		goto fail;
 	*out = c;
@@ -992,7 +989,7 @@ void pvd_clean_free(struct pvd_clean *c)
 		sch_free(c->sch[i]);
 	free(c->sch);
 	for (size_t i = 0; i < c->nsrc; i++) {
-		pvd_source_free(&c->src[i]->o);
+		pvd_profile_free(&c->src[i]->p);
 		free(c->src[i]->name);
 		free(c->src[i]);
 	}

@@ -21,6 +21,10 @@
  * Quantities are exact: value = n / d with d = 1 for counts, d = 100 (n in
  * cents) for amounts, and num/den for shares and means.
  *
+ * Modules: dashboard_conf.c loads the configuration (templates included),
+ * dashboard.c is the model and its sink, dashboard_prev.c reads the previous
+ * document and the provenance file; dashboard_int.h is what they share.
+ *
  * OWNERSHIP: struct pvd_dash owns everything reachable from it (strings,
  * arrays, the provenance tree); pvd_dash_free() releases it all. */
 #ifndef PVD_DASHBOARD_H

@@ -52,40 +52,42 @@ void pvd_err_print(const struct pvd_err *e)
 		fprintf(stderr, "%s: %s\n", pvd_progname, e->msg);
 }
 
+/* "prog: [file[:line]: ]message\n" on stderr, after clearing a progress line. */
+static void say(const char *file, long line, const char *fmt, va_list ap)
+{
+	pvd_progress_clear();
+	if (file && line > 0)
+		fprintf(stderr, "%s: %s:%ld: ", pvd_progname, file, line);
+	else if (file)
+		fprintf(stderr, "%s: %s: ", pvd_progname, file);
+	else
+		fprintf(stderr, "%s: ", pvd_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void pvd_warn(const char *fmt, ...)
 {
 	va_list ap;
-	pvd_progress_clear();
-	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void pvd_warn_at(const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
-	pvd_progress_clear();
-	if (line > 0)
-		fprintf(stderr, "%s: %s:%ld: ", pvd_progname, file, line);
-	else
-		fprintf(stderr, "%s: %s: ", pvd_progname, file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void pvd_die(int status, const char *fmt, ...)
 {
 	va_list ap;
-	pvd_progress_clear();
-	fprintf(stderr, "%s: ", pvd_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 

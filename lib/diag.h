@@ -8,9 +8,10 @@
  * caller to print.  The route for a new one is the warning log of
  * reftable.h, struct pvd_reflog (file, line, field, message; sorted), used by
  * the reference tables, the commune index and pvd-join.  Two older lists
- * carry plain strings the same way: the dashboard's (dashboard.h, printed by
- * pvd-render) and the run's (runner.h, from the run report, printed by
- * pvd-run).
+ * carry plain strings the same way: the dashboard's (dashboard.h,
+ * pvd_dash_warn, printed by pvd-render) and the run's (runner.h, from the
+ * run report, printed by pvd-run).  The one route that prints as it goes is
+ * ingest.c's, listed below.
  *
  * THE EXCEPTIONS — lib/ code that prints or exits, and why:
  *   diag.c     pvd_err_print, pvd_warn, pvd_warn_at, pvd_die: the printing
@@ -19,6 +20,8 @@
  *              a write error on standard output at exit (74).
  *   stats.c    pvd_stats_finish: each filter's summary line on stderr
  *              (unless -q), part of the filters' contract.
+ *   progress.c the live progress line on stderr (progress.h): showing it
+ *              is the module's whole job; cleared before any message.
  *   reject.c   each rejected record, one line on stderr (unless -q) as it is
  *              rejected, beside the --rejects file: the contract's "one line
  *              per problem".
@@ -32,6 +35,8 @@
  *   runplan.c  a placeholder of its own command templates with no value: a
  *              bug in the table, message and abort() (the tests run every
  *              template).
+ *   render_json.c  nesting deeper than its writer's stack: abort(), a bug
+ *              (the readers bound nesting first), never an overflow.
  *   xmem.c, strset.c   out of memory, a string set past 4 GiB: pvd_die(70).
  *   record.c   a record past 4 GiB, or a list of more than 65 535 items:
  *              pvd_die(65) (pvd_rec_set* have no error path; only hostile

@@ -1159,9 +1159,7 @@ void pvd_catalog_free(struct pvd_catalog *c)
 	free(c->ds);
 	for (size_t i = 0; i < c->ndims; i++) {
 		struct pvd_dim *dm = &c->dims[i];
-		for (size_t j = 0; j < pvd_strset_count(&dm->lkeys); j++)
-			free(dm->labels[j]);
-		free(dm->labels);
+		pvd_strv_free(dm->labels, pvd_strset_count(&dm->lkeys));
 		pvd_strset_free(&dm->lkeys);
 		free(dm->name);
 		free(dm->key);
@@ -1188,9 +1186,7 @@ void pvd_catalog_free(struct pvd_catalog *c)
 		free(c->inds[i].dims);
 	}
 	free(c->inds);
-	for (size_t i = 0; i < c->npool; i++)
-		free(c->pool[i]);
-	free(c->pool);
+	pvd_strv_free(c->pool, c->npool);
 	pvd_strset_free(&c->dsnames);
 	pvd_strset_free(&c->accnames);
 	free(c->file);

@@ -1,8 +1,10 @@
 #include "profile.h"
 #include "buf.h"
 #include "confpath.h"
+#include "datefmt.h"
 #include "encoding.h"
 #include "schema.h"
+#include "strset.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include "yamldoc.h"
@@ -186,6 +188,36 @@ static int check_schema(const struct pvd_profile *p, const struct pvd_ydoc *d, s
 	return rc;
 }
 
+/* clean: {dates:, siret:, decimal:} — pvd-clean's part of the profile. */
+static int clean_opts(struct pvd_source_opts *o, const struct pvd_ydoc *d, const struct pvd_ynode *c,
+		      struct pvd_err *e)
+{
+	static const char *const keys[] = { "dates", "siret", "decimal", NULL };
+	static const char *const dates[] = { "text", "excel", "in-text", NULL };
+	static const unsigned date_flags[] = { 0, PVD_DATE_EXCEL, PVD_DATE_IN_TEXT };
+	static const char *const decimals[] = { "auto", "comma", "point", NULL };
+	static const enum pvd_decimal decimal[] = { PVD_DEC_AUTO, PVD_DEC_COMMA, PVD_DEC_POINT };
+	const struct pvd_ynode *n;
+	int k;
+	if (c->type != PVD_Y_MAP)
+		return pvd_y_error(e, d, c, "clean: must be a mapping (dates:, siret:, decimal:)");
+	if (pvd_y_check_keys(d, c, keys, e))
+		return PVD_EX_CONFIG;
+	if ((n = pvd_y_get(c, "dates"))) {
+		if ((k = pvd_y_choice(n, dates)) < 0)
+			return pvd_y_error(e, d, n, "clean: dates is text, excel or in-text");
+		o->date_flags = date_flags[k];
+	}
+	if ((n = pvd_y_get(c, "siret")) && pvd_y_bool(d, n, "clean: siret", &o->siret, e))
+		return PVD_EX_CONFIG;
+	if ((n = pvd_y_get(c, "decimal"))) {
+		if ((k = pvd_y_choice(n, decimals)) < 0)
+			return pvd_y_error(e, d, n, "clean: decimal is auto, comma or point");
+		o->decimal = decimal[k];
+	}
+	return 0;
+}
+
 static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err *e)
 {
 	static const char *const keys[] = { "dataset", "description", "encoding", "delimiter", "skip",
@@ -309,6 +341,8 @@ static int load(struct pvd_profile *p, const struct pvd_ydoc *d, struct pvd_err 
 			return pvd_y_error(e, d, n, "others must be drop or keep");
 		p->keep_others = !strcmp(n->str, "keep");
 	}
+	if ((n = pvd_y_get(root, "clean")) && clean_opts(&p->clean, d, n, e))
+		return PVD_EX_CONFIG;
 	return check_schema(p, d, e);
 }
 
@@ -319,9 +353,10 @@ int pvd_profile_load(struct pvd_profile *p, const char *name_or_path, struct pvd
 	if (!path)
 		return PVD_EX_CONFIG;
 	struct pvd_ydoc d;
-	int rc = pvd_ydoc_load(&d, path, e);
-	if (rc) {
+	if (pvd_ydoc_load(&d, path, e)) {
 		free(path);
+		if (e) /* a profile that cannot be read is a config error */
+			e->status = PVD_EX_CONFIG;
 		return PVD_EX_CONFIG;
 	}
 	p->path = path;
@@ -331,7 +366,7 @@ int pvd_profile_load(struct pvd_profile *p, const char *name_or_path, struct pvd
 	if (bl > 5 && !strcmp(base + bl - 5, ".yaml"))
 		bl -= 5;
 	p->name = xstrndup(base, bl);
-	rc = load(p, &d, e);
+	int rc = load(p, &d, e);
 	pvd_ydoc_free(&d);
 	if (rc)
 		pvd_profile_free(p);
@@ -341,29 +376,18 @@ int pvd_profile_load(struct pvd_profile *p, const char *name_or_path, struct pvd
 void pvd_profile_free(struct pvd_profile *p)
 {
 	for (size_t i = 0; i < p->nfields; i++) {
-		for (size_t j = 0; j < p->fields[i].nheaders; j++) {
-			free(p->fields[i].headers[j]);
-			free(p->fields[i].keys[j]);
-		}
-		free(p->fields[i].headers);
-		free(p->fields[i].keys);
-		for (size_t j = 0; j < p->fields[i].nwhen; j++)
-			free(p->fields[i].when_values[j]);
-		free(p->fields[i].when_values);
-		free(p->fields[i].when_key);
-		free(p->fields[i].when_header);
-		free(p->fields[i].name);
+		struct pvd_profile_field *f = &p->fields[i];
+		pvd_strv_free(f->headers, f->nheaders);
+		pvd_strv_free(f->keys, f->nheaders);
+		pvd_strv_free(f->when_values, f->nwhen);
+		free(f->when_key);
+		free(f->when_header);
+		free(f->name);
 	}
 	free(p->fields);
-	for (size_t i = 0; i < p->nfixed; i++) {
-		free(p->fixed_names[i]);
-		free(p->fixed_values[i]);
-	}
-	free(p->fixed_names);
-	free(p->fixed_values);
-	for (size_t i = 0; i < p->nignore; i++)
-		free(p->ignore[i]);
-	free(p->ignore);
+	pvd_strv_free(p->fixed_names, p->nfixed);
+	pvd_strv_free(p->fixed_values, p->nfixed);
+	pvd_strv_free(p->ignore, p->nignore);
 	free(p->name);
 	free(p->path);
 	free(p->dataset);

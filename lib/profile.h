@@ -1,5 +1,7 @@
 /* profile — source profiles: how one kind of raw export maps onto a
- * canonical dataset (config/sources/NAME.yaml).
+ * canonical dataset (config/sources/NAME.yaml).  The one loader of a
+ * profile, for both filters that read one: pvd-ingest takes its columns,
+ * pvd-clean its `dataset:` and `clean:` block.
  *
  *   dataset: dotations            # canonical dataset the export feeds
  *   description: ...
@@ -14,17 +16,31 @@
  *   fixed: {partenaire: anah}     # fields with a fixed value
  *   ignore: [LAT, LONG]           # columns dropped knowingly
  *   others: drop                  # other columns: drop (default) or keep
- *   clean: {...}                  # options read by pvd-clean, not here
+ *   clean:                        # how the source writes what pvd-clean types
+ *     dates: excel                #   text (default) | excel | in-text
+ *     siret: true                 #   SIRETs where SIRENs belong
+ *     decimal: comma              #   auto (default) | comma | point
  *
  * Header names match ignoring case, accents, spaces and punctuation
  * (pvd_fold).  A field is required unless `optional: true`.  A field with
  * `when` takes its column's value only on rows where another column holds
  * one of the listed values (matched the same way), and "" elsewhere: one
- * column of codes that are INSEE codes or SIRENs depending on the row. */
+ * column of codes that are INSEE codes or SIRENs depending on the row.
+ * The profile is checked against its dataset's schema (schema.h) when the
+ * config tree it lies in has one: the dataset exists, and every field it
+ * maps or fixes is one of the dataset's. */
 #ifndef PVD_PROFILE_H
 #define PVD_PROFILE_H
+#include "amount.h"
 #include "diag.h"
 #include <stddef.h>
+
+/* The `clean:` block: read by pvd-clean, for the records of this source. */
+struct pvd_source_opts {
+	unsigned date_flags;   /* dates: text (0) | excel | in-text (datefmt.h flags) */
+	int siret;             /* siret: true */
+	enum pvd_decimal decimal; /* decimal: auto | comma | point */
+};
 
 struct pvd_profile_field {
 	char *name;
@@ -54,6 +70,7 @@ struct pvd_profile {
 	char **ignore;         /* folded */
 	size_t nignore;
 	int keep_others;
+	struct pvd_source_opts clean;
 };
 
 /* Loads a profile by name (config/sources/NAME.yaml) or path.  Returns 0 or

@@ -1,6 +1,7 @@
 #include "schema.h"
-#include "datefmt.h"
+#include "amount.h"
 #include "money.h"
+#include "strset.h"
 #include "textnorm.h"
 #include "xmem.h"
 #include <stdlib.h>
@@ -11,22 +12,6 @@ static const char *const type_names[] = { "text", "insee", "dep", "siren", "eur"
 	"date", "bool", "enum", "list" };
 
 const char *pvd_ftype_name(enum pvd_ftype t) { return type_names[t]; }
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Index of a scalar's text in a NULL-terminated list, or -1. */
-static int choice(const struct pvd_ynode *n, const char *const *names)
-{
-	for (int i = 0; n->type == PVD_Y_SCALAR && names[i]; i++)
-		if (strcmp(n->str, names[i]) == 0)
-			return i;
-	return -1;
-}
 
 /* A scalar or a list of scalars, as a string vector. */
 static int strv(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char *what, char ***out,
@@ -45,7 +30,7 @@ static int strv(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char 
 	*out = xcalloc(n->n ? n->n : 1, sizeof **out);
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->items[i]->type != PVD_Y_SCALAR) {
-			strv_free(*out, *nout);
+			pvd_strv_free(*out, *nout);
 			*out = NULL;
 			*nout = 0;
 			return pvd_y_error(e, d, n->items[i], "%s: each item must be a value", what);
@@ -53,22 +38,6 @@ static int strv(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char 
 		(*out)[(*nout)++] = xstrdup(n->items[i]->str);
 	}
 	return 0;
-}
-
-static int ybool(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char *what, int *v,
-		 struct pvd_err *e)
-{
-	if (n->type == PVD_Y_SCALAR) {
-		if (strcmp(n->str, "true") == 0 || strcmp(n->str, "yes") == 0) {
-			*v = 1;
-			return 0;
-		}
-		if (strcmp(n->str, "false") == 0 || strcmp(n->str, "no") == 0) {
-			*v = 0;
-			return 0;
-		}
-	}
-	return pvd_y_error(e, d, n, "%s must be true or false", what);
 }
 
 static int add_syn(const struct pvd_ydoc *d, const struct pvd_ynode *at, struct pvd_sfield *f,
@@ -202,7 +171,7 @@ static int load_field(const struct pvd_ydoc *d, const char *name, const struct p
 		return 0;
 	}
 	const struct pvd_ynode *n;
-	if ((n = pvd_y_get(spec, "required")) && ybool(d, n, "required", &f->required, e))
+	if ((n = pvd_y_get(spec, "required")) && pvd_y_bool(d, n, "required", &f->required, e))
 		return PVD_EX_CONFIG;
 	if ((n = pvd_y_get(spec, "missing")) && strv(d, n, "missing", &f->missing, &f->nmissing, e))
 		return PVD_EX_CONFIG;
@@ -256,7 +225,7 @@ static int load_field(const struct pvd_ydoc *d, const char *name, const struct p
 		if (f->type != PVD_FT_EUR)
 			return pvd_y_error(e, d, n, "field %s: subcent only goes with eur", name);
 		static const char *const subcent[] = { "round", "reject", NULL };
-		if ((f->subcent_reject = choice(n, subcent)) < 0)
+		if ((f->subcent_reject = pvd_y_choice(n, subcent)) < 0)
 			return pvd_y_error(e, d, n, "field %s: subcent is round or reject", name);
 	}
 	return 0;
@@ -265,14 +234,14 @@ static int load_field(const struct pvd_ydoc *d, const char *name, const struct p
 static void field_free(struct pvd_sfield *f)
 {
 	free(f->name);
-	strv_free(f->missing, f->nmissing);
-	strv_free(f->codes, f->ncodes);
+	pvd_strv_free(f->missing, f->nmissing);
+	pvd_strv_free(f->codes, f->ncodes);
 	for (size_t i = 0; i < f->nsyn; i++)
 		free(f->syn[i].key);
 	free(f->syn);
 	free(f->allowed);
-	strv_free(f->seps, f->nseps);
-	strv_free(f->cols, f->ncols);
+	pvd_strv_free(f->seps, f->nseps);
+	pvd_strv_free(f->cols, f->ncols);
 	free(f->colcode);
 }
 
@@ -299,7 +268,7 @@ int pvd_schema_from_doc(struct pvd_schema *s, const struct pvd_ydoc *d, struct p
 		return PVD_EX_CONFIG;
 	if ((n = pvd_y_get(root, "duplicates"))) {
 		static const char *const dup[] = { "keep", "reject", NULL };
-		if ((s->dedupe = choice(n, dup)) < 0)
+		if ((s->dedupe = pvd_y_choice(n, dup)) < 0)
 			return pvd_y_error(e, d, n, "duplicates is reject or keep");
 	}
 	const struct pvd_ynode *fields = pvd_y_need(d, root, "fields", PVD_Y_MAP, e);
@@ -346,9 +315,9 @@ void pvd_schema_free(struct pvd_schema *s)
 	free(s->f);
 	free(s->dataset);
 	free(s->file);
-	strv_free(s->missing, s->nmissing);
-	strv_free(s->key, s->nkey);
-	strv_free(s->any, s->nany);
+	pvd_strv_free(s->missing, s->nmissing);
+	pvd_strv_free(s->key, s->nkey);
+	pvd_strv_free(s->any, s->nany);
 	memset(s, 0, sizeof *s);
 }
 
@@ -376,65 +345,4 @@ int pvd_schema_is_missing(const struct pvd_schema *s, const struct pvd_sfield *f
 {
 	n = pvd_trim(&v, n);
 	return n == 0 || in_list(s->missing, s->nmissing, v, n) || in_list(f->missing, f->nmissing, v, n);
-}
-
-int pvd_source_load(struct pvd_source_opts *o, const char *path, struct pvd_err *e)
-{
-	static const char *const keys[] = { "dates", "siret", "decimal", NULL };
-	memset(o, 0, sizeof *o);
-	struct pvd_ydoc d;
-	int rc = pvd_ydoc_load(&d, path, e);
-	if (rc) {
-		if (rc == PVD_EX_NOINPUT)
-			e->status = rc = PVD_EX_CONFIG;
-		pvd_ydoc_free(&d);
-		return rc;
-	}
-	const struct pvd_ynode *root = d.root, *c, *n;
-	if (!root || root->type != PVD_Y_MAP) {
-		rc = pvd_y_error(e, &d, root, "a source profile is a mapping");
-		goto out;
-	}
-	const char *ds = pvd_y_str(root, "dataset");
-	o->dataset = ds ? xstrdup(ds) : NULL;
-	if (!(c = pvd_y_get(root, "clean")))
-		goto out;
-	if (c->type != PVD_Y_MAP) {
-		rc = pvd_y_error(e, &d, c, "clean: must be a mapping (dates:, siret:, decimal:)");
-		goto out;
-	}
-	if ((rc = pvd_y_check_keys(&d, c, keys, e)))
-		goto out;
-	static const char *const dates[] = { "text", "excel", "in-text", NULL };
-	static const unsigned date_flags[] = { 0, PVD_DATE_EXCEL, PVD_DATE_IN_TEXT };
-	static const char *const decimals[] = { "auto", "comma", "point", NULL };
-	static const enum pvd_decimal decimal[] = { PVD_DEC_AUTO, PVD_DEC_COMMA, PVD_DEC_POINT };
-	int k;
-	if ((n = pvd_y_get(c, "dates"))) {
-		if ((k = choice(n, dates)) < 0) {
-			rc = pvd_y_error(e, &d, n, "clean: dates is text, excel or in-text");
-			goto out;
-		}
-		o->date_flags = date_flags[k];
-	}
-	if ((n = pvd_y_get(c, "siret")) && (rc = ybool(&d, n, "clean: siret", &o->siret, e)))
-		goto out;
-	if ((n = pvd_y_get(c, "decimal"))) {
-		if ((k = choice(n, decimals)) < 0) {
-			rc = pvd_y_error(e, &d, n, "clean: decimal is auto, comma or point");
-			goto out;
-		}
-		o->decimal = decimal[k];
-	}
-out:
-	pvd_ydoc_free(&d);
-	if (rc)
-		pvd_source_free(o);
-	return rc;
-}
-
-void pvd_source_free(struct pvd_source_opts *o)
-{
-	free(o->dataset);
-	memset(o, 0, sizeof *o);
 }

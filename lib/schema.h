@@ -1,18 +1,17 @@
-/* schema — what pvd-clean knows about a canonical dataset, and the per-source
- * cleaning options.
+/* schema — what pvd knows about a canonical dataset: the one definition of
+ * its fields and types, read by pvd-clean (which types records by it) and by
+ * the indicator catalogue (indicator.h, which checks its fields against it).
  *
  * A dataset schema is config/datasets/<dataset>.yaml (format: config/
  * datasets/README.md): its fields and their types, the raw values that mean
- * "missing", the fields that identify a record (duplicates).  The `clean:`
- * block of a source profile (config/sources/<name>.yaml) says how that
- * source writes dates, SIRETs and decimals; the rest of a profile is
- * pvd-ingest's, and only its `dataset:` is read here.
+ * "missing", the fields that identify a record (duplicates).  How one source
+ * writes its dates, SIRETs and decimals is the `clean:` block of its source
+ * profile, read with the rest of the profile by profile.h.
  *
  * Loaded once per name by the clean engine (clean.h), which owns them.
  * Every config error names FILE:LINE:COL (PVD_EX_CONFIG). */
 #ifndef PVD_SCHEMA_H
 #define PVD_SCHEMA_H
-#include "amount.h"
 #include "buf.h"
 #include "diag.h"
 #include "yamldoc.h"
@@ -80,13 +79,4 @@ int pvd_schema_code(const struct pvd_sfield *f, const char *s, size_t n, struct 
 int pvd_schema_is_missing(const struct pvd_schema *s, const struct pvd_sfield *f, const char *v,
 			  size_t n);
 
-/* The `clean:` block of a source profile. */
-struct pvd_source_opts {
-	char *dataset;         /* the profile's dataset:, or NULL */
-	unsigned date_flags;   /* dates: text (0) | excel | in-text (datefmt.h flags) */
-	int siret;             /* siret: true */
-	enum pvd_decimal decimal; /* decimal: auto | comma | point */
-};
-int pvd_source_load(struct pvd_source_opts *o, const char *path, struct pvd_err *e);
-void pvd_source_free(struct pvd_source_opts *o);
 #endif

@@ -141,3 +141,10 @@ uint32_t *pvd_strset_sorted(const struct pvd_strset *s)
 	qsort_r(ids, s->n, sizeof *ids, by_string, (void *)s);
 	return ids;
 }
+
+void pvd_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

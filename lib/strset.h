@@ -49,4 +49,8 @@ static inline const char *pvd_strset_get(const struct pvd_strset *s, uint32_t id
 uint32_t *pvd_strset_sorted(const struct pvd_strset *s);
 /* Bytewise comparison of two strings with lengths (the order used above). */
 int pvd_bytes_cmp(const char *a, size_t an, const char *b, size_t bn);
+
+/* Frees a vector of n malloc'd strings and the vector (the plain lists of
+ * names that configs load: codes, headers, separators...). */
+void pvd_strv_free(char **v, size_t n);
 #endif

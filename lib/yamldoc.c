@@ -312,3 +312,22 @@ int pvd_y_check_keys(const struct pvd_ydoc *d, const struct pvd_ynode *map,
 	}
 	return 0;
 }
+
+int pvd_y_choice(const struct pvd_ynode *n, const char *const *names)
+{
+	for (int i = 0; n->type == PVD_Y_SCALAR && names[i]; i++)
+		if (strcmp(n->str, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int pvd_y_bool(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char *what, int *v,
+	       struct pvd_err *e)
+{
+	static const char *const words[] = { "false", "no", "true", "yes", NULL };
+	int k = pvd_y_choice(n, words);
+	if (k < 0)
+		return pvd_y_error(e, d, n, "%s must be true or false", what);
+	*v = k >= 2;
+	return 0;
+}

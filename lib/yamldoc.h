@@ -51,4 +51,11 @@ struct pvd_ynode *pvd_y_need(const struct pvd_ydoc *d, const struct pvd_ynode *m
  * (catches typos in configs).  Returns 0 or PVD_EX_CONFIG. */
 int pvd_y_check_keys(const struct pvd_ydoc *d, const struct pvd_ynode *map,
 		     const char *const *allowed, struct pvd_err *e);
+/* Index of a scalar's text in the NULL-terminated list names; -1 when it is
+ * none of them, or not a scalar. */
+int pvd_y_choice(const struct pvd_ynode *n, const char *const *names);
+/* A yes/no value: true or yes (1), false or no (0) into *v; anything else
+ * is "WHAT must be true or false" at n (PVD_EX_CONFIG). */
+int pvd_y_bool(const struct pvd_ydoc *d, const struct pvd_ynode *n, const char *what, int *v,
+	       struct pvd_err *e);
 #endif
