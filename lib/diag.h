@@ -11,7 +11,7 @@
  * carry plain strings the same way: the dashboard's (dashboard.h,
  * pvd_dash_warn, printed by pvd-render) and the run's (runner.h, from the
  * run report, printed by pvd-run).  The one route that prints as it goes is
- * ingest.c's, listed below.
+ * pvd-ingest's (reject.c's pvd_rejects_warn), listed below.
  *
  * THE EXCEPTIONS — lib/ code that prints or exits, and why:
  *   diag.c     pvd_err_print, pvd_warn, pvd_warn_at, pvd_die: the printing
@@ -24,10 +24,10 @@
  *              is the module's whole job; cleared before any message.
  *   reject.c   each rejected record, one line on stderr (unless -q) as it is
  *              rejected, beside the --rejects file: the contract's "one line
- *              per problem".
- *   ingest.c   pvd_warn_at, as they are met: a column without a name or with
- *              a repeated one, a TOTAL row not emitted.  Ordered with the
- *              rejects on stderr; to move to a pvd_reflog.
+ *              per problem"; and pvd_rejects_warn, pvd-ingest's warnings as
+ *              they are met (a column without a name or with a repeated one,
+ *              a TOTAL row not emitted), under the same --max-messages cap
+ *              and ordered with the rejects on stderr.
  *   runner.c   progress and the stages' captured stderr, on the stream the
  *              caller gives (struct pvd_run_opts.msg); in a forked child
  *              before exec, a message on fd 2 and _exit (no caller to return
