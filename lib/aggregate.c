@@ -1,4 +1,5 @@
 #include "aggregate.h"
+#include "fieldmap.h"
 #include "input.h"
 #include "lineage.h"
 #include "money.h"
@@ -57,6 +58,10 @@ struct pvd_agg {
 	unsigned long long *skipped_n;
 	size_t skipped_cap;
 	int **prec_slot;            /* per dataset, per slot: slot of <name>_precision or -1 */
+	/* per dataset: where its slots, then _file and _line, are in the records */
+	struct pvd_fieldmap *fmap;
+	long lastdi;                /* dataset of the previous record (lastds), -1: none */
+	struct pvd_buf lastds;
 	struct slotval *sv;
 	size_t svcap;
 	struct pvd_buf key, tmp;
@@ -217,9 +222,8 @@ static int cond_ok(const struct pvd_record *r, const struct slotval *sv, const s
 	}
 }
 
-static long intern_file(struct pvd_agg *a, const struct pvd_record *r)
+static long intern_file(struct pvd_agg *a, const char *f)
 {
-	const char *f = pvd_rec_str(r, "_file");
 	if (!f)
 		return -1;
 	if (a->lastfile && strcmp(a->lastfile, f) == 0)
@@ -317,7 +321,15 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 			   "record without _dataset: it did not come through a source profile");
 		return 0;
 	}
-	long di = pvd_strset_find(&c->dsnames, dsname, strlen(dsname));
+	/* Records come dataset by dataset: the previous one is the likely one. */
+	size_t dl = strlen(dsname);
+	long di = a->lastdi;
+	if (di < 0 || a->lastds.len != dl || memcmp(a->lastds.p, dsname, dl) != 0) {
+		di = pvd_strset_find(&c->dsnames, dsname, dl);
+		pvd_buf_reset(&a->lastds);
+		pvd_buf_add(&a->lastds, dsname, dl);
+		a->lastdi = di;
+	}
 	if (di < 0 || c->ds[di].naccs == 0) {
 		skip(a, dsname);
 		return 0;
@@ -325,12 +337,11 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 	const struct pvd_dataset *ds = &c->ds[di];
 	size_t ns = pvd_strset_count(&ds->slots);
 	struct slotval *sv = a->sv;
-	memset(sv, 0, ns * sizeof *sv);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct pvd_field *f = &r->f[i];
-		long s = pvd_strset_find(&ds->slots, pvd_rec_name(r, f), f->name_len);
-		if (s >= 0)
-			sv[s].f = f;
+	struct pvd_fieldmap *fm = &a->fmap[di];
+	pvd_fieldmap_resolve(fm, r);
+	for (size_t s = 0; s < ns; s++) {
+		memset(&sv[s], 0, sizeof sv[s]);
+		sv[s].f = pvd_fieldmap_get(fm, s, r);
 	}
 	/* Amounts and dates first: a record is used whole or rejected whole. */
 	for (size_t s = 0; s < ns; s++) {
@@ -398,9 +409,12 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 		}
 	}
 	pvd_stats_out(a->st);
-	long fid = intern_file(a, r);
-	long line = pvd_rec_line(r);
-	const char *file = pvd_rec_file(r);
+	/* _file and _line as pvd_rec_file() and pvd_rec_line() read them */
+	const struct pvd_field *ff = pvd_fieldmap_get(fm, ns, r), *lf = pvd_fieldmap_get(fm, ns + 1, r);
+	const char *fs = ff && ff->kind != PVD_NULL && ff->kind != PVD_LIST ? pvd_rec_val(r, ff) : NULL;
+	long fid = intern_file(a, fs);
+	long line = lf && lf->kind != PVD_NULL && lf->kind != PVD_LIST ? strtol(pvd_rec_val(r, lf), NULL, 10) : 0;
+	const char *file = fs ? fs : "";
 	const struct pvd_period *P = &c->period;
 	for (size_t k = 0; k < ds->naccs; k++) {
 		size_t ai = ds->accs[k];
@@ -1064,6 +1078,7 @@ struct pvd_agg *pvd_agg_new(const struct pvd_catalog *c, int partial, struct pvd
 	a->rj = rj;
 	a->st = st;
 	a->lastfid = -1;
+	a->lastdi = -1;
 	pvd_strset_init(&a->files);
 	pvd_strset_init(&a->labels);
 	pvd_strset_init(&a->skipped_ds);
@@ -1077,11 +1092,19 @@ struct pvd_agg *pvd_agg_new(const struct pvd_catalog *c, int partial, struct pvd
 	}
 	size_t maxslots = 1;
 	a->prec_slot = xcalloc(c->nds ? c->nds : 1, sizeof *a->prec_slot);
+	a->fmap = xcalloc(c->nds ? c->nds : 1, sizeof *a->fmap);
 	for (size_t i = 0; i < c->nds; i++) {
 		const struct pvd_dataset *ds = &c->ds[i];
 		size_t ns = pvd_strset_count(&ds->slots);
 		if (ns > maxslots)
 			maxslots = ns;
+		const char **names = xcalloc(ns + 2, sizeof *names);
+		for (size_t s = 0; s < ns; s++)
+			names[s] = pvd_strset_get(&ds->slots, (uint32_t)s, NULL);
+		names[ns] = "_file";
+		names[ns + 1] = "_line";
+		pvd_fieldmap_init(&a->fmap[i], names, ns + 2);
+		free(names);
 		a->prec_slot[i] = xcalloc(ns ? ns : 1, sizeof **a->prec_slot);
 		for (size_t s = 0; s < ns; s++) {
 			a->prec_slot[i][s] = -1;
@@ -1149,9 +1172,13 @@ void pvd_agg_free(struct pvd_agg *a)
 		free(st->dims);
 	}
 	free(a->acc);
-	for (size_t i = 0; i < a->c->nds; i++)
+	for (size_t i = 0; i < a->c->nds; i++) {
 		free(a->prec_slot[i]);
+		pvd_fieldmap_free(&a->fmap[i]);
+	}
 	free(a->prec_slot);
+	free(a->fmap);
+	pvd_buf_free(&a->lastds);
 	free(a->sv);
 	free(a->vals);
 	free(a->vlens);

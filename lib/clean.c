@@ -3,6 +3,7 @@
 #include "amount.h"
 #include "boolval.h"
 #include "codes.h"
+#include "fieldmap.h"
 #include "confpath.h"
 #include "datefmt.h"
 #include "money.h"
@@ -135,9 +136,9 @@ struct sch {
 	struct seen seen;
 	unsigned long long out, rejected;
 	struct fsum *sum;        /* per schema field: the sums of its numbers in the records passed on */
-	/* per schema field: its name's length, and where it was in the last
-	 * record (records of a source keep one layout: one compare, not a scan) */
-	uint32_t *nlen, *slot;
+	/* where the schema's fields are in the records (fieldmap.h); its at is
+	 * NULL until the first record of the dataset */
+	struct pvd_fieldmap map;
 };
 
 struct src {
@@ -208,8 +209,7 @@ static void sch_free(struct sch *x)
 	}
 	free(x->prec);
 	free(x->sum);
-	free(x->nlen);
-	free(x->slot);
+	pvd_fieldmap_free(&x->map);
 	seen_free(&x->seen);
 	free(x->name);
 	free(x);
@@ -619,19 +619,10 @@ static void list(struct pvd_clean *c, const struct sch *x, const struct pvd_sfie
 static int field_value(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
 		       const struct pvd_record *r, const struct pvd_field *fl);
 
-/* Schema field fi of record r, or NULL: where it was in the last record
- * first, else by name. */
+/* Schema field fi of record r (x->map is resolved on r), or NULL. */
 static const struct pvd_field *slot_get(const struct sch *x, size_t fi, const struct pvd_record *r)
 {
-	uint32_t k = x->slot[fi];
-	if (k < r->n && r->f[k].name_len == x->nlen[fi] &&
-	    memcmp(r->arena + r->f[k].name, x->s->f[fi].name, x->nlen[fi]) == 0)
-		return &r->f[k];
-	int i = pvd_rec_find(r, x->s->f[fi].name);
-	if (i < 0)
-		return NULL;
-	x->slot[fi] = (uint32_t)i;
-	return &r->f[i];
+	return pvd_fieldmap_get(&x->map, fi, r);
 }
 
 static int field(struct pvd_clean *c, const struct sch *x, size_t fi, const struct pvd_source_opts *so,
@@ -786,12 +777,14 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 	}
 
 	const struct pvd_schema *s = x->s;
-	if (!x->nlen) {
-		x->nlen = xcalloc(s->nf, sizeof *x->nlen);
-		x->slot = xcalloc(s->nf, sizeof *x->slot);
+	if (!x->map.at) {
+		const char **names = xcalloc(s->nf ? s->nf : 1, sizeof *names);
 		for (size_t i = 0; i < s->nf; i++)
-			x->nlen[i] = (uint32_t)strlen(s->f[i].name);
+			names[i] = s->f[i].name;
+		pvd_fieldmap_init(&x->map, names, s->nf);
+		free(names);
 	}
+	pvd_fieldmap_resolve(&x->map, r);
 	c->nch = 0;
 	c->nbad = 0;
 	c->rec_rounded = 0;

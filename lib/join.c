@@ -436,16 +436,29 @@ static void locate(struct pvd_join *j, const struct pvd_record *r, struct outcom
 
 /* --- writing the join fields --------------------------------------------------- */
 
-static void set_opt(struct pvd_record *r, const char *name, const char *v)
-{
-	if (v)
-		pvd_rec_set_str(r, name, v);
-	else
-		pvd_rec_set_null(r, name);
-}
-
 /* The names are declared once, in joinfields.h. */
 #define JF(x) pvd_joinfields[PVD_JF_##x].name
+
+/* Sets join field k of r: in place when the record had it (a record joined
+ * before), else appended, without a search by name (j->jf is resolved on r
+ * by set_place). */
+static void set_jf(struct pvd_join *j, struct pvd_record *r, enum pvd_jf k, enum pvd_kind kind, const char *v,
+		   size_t n)
+{
+	int i = j->jf.at[k];
+	if (i >= 0)
+		pvd_rec_set_at(r, (size_t)i, kind, v, n);
+	else
+		pvd_rec_add(r, pvd_joinfields[k].name, strlen(pvd_joinfields[k].name), kind, v, n);
+}
+
+static void set_opt(struct pvd_join *j, struct pvd_record *r, enum pvd_jf k, const char *v)
+{
+	if (v)
+		set_jf(j, r, k, PVD_STR, v, strlen(v));
+	else
+		set_jf(j, r, k, PVD_NULL, "", 0);
+}
 
 static void set_place(struct pvd_join *j, struct pvd_record *r, const struct outcome *o)
 {
@@ -455,15 +468,16 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 	const struct pvd_epci *ep = c ? (c->epci >= 0 ? &x->e[c->epci] : NULL) : o->epci >= 0 ? &x->e[o->epci] : NULL;
 	const struct pvd_dep *d = c ? &x->d[c->dep] : (ep && ep->dep >= 0) ? &x->d[ep->dep] : NULL;
 	const struct pvd_dep *rd = c ? d : (ep && ep->reg_dep >= 0) ? &x->d[ep->reg_dep] : NULL;
-	set_opt(r, JF(COMMUNE_INSEE), c ? c->code : NULL);
-	set_opt(r, JF(COMMUNE_NOM), c ? c->nom : NULL);
-	set_opt(r, JF(COMMUNE_DEP), d ? d->code : NULL);
-	set_opt(r, JF(COMMUNE_DEP_NOM), d ? d->nom : NULL);
-	set_opt(r, JF(COMMUNE_REG), rd ? rd->reg : NULL);
-	set_opt(r, JF(COMMUNE_REG_NOM), rd ? rd->reg_nom : NULL);
-	set_opt(r, JF(COMMUNE_EPCI), ep ? ep->siren : NULL);
-	set_opt(r, JF(COMMUNE_EPCI_NOM), ep ? ep->nom : NULL);
-	set_opt(r, JF(COLLECTIVITE), c ? c->code : o->epci >= 0 ? ep->siren : NULL);
+	pvd_fieldmap_resolve(&j->jf, r);
+	set_opt(j, r, PVD_JF_COMMUNE_INSEE, c ? c->code : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_NOM, c ? c->nom : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_DEP, d ? d->code : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_DEP_NOM, d ? d->nom : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_REG, rd ? rd->reg : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_REG_NOM, rd ? rd->reg_nom : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_EPCI, ep ? ep->siren : NULL);
+	set_opt(j, r, PVD_JF_COMMUNE_EPCI_NOM, ep ? ep->nom : NULL);
+	set_opt(j, r, PVD_JF_COLLECTIVITE, c ? c->code : o->epci >= 0 ? ep->siren : NULL);
 	pvd_buf_reset(&j->items);
 	unsigned n = 0;
 	if (c && c->pvd) {
@@ -473,21 +487,27 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 		for (uint32_t k = 0; k < ep->npvd; k++, n++)
 			pvd_buf_add(&j->items, x->c[x->pvd_members[ep->pvd0 + k]].code, 6);
 	}
-	pvd_rec_set_bool(r, JF(PVD), n > 0);
-	set_opt(r, JF(ID_PVD), c && c->pvd ? c->id_pvd : NULL);
-	pvd_rec_set_list(r, JF(PVD_COMMUNES), j->items.p ? j->items.p : "", j->items.len, n);
-	if (o->how < HOW_FAIL)
-		pvd_rec_set_str(r, JF(MATCH), how_name[o->how]);
-	else
-		pvd_rec_set_null(r, JF(MATCH));
+	set_jf(j, r, PVD_JF_PVD, PVD_BOOL, n > 0 ? "true" : "false", n > 0 ? 4 : 5);
+	set_opt(j, r, PVD_JF_ID_PVD, c && c->pvd ? c->id_pvd : NULL);
+	if (j->jf.at[PVD_JF_PVD_COMMUNES] >= 0) {
+		pvd_rec_set_list(r, JF(PVD_COMMUNES), j->items.p ? j->items.p : "", j->items.len, n);
+	} else {
+		/* the items carry their terminators; the record adds the last one */
+		pvd_rec_add(r, JF(PVD_COMMUNES), strlen(JF(PVD_COMMUNES)), PVD_LIST, j->items.p ? j->items.p : "",
+			    j->items.len ? j->items.len - 1 : 0);
+		r->f[r->n - 1].nitems = (uint16_t)n;
+	}
+	set_opt(j, r, PVD_JF_MATCH, o->how < HOW_FAIL ? how_name[o->how] : NULL);
+	/* the deletions last: they move the fields after them */
 	if (o->remapped)
-		pvd_rec_set_str(r, JF(REMAPPED_FROM), o->remapped);
-	else if (stale)
-		pvd_rec_del(r, JF(REMAPPED_FROM));
+		set_opt(j, r, PVD_JF_REMAPPED_FROM, o->remapped);
 	if (o->how == HOW_FAIL) {
-		pvd_rec_set_str(r, JF(MATCH_ERROR), o->reason);
-		pvd_rec_set_str(r, JF(MATCH_MESSAGE), pvd_buf_str(&j->msg));
-	} else if (stale) {
+		set_opt(j, r, PVD_JF_MATCH_ERROR, o->reason);
+		set_opt(j, r, PVD_JF_MATCH_MESSAGE, pvd_buf_str(&j->msg));
+	}
+	if (!o->remapped && stale)
+		pvd_rec_del(r, JF(REMAPPED_FROM));
+	if (o->how != HOW_FAIL && stale) {
 		pvd_rec_del(r, JF(MATCH_ERROR));
 		pvd_rec_del(r, JF(MATCH_MESSAGE));
 	}
@@ -599,6 +619,10 @@ void pvd_join_init(struct pvd_join *j, const struct pvd_join_ref *ref, enum pvd_
 	j->next = next;
 	j->rj = rj;
 	j->st = st;
+	const char *names[PVD_JF_N];
+	for (size_t k = 0; k < PVD_JF_N; k++)
+		names[k] = pvd_joinfields[k].name;
+	pvd_fieldmap_init(&j->jf, names, PVD_JF_N);
 }
 
 json_t *pvd_join_report(const struct pvd_join *j)
@@ -631,6 +655,7 @@ void pvd_join_free(struct pvd_join *j)
 	pvd_buf_free(&j->msg);
 	pvd_buf_free(&j->val);
 	pvd_name_scratch_free(&j->ns);
+	pvd_fieldmap_free(&j->jf);
 	for (size_t i = 0; i < j->nds; i++)
 		free(j->ds[i].name);
 	free(j->ds);

@@ -55,6 +55,7 @@
 #ifndef PVD_JOIN_H
 #define PVD_JOIN_H
 #include "communeidx.h"
+#include "fieldmap.h"
 #include "reject.h"
 #include "sink.h"
 #include "stats.h"
@@ -103,6 +104,7 @@ struct pvd_join {
 	unsigned long long pvd, not_pvd, unmatched, placeless;
 	struct pvd_buf items, msg, val;
 	struct pvd_name_scratch ns;
+	struct pvd_fieldmap jf;           /* where the join fields (joinfields.h) are in the record */
 	/* datasets seen without any locating field: whether their schema has one */
 	struct pvd_join_ds {
 		char *name;

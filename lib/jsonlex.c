@@ -66,17 +66,7 @@ const char *pvd_jlex_string(const char **pp, const char *end, struct pvd_buf *ou
 		 * that only a run holding some is checked as UTF-8. */
 		const char *run = p;
 		uint64_t high = 0;
-		while (end - p >= 8) {
-			uint64_t w, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
-			memcpy(&w, p, 8);
-			uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
-			if ((((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b)) & hi)
-				break;
-			high |= w;
-			p += 8;
-		}
-		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			high |= (unsigned char)*p++;
+		p = pvd_jlex_run(p, end, &high);
 		size_t n = (size_t)(p - run);
 		if (check_utf8 && (high & 0x8080808080808080ULL)) {
 			size_t ok = pvd_utf8_valid_prefix(run, n);

@@ -8,6 +8,8 @@
 #ifndef PVD_JSONLEX_H
 #define PVD_JSONLEX_H
 #include "buf.h"
+#include <stdint.h>
+#include <string.h>
 
 /* How deep arrays and objects may nest in anything pvd reads (a record line,
  * a provenance or previous document): the readers refuse deeper input (a
@@ -21,6 +23,32 @@
  * \u0000 is refused (records hold C strings); with check_utf8, so is text
  * that is not valid UTF-8. */
 const char *pvd_jlex_string(const char **p, const char *end, struct pvd_buf *out, int check_utf8);
+/* The end of the run of plain string bytes at p: the first quote, backslash
+ * or control character, or end.  *high gains the bits of the bytes of the
+ * run (bit 7 set: some byte needs a UTF-8 check). */
+static inline const char *pvd_jlex_run(const char *p, const char *end, uint64_t *high)
+{
+	/* Eight bytes at a time; the lowest byte flagged is exact (a borrow
+	 * only flags bytes above a true hit), so the run stops right there. */
+	uint64_t h = 0, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
+		uint64_t hit = (((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b)) & hi;
+		if (hit) {
+			unsigned k = (unsigned)__builtin_ctzll(hit) / 8;
+			*high |= h | (k ? w & (~0ULL >> (64 - 8 * k)) : 0);
+			return p + k;
+		}
+		h |= w;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		h |= (unsigned char)*p++;
+	*high |= h;
+	return p;
+}
 /* Whether a message of pvd_jlex_string is about the text, not the syntax:
  * invalid UTF-8 (overlong forms and encoded surrogates included), an unpaired
  * surrogate escape, \u0000.  Records reject those as encoding-error. */

@@ -3,6 +3,7 @@
 #include "jsonlex.h"
 #include "reject.h"
 #include "strset.h"
+#include "textnorm.h"
 #include "xmem.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -153,6 +154,29 @@ static int string(struct pz *z)
 	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1, "%s", m);
 }
 
+/* A string at z->p (on the quote): *s and *n point into the line itself when
+ * it holds no escape, as most strings do (no copy), else into z->tmp,
+ * unescaped.  Either way *s is not NUL-terminated.  A bad string goes the
+ * way of string(), so its error is the same. */
+static int string_at(struct pz *z, const char **s, size_t *n)
+{
+	const char *run = z->p + 1, *end = z->end;
+	uint64_t high = 0;
+	const char *p = pvd_jlex_run(run, end, &high);
+	if (p < end && *p == '"' &&
+	    (!(high & 0x8080808080808080ULL) || pvd_utf8_valid_prefix(run, (size_t)(p - run)) == (size_t)(p - run))) {
+		*s = run;
+		*n = (size_t)(p - run);
+		z->p = p + 1;
+		return 0;
+	}
+	if (string(z))
+		return PVD_EX_DATA;
+	*s = z->tmp.p;
+	*n = z->tmp.len;
+	return 0;
+}
+
 static int number(struct pz *z)
 {
 	const char *m = pvd_jlex_number(&z->p, z->end);
@@ -168,11 +192,11 @@ static int lit(struct pz *z, const char *w)
 	return 0;
 }
 
-static int dup_key(struct pz *z, const char *key)
+static int dup_key(struct pz *z, const char *key, size_t n)
 {
 	z->reason = PVD_R_DUP_KEY;
 	return pvd_err_set(z->e, PVD_EX_DATA, NULL, 0, (long)(z->p - z->s) + 1,
-			   "duplicate key \"%.200s\" in one object", key);
+			   "duplicate key \"%.*s\" in one object", (int)(n < 200 ? n : 200), key);
 }
 
 /* Skips any JSON value (used for nested values kept as RAW); depth counts
@@ -210,7 +234,7 @@ static int skip(struct pz *z, int depth)
 				pvd_strset_add(&names[depth], z->tmp.p, z->tmp.len, &added);
 				if (!added) {
 					z->p = kat;
-					return dup_key(z, z->tmp.p);
+					return dup_key(z, z->tmp.p, z->tmp.len);
 				}
 				ws(z);
 				if (z->p >= z->end || *z->p != ':') return fail(z, "':' expected");
@@ -228,7 +252,12 @@ static int skip(struct pz *z, int depth)
 }
 
 /* Appends a field: the names were checked distinct (see key_seen). */
-static void add(struct pvd_record *r, const struct pvd_buf *key, enum pvd_kind kind, const char *v,
+struct key {
+	const char *p;
+	size_t len;
+};
+
+static void add(struct pvd_record *r, const struct key *key, enum pvd_kind kind, const char *v,
 		size_t len, unsigned nitems)
 {
 	/* A list's items carry their terminators; the record adds the last one. */
@@ -238,7 +267,7 @@ static void add(struct pvd_record *r, const struct pvd_buf *key, enum pvd_kind k
 
 /* An array of strings only becomes a LIST; anything else in it (or more
  * items than a LIST counts) makes it RAW, kept verbatim. */
-static int array(struct pz *z, struct pvd_record *r, const struct pvd_buf *key, struct pvd_buf *items)
+static int array(struct pz *z, struct pvd_record *r, const struct key *key, struct pvd_buf *items)
 {
 	const char *start = z->p;
 	unsigned n = 0;
@@ -259,8 +288,11 @@ static int array(struct pz *z, struct pvd_record *r, const struct pvd_buf *key, 
 			add(r, key, PVD_RAW, start, (size_t)(z->p - start), 0);
 			return 0;
 		}
-		if (string(z)) return PVD_EX_DATA;
-		pvd_buf_add(items, z->tmp.p, z->tmp.len + 1); /* with its NUL */
+		const char *sv;
+		size_t sn;
+		if (string_at(z, &sv, &sn)) return PVD_EX_DATA;
+		pvd_buf_add(items, sv, sn);
+		pvd_buf_addc(items, '\0'); /* each item with its NUL */
 		n++;
 		ws(z);
 		if (z->p < z->end && *z->p == ',') { z->p++; continue; }
@@ -319,10 +351,33 @@ static int key_seen(struct kidx *x, const struct pvd_record *r, const char *k, s
 	return 0;
 }
 
+/* The names of the last record parsed whole, all distinct: a record that
+ * starts with the same names needs no duplicate search for them (a compare
+ * per name instead of a scan of the record). */
+struct layout {
+	struct pvd_buf names;   /* back to back */
+	uint32_t *len;
+	size_t n, cap;
+};
+
+static void layout_save(struct layout *l, const struct pvd_record *r)
+{
+	pvd_buf_reset(&l->names);
+	l->len = xgrow(l->len, &l->cap, r->n ? r->n : 1, sizeof *l->len);
+	for (size_t i = 0; i < r->n; i++) {
+		pvd_buf_add(&l->names, r->arena + r->f[i].name, r->f[i].name_len);
+		l->len[i] = r->f[i].name_len;
+	}
+	l->n = r->n;
+}
+
 int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct pvd_err *e,
 			const char **reason)
 {
-	static __thread struct pvd_buf key, items, tmp;
+	static __thread struct layout prev;
+	size_t prev_at = 0;   /* offset of the next name in prev.names */
+	int same = 1;         /* the names so far are prev's first ones */
+	static __thread struct pvd_buf kbuf, items, tmp;
 	static __thread struct kidx kx;
 	struct pz z = { line, line, line + n, e, NULL, tmp };
 	int rc = 0;
@@ -343,14 +398,25 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		ws(&z);
 		if (z.p >= z.end || *z.p != '"') { rc = fail(&z, "key expected"); goto out; }
 		const char *kat = z.p;
-		if ((rc = string(&z))) goto out;
-		pvd_buf_reset(&key);
-		pvd_buf_add(&key, z.tmp.p, z.tmp.len);
-		if (key_seen(&kx, r, key.p, key.len)) {
+		struct key key;
+		if ((rc = string_at(&z, &key.p, &key.len))) goto out;
+		if (key.p == z.tmp.p) {
+			/* unescaped into tmp, which the value may need: keep it aside */
+			pvd_buf_reset(&kbuf);
+			pvd_buf_add(&kbuf, key.p, key.len);
+			key.p = kbuf.p;
+		}
+		if (same) {
+			size_t i = r->n;
+			same = i < prev.n && prev.len[i] == key.len &&
+			       memcmp(prev.names.p + prev_at, key.p, key.len) == 0;
+			prev_at += key.len;
+		}
+		if (!same && key_seen(&kx, r, key.p, key.len)) {
 			/* The last would win downstream: the data would choose its
 			 * own provenance.  Neither is taken. */
 			z.p = kat;
-			rc = dup_key(&z, key.p);
+			rc = dup_key(&z, key.p, key.len);
 			goto out;
 		}
 		ws(&z);
@@ -360,10 +426,13 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		if (z.p >= z.end) { rc = fail(&z, "value expected"); goto out; }
 		const char *v = z.p;
 		switch (*z.p) {
-		case '"':
-			if ((rc = string(&z))) goto out;
-			add(r, &key, PVD_STR, z.tmp.p, z.tmp.len, 0);
+		case '"': {
+			const char *sv;
+			size_t sn;
+			if ((rc = string_at(&z, &sv, &sn))) goto out;
+			add(r, &key, PVD_STR, sv, sn, 0);
 			break;
+		}
 		case 't': case 'f':
 			if ((rc = lit(&z, *z.p == 't' ? "true" : "false"))) goto out;
 			add(r, &key, PVD_BOOL, v, (size_t)(z.p - v), 0);
@@ -395,6 +464,8 @@ tail:
 	ws(&z);
 	if (z.p != z.end)
 		rc = fail(&z, "trailing characters after the object");
+	else if (!same || r->n > prev.n)
+		layout_save(&prev, r);
 out:
 	tmp = z.tmp; /* keep the grown buffer for the next line */
 	if (reason)

@@ -39,11 +39,8 @@ if have jq; then
 	| .date_decision |= (split("/") | reverse | join("-"))'
 	# one run, not the best of three: jq takes minutes, and its spread is
 	# small next to the ratio
-	s=$(date +%s.%N)
-	jq -c "$jqprog" <"$nd" >/dev/null
-	t_jq=$(echo "$(date +%s.%N) - $s" | bc -l)
-	printf '  %-34s %8.3f s %9.1f MB/s\n' "jq (comparable work, one run)" "$t_jq" \
-		"$(echo "$(stat -c %s "$nd") / 1000000 / $t_jq" | bc -l)"
+	BENCH_RUNS=1 bench_time "jq (comparable work, one run)" "$nd" jq -c "$jqprog"
+	t_jq=$BENCH_LAST
 	bench_ratio "$t_pvd" "$t_jq" "pvd-clean vs jq"
 else
 	echo "  jq: not installed, skipped"
