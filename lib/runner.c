@@ -11,12 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -161,6 +163,7 @@ struct proc {
 	int state, status;
 	int stopped;         /* killed by us: not a failure */
 	int input_fd;        /* ingest: the fd of its input file, once found; -1 unknown */
+	unsigned long long cpu_ms, rss_kib, wall_ms;  /* from wait4, when it ended */
 };
 
 struct jrun {
@@ -568,6 +571,27 @@ static void progress_done(struct runner *R, const struct jrun *jr, const char *w
 	fflush(R->o->msg);
 }
 
+/* The job's times for the run report (runreport.h). */
+static void job_times(struct runner *R, const struct jrun *jr)
+{
+	size_t n = jr->j->ncmds;
+	unsigned long long wall[n], cpu[n], rss[n];
+	struct pvd_runtime t = { .wall_ms = (unsigned long long)((now() - jr->t0) * 1000) };
+	for (size_t i = 0; i < n; i++) {
+		t.cpu_ms += cpu[i] = jr->pr[i].cpu_ms;
+		rss[i] = jr->pr[i].rss_kib;
+		wall[i] = jr->pr[i].wall_ms;
+		if (rss[i] > t.max_rss_kib)
+			t.max_rss_kib = rss[i];
+	}
+	if (!jr->fused) {
+		t.stage_wall_ms = wall;
+		t.stage_cpu_ms = cpu;
+		t.stage_rss_kib = rss;
+	}
+	pvd_runreport_time(&R->rep, jr->j, &t);
+}
+
 static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 {
 	const struct pvd_job *j = jr->j;
@@ -611,6 +635,7 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 	} else {
 		if (j->source >= 0)
 			R->done_sources++;
+		job_times(R, jr);
 		progress_done(R, jr, "done", pvd_buf_str(&line));
 	}
 	pvd_buf_free(&line);
@@ -632,7 +657,8 @@ static void reap(struct runner *R, done_fn done)
 {
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	struct rusage ru;
+	while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		for (size_t a = 0; a < R->nactive; a++) {
 			struct jrun *jr = R->active[a];
 			size_t i = 0;
@@ -642,6 +668,10 @@ static void reap(struct runner *R, done_fn done)
 				continue;
 			jr->pr[i].state = P_DONE;
 			jr->pr[i].status = status;
+			jr->pr[i].cpu_ms = (unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+					   (unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+			jr->pr[i].rss_kib = ru.ru_maxrss > 0 ? (unsigned long long)ru.ru_maxrss : 0;
+			jr->pr[i].wall_ms = (unsigned long long)((now() - jr->t0) * 1000);
 			if (jr->fused)
 				fused_statuses(jr, status);
 			if (--jr->running == 0) {
@@ -901,6 +931,9 @@ static void unshare_refs(struct runner *R)
 	if (R->shared)
 		pvd_join_shared_free(R->shared);
 	free(R->shared);
+	R->refargs = NULL;
+	R->shared = NULL;
+	malloc_trim(0); /* give the pages back before forking the next stages */
 }
 
 int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,
@@ -940,7 +973,10 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 		goto out;
 	if (!R.pipes)
 		share_refs(&R);
-	if ((rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e)))
+	rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e);
+	/* not needed further: the merge and render processes start smaller */
+	unshare_refs(&R);
+	if (rc)
 		goto out;
 	if ((rc = run_batch(&R, &R.plan.merge, 1, 1, merge_done, e)))
 		goto out;

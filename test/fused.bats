@@ -23,7 +23,7 @@ same_outputs() {
 	diff <(mask_times_txt <"$1/run-report.txt") <(mask_times_txt <"$2/run-report.txt")
 }
 mask_times() { jq 'del(.. | objects | .time?)'; }
-mask_times_txt() { sed -E 's/[0-9]+\.[0-9]+ s\b/T s/g; s/[0-9]+ (KiB|MiB)\b/M \1/g'; }
+mask_times_txt() { sed -E 's/wall [0-9]+\.[0-9]{2} s, CPU [0-9]+\.[0-9]{2} s, peak RSS [0-9]+ KiB/wall W s, CPU C s, peak RSS R KiB/'; }
 
 # A generated export of ROWS rows (test/tools/gen-export) dealt into two
 # sources, the second with bad rows (an amount that is not one, a commune
@@ -81,6 +81,10 @@ setup() {
 	mv outf/run-report.json f.json
 	diff <(jq 'del(.output) | del(.. | objects | .time?)' p.json) <(jq 'del(.output) | del(.. | objects | .time?)' f.json)
 	diff -r -x run-report.txt outp outf
+	diff <(mask_times_txt <outp/run-report.txt) <(mask_times_txt <outf/run-report.txt)
+	# fused: one process per source, timed as a whole; no stage is its own process
+	run jq -c '[.sources[] | [(.time | keys), ([.stages[].time] | unique)]]' f.json
+	assert_output '[[["cpu_ms","max_rss_kib","wall_ms"],[null]],[["cpu_ms","max_rss_kib","wall_ms"],[null]]]'
 }
 
 @test "a source whose ingest fails: the same status and messages, the output untouched" {
