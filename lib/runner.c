@@ -383,7 +383,9 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 		free(path[i][1]);
 	}
 	free(lineage);
-	_exit(rc);
+	/* exit, not _exit: the leak checker of a sanitized build runs at exit
+	 * (pvd-run has nothing buffered on stdout, no temporary file open) */
+	exit(rc);
 }
 
 /* One process for the job's stages: its stderr split by stage (one pipe
@@ -451,7 +453,11 @@ static void fused_statuses(struct jrun *jr, int status)
 {
 	int st[PVD_FUSED_STAGES];
 	ssize_t n = jr->status_fd >= 0 ? read(jr->status_fd, st, sizeof st) : -1;
-	if (n == (ssize_t)sizeof st && WIFEXITED(status)) {
+	int first = 0;
+	for (size_t i = 0; n == (ssize_t)sizeof st && i < PVD_FUSED_STAGES && !first; i++)
+		first = st[i];
+	/* the process ended as its stages said (not, say, a leak checker's 23) */
+	if (n == (ssize_t)sizeof st && WIFEXITED(status) && WEXITSTATUS(status) == (first & 0xff)) {
 		for (size_t i = 0; i < PVD_FUSED_STAGES; i++)
 			jr->pr[i].status = (st[i] & 0xff) << 8;
 	} else {
