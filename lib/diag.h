@@ -29,7 +29,7 @@
  *              a TOTAL row not emitted), under the same --max-messages cap
  *              and ordered with the rejects on stderr.
  *   filter.c   the filters' lifecycle, moved out of the mains: a stage's
- *              error and its load warnings (the join's pvd_reflog), unless -q.
+ *              error, and its load warnings (the join's pvd_reflog) unless -q.
  *   chain.c    the same for fused stages, each on the stderr its own
  *              process would have (pvd-run's fused mode).
  *   runner.c   progress and the stages' captured stderr, on the stream the
