@@ -28,10 +28,14 @@
  *              they are met (a column without a name or with a repeated one,
  *              a TOTAL row not emitted), under the same --max-messages cap
  *              and ordered with the rejects on stderr.
+ *   filter.c   the filters' lifecycle, moved out of the mains: a stage's
+ *              error, and its load warnings (the join's pvd_reflog) unless -q.
+ *   chain.c    the same for fused stages, each on the stderr its own
+ *              process would have (pvd-run's fused mode).
  *   runner.c   progress and the stages' captured stderr, on the stream the
  *              caller gives (struct pvd_run_opts.msg); in a forked child
  *              before exec, a message on fd 2 and _exit (no caller to return
- *              to).
+ *              to); a fused child's exit status.
  *   runplan.c  a placeholder of its own command templates with no value: a
  *              bug in the table, message and abort() (the tests run every
  *              template).

@@ -1,6 +1,8 @@
 #include "quality.h"
 #include "runner.h"
 #include "buf.h"
+#include "chain.h"
+#include "progress.h"
 #include "output.h"
 #include "rundir.h"
 #include "runplan.h"
@@ -9,12 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -159,11 +163,14 @@ struct proc {
 	int state, status;
 	int stopped;         /* killed by us: not a failure */
 	int input_fd;        /* ingest: the fd of its input file, once found; -1 unknown */
+	unsigned long long cpu_ms, rss_kib, wall_ms;  /* from wait4, when it ended */
 };
 
 struct jrun {
 	const struct pvd_job *j;
-	struct proc *pr;
+	struct proc *pr;          /* fused: pr[0] is the one process of every stage */
+	int fused;
+	int status_fd;            /* fused: read end of the stages' statuses, or -1 */
 	struct capture *cap;      /* each stage's stderr */
 	size_t running;
 	double t0;
@@ -191,6 +198,9 @@ struct runner {
 	int status;               /* first failure's status */
 	int reported;             /* failures were shown on o->msg */
 	struct pvd_err first;
+	int pipes;                /* o->pipes, or a pipeline pvd-join would refuse (no PVD list) */
+	struct pvd_join_shared *shared;  /* fused: the join's reference, loaded once */
+	char **refargs;           /* fused: "NAME=VALUE" of each reference */
 	size_t live_len;          /* length of the live progress line on screen */
 	double last_draw;
 };
@@ -316,9 +326,151 @@ static int open_at(struct runner *R, const char *planpath, int flags, struct pvd
 	return fd;
 }
 
+/* ---- fused: a source's stages in one process (chain.h) ---- */
+
+/* The child: the stages built from what the plan gives their command
+ * lines, run as one chain; each stage's status goes back on sfd. */
+static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int in, int out, const int *err,
+				  int sfd)
+{
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err[0], 2) < 0)
+		_exit(PVD_EX_SOFTWARE);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != R->self)
+		_exit(PVD_EX_SOFTWARE);
+	close(R->sfd);
+	sigaction(SIGCHLD, &R->oldchld, NULL);
+	sigprocmask(SIG_SETMASK, &R->oldmask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	pvd_progress_quiet(); /* -q, as in the command lines */
+	const struct pvd_pipeline *p = R->p;
+	const struct pvd_psource *src = &p->sources[j->source];
+	char *path[PVD_FUSED_STAGES][2], *lineage = pvd_plan_path(j->lineage, R->dir.work, R->dir.new);
+	const char *prog[PVD_FUSED_STAGES];
+	for (size_t i = 0; i < PVD_FUSED_STAGES; i++) {
+		path[i][0] = j->cmds[i].rejects ? pvd_plan_path(j->cmds[i].rejects, R->dir.work, R->dir.new) : NULL;
+		path[i][1] = j->cmds[i].report ? pvd_plan_path(j->cmds[i].report, R->dir.work, R->dir.new) : NULL;
+		prog[i] = j->cmds[i].prog;
+	}
+	struct pvd_fused f = { 0 };
+	struct pvd_stage *st[PVD_FUSED_STAGES] = { &f.ingest.base, &f.clean.base, &f.join.base, &f.agg.base };
+	for (size_t i = 0; i < PVD_FUSED_STAGES; i++) {
+		st[i]->rejects = path[i][0];
+		st[i]->report = path[i][1];
+		st[i]->quiet = 1;
+	}
+	f.ingest.profile = src->profile;
+	f.ingest.o = (struct pvd_ingest_opts){ .encoding = PVD_ENC_AUTO, .skip = -1 };
+	f.clean.o.profile = src->profile;
+	for (size_t i = 0; i < p->nrefs; i++)
+		pvd_join_refs_add(&f.join.refs, R->refargs[i], NULL);
+	f.join.mode = PVD_JOIN_INNER;
+	f.join.shared = R->shared;
+	f.agg.catalog = p->indicators;
+	f.agg.partial = 1;
+	f.agg.lineage = lineage;
+	pvd_period_parse(p->period, &f.agg.period);
+	pvd_ingest_stage_init(&f.ingest);
+	pvd_clean_stage_init(&f.clean);
+	pvd_join_stage_init(&f.join);
+	pvd_agg_stage_init(&f.agg);
+	int status[PVD_FUSED_STAGES] = { 0 };
+	int rc = pvd_fused_run(&f, src->file, err, prog, status);
+	ssize_t w = write(sfd, status, sizeof status);
+	(void)w;
+	for (size_t i = 0; i < PVD_FUSED_STAGES; i++) {
+		free(path[i][0]);
+		free(path[i][1]);
+	}
+	free(lineage);
+	/* exit, not _exit: the leak checker of a sanitized build runs at exit
+	 * (pvd-run has nothing buffered on stdout, no temporary file open) */
+	exit(rc);
+}
+
+/* One process for the job's stages: its stderr split by stage (one pipe
+ * each, as in pipe mode), its statuses on one more pipe. */
+static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e)
+{
+	const struct pvd_job *j = jr->j;
+	int err[PVD_FUSED_STAGES], sp[2] = { -1, -1 }, in = -1, out = -1, rc = 0;
+	size_t n = 0;
+	jr->fused = 1;
+	if (j->ncmds != PVD_FUSED_STAGES)
+		abort(); /* the plan's stages are the chain's */
+	for (size_t i = 0; i < j->ncmds; i++) {
+		jr->pr[i].input_fd = -1;
+		jr->pr[i].state = P_DONE;
+	}
+	for (; n < PVD_FUSED_STAGES; n++) {
+		int efd[2];
+		if (pipe2(efd, O_CLOEXEC) != 0)
+			break;
+		fcntl(efd[0], F_SETFL, O_NONBLOCK);
+		jr->cap[n].fd = efd[0];
+		err[n] = efd[1];
+	}
+	if (n < PVD_FUSED_STAGES || pipe2(sp, O_CLOEXEC) != 0) {
+		rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((in = open_at(R, NULL, O_RDONLY, e)) < 0 ||
+	    (out = open_at(R, j->out, O_WRONLY | O_CREAT | O_TRUNC, e)) < 0) {
+		rc = e->status;
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		child_fused(R, j, in, out, err, sp[1]);
+	if (pid < 0) {
+		rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "fork: %s", strerror(errno));
+		goto out;
+	}
+	fcntl(sp[0], F_SETFL, O_NONBLOCK);
+	jr->status_fd = sp[0];
+	sp[0] = -1;
+	jr->pr[0].pid = pid;
+	jr->pr[0].state = P_RUN;
+	jr->running = 1;
+out:
+	for (size_t i = 0; i < n; i++)
+		close(err[i]);
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+/* The fused process ended: each stage's status, as if it had been its own
+ * process (a stage whose status did not come back, the process having
+ * been killed, shares the process's fate: the first). */
+static void fused_statuses(struct jrun *jr, int status)
+{
+	int st[PVD_FUSED_STAGES];
+	ssize_t n = jr->status_fd >= 0 ? read(jr->status_fd, st, sizeof st) : -1;
+	int first = 0;
+	for (size_t i = 0; n == (ssize_t)sizeof st && i < PVD_FUSED_STAGES && !first; i++)
+		first = st[i];
+	/* the process ended as its stages said (not, say, a leak checker's 23) */
+	if (n == (ssize_t)sizeof st && WIFEXITED(status) && WEXITSTATUS(status) == (first & 0xff)) {
+		for (size_t i = 0; i < PVD_FUSED_STAGES; i++)
+			jr->pr[i].status = (st[i] & 0xff) << 8;
+	} else {
+		jr->pr[0].status = status;
+	}
+}
+
+static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e);
+
 static int start(struct runner *R, const struct pvd_job *j, struct pvd_err *e)
 {
 	struct jrun *jr = xcalloc(1, sizeof *jr);
+	jr->status_fd = -1;
 	jr->j = j;
 	jr->pr = xcalloc(j->ncmds, sizeof *jr->pr);
 	jr->cap = xcalloc(j->ncmds, sizeof *jr->cap);
@@ -334,6 +486,8 @@ static int start(struct runner *R, const struct pvd_job *j, struct pvd_err *e)
 	}
 	R->active = xgrow(R->active, &R->cap, R->nactive + 1, sizeof *R->active);
 	R->active[R->nactive++] = jr;
+	if (j->source >= 0 && !R->pipes)
+		return start_fused(R, jr, e);
 
 	int in = open_at(R, NULL, O_RDONLY, e);
 	if (in < 0)
@@ -423,6 +577,27 @@ static void progress_done(struct runner *R, const struct jrun *jr, const char *w
 	fflush(R->o->msg);
 }
 
+/* The job's times for the run report (runreport.h). */
+static void job_times(struct runner *R, const struct jrun *jr)
+{
+	size_t n = jr->j->ncmds;
+	unsigned long long wall[n], cpu[n], rss[n];
+	struct pvd_runtime t = { .wall_ms = (unsigned long long)((now() - jr->t0) * 1000) };
+	for (size_t i = 0; i < n; i++) {
+		t.cpu_ms += cpu[i] = jr->pr[i].cpu_ms;
+		rss[i] = jr->pr[i].rss_kib;
+		wall[i] = jr->pr[i].wall_ms;
+		if (rss[i] > t.max_rss_kib)
+			t.max_rss_kib = rss[i];
+	}
+	if (!jr->fused) {
+		t.stage_wall_ms = wall;
+		t.stage_cpu_ms = cpu;
+		t.stage_rss_kib = rss;
+	}
+	pvd_runreport_time(&R->rep, jr->j, &t);
+}
+
 static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 {
 	const struct pvd_job *j = jr->j;
@@ -466,6 +641,7 @@ static void job_finished(struct runner *R, struct jrun *jr, done_fn done)
 	} else {
 		if (j->source >= 0)
 			R->done_sources++;
+		job_times(R, jr);
 		progress_done(R, jr, "done", pvd_buf_str(&line));
 	}
 	pvd_buf_free(&line);
@@ -476,6 +652,8 @@ static void jrun_free(struct jrun *jr)
 	for (size_t i = 0; jr->cap && i < jr->j->ncmds; i++)
 		cap_free(&jr->cap[i]);
 	free(jr->cap);
+	if (jr->status_fd >= 0)
+		close(jr->status_fd);
 	free(jr->pr);
 	free(jr->input_real);
 	free(jr);
@@ -485,7 +663,8 @@ static void reap(struct runner *R, done_fn done)
 {
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	struct rusage ru;
+	while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		for (size_t a = 0; a < R->nactive; a++) {
 			struct jrun *jr = R->active[a];
 			size_t i = 0;
@@ -495,6 +674,12 @@ static void reap(struct runner *R, done_fn done)
 				continue;
 			jr->pr[i].state = P_DONE;
 			jr->pr[i].status = status;
+			jr->pr[i].cpu_ms = (unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+					   (unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+			jr->pr[i].rss_kib = ru.ru_maxrss > 0 ? (unsigned long long)ru.ru_maxrss : 0;
+			jr->pr[i].wall_ms = (unsigned long long)((now() - jr->t0) * 1000);
+			if (jr->fused)
+				fused_statuses(jr, status);
 			if (--jr->running == 0) {
 				/* its processes are gone: what they wrote is in the pipes */
 				for (size_t k = 0; k < jr->j->ncmds; k++)
@@ -718,10 +903,51 @@ static void result(struct runner *R, struct pvd_run_result *res)
 	res->nwarnings = n;
 }
 
+/* Fused mode: the join's reference tables are read and indexed once,
+ * before the sources' processes are forked, which share them (copy on
+ * write).  A failed load fails each source's join stage as it would have
+ * failed alone. */
+static int no_pvd_list(const struct pvd_pipeline *p)
+{
+	for (size_t i = 0; i < p->nrefs; i++)
+		if (strcmp(p->refs[i].name, "pvd") == 0)
+			return 0;
+	return 1;
+}
+
+static void share_refs(struct runner *R)
+{
+	struct pvd_join_refs refs = { 0 };
+	R->refargs = xcalloc(R->p->nrefs + 1, sizeof *R->refargs);
+	for (size_t i = 0; i < R->p->nrefs; i++) {
+		struct pvd_buf b = { 0 };
+		pvd_buf_printf(&b, "%s=%s", R->p->refs[i].name, R->p->refs[i].value);
+		R->refargs[i] = b.p;
+		pvd_join_refs_add(&refs, b.p, NULL);
+	}
+	R->shared = xcalloc(1, sizeof *R->shared);
+	pvd_join_shared_load(R->shared, &refs);
+}
+
+static void unshare_refs(struct runner *R)
+{
+	for (size_t i = 0; R->refargs && R->refargs[i]; i++)
+		free(R->refargs[i]);
+	free(R->refargs);
+	if (R->shared)
+		pvd_join_shared_free(R->shared);
+	free(R->shared);
+	R->refargs = NULL;
+	R->shared = NULL;
+	malloc_trim(0); /* give the pages back before forking the next stages */
+}
+
 int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct pvd_run_result *res,
 	    struct pvd_err *e)
 {
 	struct runner R = { .o = o, .p = p, .sfd = -1, .self = getpid(), .dir = { .lock = -1 } };
+	/* pvd-join's usage error, with its "Try --help" line, is its own process's */
+	R.pipes = o->pipes || no_pvd_list(p);
 	int rc = 0;
 	memset(res, 0, sizeof *res);
 	R.names = pvd_plan_programs();
@@ -751,7 +977,12 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 
 	if ((rc = pvd_rundir_open(&R.dir, p->output, e)))
 		goto out;
-	if ((rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e)))
+	if (!R.pipes)
+		share_refs(&R);
+	rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e);
+	/* not needed further: the merge and render processes start smaller */
+	unshare_refs(&R);
+	if (rc)
 		goto out;
 	if ((rc = run_batch(&R, &R.plan.merge, 1, 1, merge_done, e)))
 		goto out;
@@ -782,6 +1013,7 @@ out:
 	pvd_runreport_free(&R.rep);
 	pvd_plan_free(&R.plan);
 	free(R.active);
+	unshare_refs(&R);
 free_progs:
 	for (size_t i = 0; R.names[i]; i++)
 		free(R.progs[i]);

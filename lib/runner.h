@@ -4,6 +4,13 @@
  * jobs, then the merge, the provenance, the renders, the run report, and
  * the atomic swap of the output directory (rundir.h).
  *
+ * Fused (the default; pipes says otherwise): a source's four stages run in
+ * one forked process (chain.h), built from what the plan gives their
+ * command lines; each stage's stderr still has its own pipe and each its
+ * own exit status (sent back on one more pipe), so what follows holds for
+ * both modes.  The join's reference tables are loaded once, before the
+ * fork.
+ *
  * Failure: the first stage that failed (a stage killed by SIGPIPE only
  * because the next one stopped reading is not the cause) fails the run with
  * its exit status, or PVD_EX_SOFTWARE when a signal killed it; its stderr is
@@ -35,6 +42,7 @@ struct pvd_run_opts {
 	int color;              /* ANSI colour in progress lines */
 	int verbose;            /* show the stages' stderr even when they succeed */
 	int keep_work;          /* keep the work directory */
+	int pipes;              /* one process per stage, joined by pipes (else fused) */
 	const char *self_dir;   /* programs are looked for there first, then on PATH */
 	const char *version;
 	FILE *msg;              /* where progress and the stages' stderr go */

@@ -673,6 +673,62 @@ out:
 }
 
 /* The source objects without the kept stage reports. */
+/* ---- times (pvd_runreport_time) ---- */
+
+static json_t *time_obj(unsigned long long wall, unsigned long long cpu, unsigned long long rss)
+{
+	return json_pack("{s:I, s:I, s:I}", "wall_ms", (json_int_t)wall, "cpu_ms", (json_int_t)cpu, "max_rss_kib",
+			 (json_int_t)rss);
+}
+
+void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const struct pvd_runtime *t)
+{
+	json_t *o = NULL, *s;
+	size_t k;
+	if (j->source >= 0) {
+		o = json_array_get(r->sources, (size_t)j->source);
+	} else if (j->product) {
+		const char *fmt = strchr(j->label, ' ') ? strchr(j->label, ' ') + 1 : j->label;
+		json_array_foreach(r->render, k, s)
+			if (json_is_object(s) && strcmp(fmt, json_string_value(json_object_get(s, "format"))) == 0)
+				o = s;
+	} else {
+		o = r->merge;
+	}
+	if (!json_is_object(o))
+		return;
+	json_object_set_new(o, "time", time_obj(t->wall_ms, t->cpu_ms, t->max_rss_kib));
+	json_t *stages = json_object_get(o, "stages");
+	for (size_t i = 0; t->stage_cpu_ms && json_is_array(stages) && i < j->ncmds; i++) {
+		json_array_foreach(stages, k, s)
+			if (strcmp(json_string_value(json_object_get(s, "stage")), j->cmds[i].stage) == 0)
+				json_object_set_new(s, "time", time_obj(t->stage_wall_ms[i], t->stage_cpu_ms[i],
+									t->stage_rss_kib[i]));
+	}
+}
+
+/* The times of run-report.txt: one line per job. */
+static void txt_time(struct pvd_buf *b, const char *label, const json_t *o)
+{
+	const json_t *t = json_object_get(o, "time");
+	if (!json_is_object(t))
+		return;
+	pvd_buf_printf(b, "  %-16s wall %.2f s, CPU %.2f s, peak RSS %llu KiB\n", label,
+		       (double)num(t, "wall_ms") / 1000, (double)num(t, "cpu_ms") / 1000, num(t, "max_rss_kib"));
+}
+
+static void txt_times(struct pvd_buf *b, const struct pvd_runreport *r)
+{
+	size_t i;
+	json_t *o;
+	pvd_buf_adds(b, "\ntimes (wall, CPU user+system, peak RSS of the largest process):\n");
+	json_array_foreach(r->sources, i, o)
+		txt_time(b, json_string_value(json_object_get(o, "name")), o);
+	txt_time(b, "(merge)", r->merge);
+	json_array_foreach(r->render, i, o)
+		txt_time(b, json_string_value(json_object_get(o, "format")), o);
+}
+
 static json_t *public_sources(const struct pvd_runreport *r)
 {
 	json_t *out = json_deep_copy(r->sources);
@@ -774,6 +830,7 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 	json_t *w;
 	json_array_foreach(r->warnings, i, w)
 		pvd_buf_printf(&b, "  %s\n", json_string_value(w));
+	txt_times(&b, r);
 	pvd_buf_reset(&path);
 	pvd_buf_printf(&path, "%s/run-report.txt", dir);
 	if (!rc)

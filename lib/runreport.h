@@ -58,6 +58,21 @@ int pvd_runreport_merge(struct pvd_runreport *r, const struct pvd_job *j, const 
 int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const char *const *msgs,
 			 const char *indicators, const char *work, const char *new, struct pvd_buf *line,
 			 struct pvd_err *e);
+/* What the runner measured of a finished job: wall time from its start to
+ * its end, CPU time (user + system, from wait4's rusage, all its
+ * processes), the largest peak RSS of its processes; per stage when each
+ * stage is its own process (stage_* NULL otherwise: a fused source's stages
+ * share one).  Milliseconds and KiB. */
+struct pvd_runtime {
+	unsigned long long wall_ms, cpu_ms, max_rss_kib;
+	const unsigned long long *stage_wall_ms, *stage_cpu_ms, *stage_rss_kib; /* [j->ncmds] or NULL */
+};
+/* Sets "time" {"wall_ms", "cpu_ms", "max_rss_kib"} on the job's entry (a
+ * source, the merge or a render format; each stage's too when measured),
+ * and a line per job in run-report.txt.  Times vary from run to run: tests
+ * mask them.  Call after the job's pvd_runreport_source/merge/render. */
+void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const struct pvd_runtime *t);
+
 /* Writes provenance.json (path): inputs with sha256, bytes and counts,
  * references, catalogue, previous document, rejects per stage, version. */
 int pvd_runreport_provenance(const struct pvd_runreport *r, const char *path, struct pvd_err *e);

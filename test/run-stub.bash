@@ -11,4 +11,7 @@ stub_setup() {
 	done
 	export PVD_CONFIG=run/config
 	unset NO_COLOR PVD_RUN_NO_EXCHANGE
+	# the stubs stand in for the filter programs: the runner's pipe mode,
+	# which runs them (the fused mode runs the stages inside pvd-run)
+	export PVD_RUN_PIPES=1
 }

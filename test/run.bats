@@ -171,7 +171,23 @@ pvd-run: 2021-Q4: 2 sources, 11 rows read, 3 rejected, 1 warning: wrote run/out/
 
 @test "run-report.txt" {
 	bin/pvd-run -q run/stub.yaml
-	assert_golden run/out/2021-Q4/run-report.txt "$GOLD/run/run-report.txt"
+	# the times are measured: masked
+	sed -E 's/wall [0-9]+\.[0-9]{2} s, CPU [0-9]+\.[0-9]{2} s, peak RSS [0-9]+ KiB/wall W s, CPU C s, peak RSS R KiB/' \
+		run/out/2021-Q4/run-report.txt >got
+	assert_golden got "$GOLD/run/run-report.txt"
+}
+
+@test "times: wall, CPU and peak RSS per job from wait4, per stage in pipe mode" {
+	bin/pvd-run -q run/stub.yaml
+	r=run/out/2021-Q4/run-report.json
+	# every job has them; a source's CPU is its stages' sum, its peak their largest
+	run jq -c '[.sources[], .merge, .render[] | .time | keys]' $r
+	assert_output '[["cpu_ms","max_rss_kib","wall_ms"],["cpu_ms","max_rss_kib","wall_ms"],["cpu_ms","max_rss_kib","wall_ms"],["cpu_ms","max_rss_kib","wall_ms"],["cpu_ms","max_rss_kib","wall_ms"]]'
+	run jq '[.sources[] | select(.time.cpu_ms != ([.stages[].time.cpu_ms] | add)
+		or .time.max_rss_kib != ([.stages[].time.max_rss_kib] | max)
+		or .time.max_rss_kib == 0 or .time.wall_ms < ([.stages[].time.wall_ms] | max))] | length' $r
+	assert_output 0
+	[ "$(grep -cE '^  [a-z(][a-z)]* +wall [0-9]+\.[0-9]{2} s, CPU [0-9]+\.[0-9]{2} s, peak RSS [0-9]+ KiB$' run/out/2021-Q4/run-report.txt)" = 5 ]
 }
 
 @test "TOTAL rows: agreement and difference, computed from the fixtures" {

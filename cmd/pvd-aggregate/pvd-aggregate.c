@@ -1,21 +1,9 @@
 /* pvd-aggregate — cleaned, joined records to one record per indicator. */
-#include "aggregate.h"
+#include "chain.h"
 #include "cli.h"
 #include "progress.h"
-#include "diag.h"
-#include "indicator.h"
-#include "lineage.h"
-#include "output.h"
-#include "period.h"
-#include "reject.h"
-#include "sink.h"
-#include "stats.h"
-#include "stream.h"
-#include "xmem.h"
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char usage[] =
 	"Usage: pvd-aggregate --period P [OPTION]... [FILE]...\n"
@@ -72,125 +60,35 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *period = NULL, *rejects = NULL, *report = NULL, *lineage = NULL;
-	char *catalog = NULL;
-	int partial = 0, merge = 0, quiet = 0, c;
+	struct pvd_agg_stage s = { 0 };
+	const char *period = NULL;
+	int c;
 	pvd_cli_init(argc, argv);
 	while ((c = pvd_cli_getopt(argc, argv, "p:i:r:l:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': period = optarg; break;
-		case 'i': free(catalog); catalog = xstrdup(optarg); break;
-		case OPT_PARTIAL: partial = 1; break;
-		case OPT_MERGE: merge = 1; break;
-		case 'r': rejects = optarg; break;
-		case 'l': lineage = optarg; break;
-		case OPT_REPORT: report = optarg; break;
-		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case 'i': s.catalog = optarg; break;
+		case OPT_PARTIAL: s.partial = 1; break;
+		case OPT_MERGE: s.merge = 1; break;
+		case 'r': s.base.rejects = optarg; break;
+		case 'l': s.lineage = optarg; break;
+		case OPT_REPORT: s.base.report = optarg; break;
+		case 'q': s.base.quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");
 		}
 	}
-	struct pvd_period p;
 	if (!period)
 		pvd_cli_usage_error("--period is required (2021-Q4, 2021-11, 2021-12-31 or 2021)");
-	if (pvd_period_parse(period, &p))
+	if (pvd_period_parse(period, &s.period))
 		pvd_cli_usage_error("--period: '%s' is not a period (2021-Q4, 2021-11, 2021-12-31 or 2021)", period);
-	if (!catalog)
-		catalog = pvd_catalog_default();
-	struct pvd_err e = { 0 };
-	struct pvd_catalog cat;
-	char *sdir = pvd_catalog_schema_dir(catalog);
-	int rc = pvd_catalog_load(&cat, catalog, &p, sdir, &e);
-	free(sdir);
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_catalog_free(&cat);
-		free(catalog);
-		return rc;
-	}
-	struct pvd_out out;
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	struct pvd_ndjson_sink sink;
-	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "aggregate", rejects, quiet, &e))) {
-		pvd_err_print(&e);
-		pvd_catalog_free(&cat);
-		free(catalog);
-		return rc;
-	}
-	pvd_stats_init(&st, "records");
-	pvd_ndjson_sink_init(&sink, &out);
-	struct pvd_agg *agg = pvd_agg_new(&cat, partial, &sink.base, &rj, &st);
 	char *const *files = argv + optind;
 	int nfiles = argc - optind;
-	struct pvd_lineage lin;
-	int have_lin = 0;
-	if (lineage) {
-		/* Never write over an input. */
-		if (pvd_lineage_is_input(lineage, files, nfiles))
-			pvd_cli_usage_error("--lineage %s is one of the inputs", lineage);
-		if ((rc = pvd_lineage_open(&lin, lineage, &cat, &e))) {
-			pvd_err_print(&e);
-			pvd_rejects_abort(&rj);
-			pvd_out_abort(&out);
-			pvd_agg_free(agg);
-			pvd_stats_free(&st);
-			pvd_catalog_free(&cat);
-			free(catalog);
-			return rc;
-		}
-		have_lin = 1;
-		pvd_agg_set_lineage(agg, &lin);
-	}
-	if (merge)
-		rc = pvd_agg_merge(agg, files, nfiles, &e);
-	else
-		rc = pvd_stream_ndjson(files, nfiles, pvd_agg_sink(agg), &rj, &st, &e);
-	if (!rc)
-		rc = pvd_sink_end(pvd_agg_sink(agg), &e);
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_rejects_abort(&rj);
-		pvd_out_abort(&out);
-		if (have_lin)
-			pvd_lineage_abort(&lin);
-	} else {
-		struct pvd_agg_counts k;
-		pvd_agg_counts(agg, &k);
-		if (merge) {
-			/* The counts of the records behind the merged states. */
-			st.in = k.in;
-			st.out = k.used;
-			st.rejected = k.rejected;
-			st.skipped = k.skipped;
-		}
-		char detail[200];
-		if (merge)
-			snprintf(detail, sizeof detail, "(no indicator); %llu state%s merged, %llu %s", k.states,
-				 k.states == 1 ? "" : "s", k.values, partial ? "state records" : "values");
-		else
-			snprintf(detail, sizeof detail, "(no indicator); %llu %s", k.values,
-				 partial ? "state records" : "values");
-		st.extra = json_pack("{s:I, s:o}", partial ? "state_records" : "values", (json_int_t)k.values,
-				     "skipped_datasets", pvd_agg_skipped_json(agg));
-		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
-		    (report && (rc = pvd_stats_report(&st, &rj, "aggregate", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (have_lin && (have_lin = 0, rc = pvd_lineage_commit(&lin, &e))) ||
-		    (rc = pvd_out_commit(&out, &e))) {
-			/* what was not finished is dropped */
-			pvd_err_print(&e);
-			pvd_rejects_abort(&rj);
-			pvd_out_abort(&out);
-			if (have_lin)
-				pvd_lineage_abort(&lin);
-		}
-	}
-	pvd_agg_free(agg);
-	rc = pvd_cli_finish(rc, &st);
-	pvd_stats_free(&st);
-	pvd_catalog_free(&cat);
-	free(catalog);
-	return rc;
+	/* Never write over an input. */
+	if (s.lineage && pvd_lineage_is_input(s.lineage, files, nfiles))
+		pvd_cli_usage_error("--lineage %s is one of the inputs", s.lineage);
+	pvd_agg_stage_init(&s);
+	return pvd_filter_run(&s.base, "-", files, nfiles);
 }

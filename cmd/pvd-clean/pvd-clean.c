@@ -1,14 +1,8 @@
 /* pvd-clean — normalise each record to the schema of its dataset (the
  * engine is lib/clean.c). */
-#include "clean.h"
+#include "chain.h"
 #include "cli.h"
 #include "progress.h"
-#include "diag.h"
-#include "output.h"
-#include "reject.h"
-#include "sink.h"
-#include "stats.h"
-#include "stream.h"
 #include <getopt.h>
 #include <stdio.h>
 
@@ -57,18 +51,17 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct pvd_clean_opts o = { 0 };
-	const char *rejects = NULL, *report = NULL;
-	int quiet = 0, ch;
+	struct pvd_clean_stage s = { 0 };
+	int ch;
 	pvd_cli_init(argc, argv);
 	while ((ch = pvd_cli_getopt(argc, argv, "p:d:r:qhV", longopts)) != -1) {
 		switch (ch) {
-		case 'p': o.profile = optarg; break;
-		case 'd': o.dataset = optarg; break;
-		case 'r': rejects = optarg; break;
-		case 'R': report = optarg; break;
-		case 'S': o.strict = 1; break;
-		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case 'p': s.o.profile = optarg; break;
+		case 'd': s.o.dataset = optarg; break;
+		case 'r': s.base.rejects = optarg; break;
+		case 'R': s.base.report = optarg; break;
+		case 'S': s.o.strict = 1; break;
+		case 'q': s.base.quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
@@ -76,62 +69,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct pvd_err e = { 0 };
-	struct pvd_out out;
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	struct pvd_ndjson_sink nd;
-	struct pvd_clean *c;
-	int rc;
-	if ((rc = pvd_out_open(&out, "-", &e))) {
-		pvd_err_print(&e);
-		return rc;
-	}
-	if ((rc = pvd_rejects_open(&rj, "clean", rejects, quiet, &e))) {
-		pvd_err_print(&e);
-		pvd_out_commit(&out, &e);
-		return rc;
-	}
-	pvd_stats_init(&st, "records");
-	pvd_ndjson_sink_init(&nd, &out);
-	if ((rc = pvd_clean_new(&c, &o, &nd.base, &rj, &st, &e))) {
-		pvd_err_print(&e);
-		pvd_rejects_abort(&rj);
-		pvd_out_commit(&out, &e);
-		pvd_stats_free(&st);
-		return rc;
-	}
-	rc = pvd_stream_ndjson(argv + optind, argc - optind, pvd_clean_sink(c), &rj, &st, &e);
-	if (rc == 0)
-		rc = pvd_sink_end(pvd_clean_sink(c), &e);
-	/* --strict: an invalid JSON line is a reject too. */
-	if (rc == 0 && o.strict && rj.n)
-		rc = pvd_err_set(&e, PVD_EX_DATA, NULL, 0, 0, "stopped: a record was rejected (--strict)");
-	if (rc && !(rc == PVD_EX_DATA && o.strict)) {
-		/* A failed run: no rejects file, stdout flushed as far as it went. */
-		pvd_err_print(&e);
-		pvd_rejects_abort(&rj);
-		pvd_out_commit(&out, &e);
-	} else {
-		/* Done, or stopped by --strict: the counts of what was read still
-		 * reconcile, and the outputs are finished. */
-		struct pvd_err e2 = { 0 };
-		int rc2;
-		if (rc)
-			pvd_err_print(&e);
-		st.extra = pvd_clean_report(c);
-		if ((rc2 = pvd_stats_finish(&st, NULL, quiet, &e2)) ||
-		    (report && (rc2 = pvd_stats_report(&st, &rj, "clean", report, &e2))) ||
-		    (rc2 = pvd_rejects_close(&rj, &e2)) || (rc2 = pvd_out_commit(&out, &e2))) {
-			/* what was not finished is dropped */
-			pvd_err_print(&e2);
-			pvd_rejects_abort(&rj);
-			pvd_out_abort(&out);
-			rc = rc2;
-		}
-	}
-	pvd_clean_free(c);
-	rc = pvd_cli_finish(rc, &st);
-	pvd_stats_free(&st);
-	return rc;
+	pvd_clean_stage_init(&s);
+	return pvd_filter_run(&s.base, "-", argv + optind, argc - optind);
 }

@@ -1,15 +1,9 @@
 /* pvd-ingest — raw CSV exports to the NDJSON record stream. */
+#include "chain.h"
 #include "cli.h"
 #include "progress.h"
-#include "diag.h"
 #include "encoding.h"
-#include "ingest.h"
-#include "output.h"
-#include "profile.h"
-#include "reject.h"
 #include "sheet.h"
-#include "sink.h"
-#include "stats.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,87 +91,39 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *profile = NULL, *rejects = NULL, *report = NULL;
-	struct pvd_ingest_opts o = { .encoding = PVD_ENC_AUTO, .skip = -1 };
-	int quiet = 0, list = 0, c;
+	struct pvd_ingest_stage g = { .o = { .encoding = PVD_ENC_AUTO, .skip = -1 } };
+	int list = 0, c;
 	pvd_cli_init(argc, argv);
 	while ((c = pvd_cli_getopt(argc, argv, "p:e:d:s:r:qhV", longopts)) != -1) {
 		switch (c) {
-		case 'p': profile = optarg; break;
+		case 'p': g.profile = optarg; break;
 		case 'e':
-			if ((o.encoding = pvd_enc_parse(optarg)) < 0)
+			if ((g.o.encoding = pvd_enc_parse(optarg)) < 0)
 				pvd_cli_usage_error("--encoding: unknown encoding '%s' (auto, utf-8, windows-1252, utf-16le, utf-16be)", optarg);
 			break;
 		case 'd': {
 			int d = pvd_delim_parse(optarg);
 			if (d < 0)
 				pvd_cli_usage_error("--delimiter: '%s' is not one of auto , ; tab |", optarg);
-			o.delimiter = (char)d;
+			g.o.delimiter = (char)d;
 			break;
 		}
-		case 's': o.skip = (long)pvd_cli_ulong("--skip", optarg); break;
-		case 'M': o.field_cap = pvd_cli_ulong("--max-field", optarg); break;
-		case 'r': rejects = optarg; break;
-		case 'R': report = optarg; break;
-		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case 's': g.o.skip = (long)pvd_cli_ulong("--skip", optarg); break;
+		case 'M': g.o.field_cap = pvd_cli_ulong("--max-field", optarg); break;
+		case 'r': g.base.rejects = optarg; break;
+		case 'R': g.base.report = optarg; break;
+		case 'q': g.base.quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
-		case 'S': o.sheet = optarg; break;
+		case 'S': g.o.sheet = optarg; break;
 		case 'L': list = 1; break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");
 		}
 	}
-	struct pvd_err e = { 0 };
+	char *const *files = optind < argc ? argv + optind : NULL;
 	if (list)
-		return list_sheets(optind < argc ? argv + optind : NULL, argc - optind, &o);
-	struct pvd_profile prof;
-	if (profile) {
-		if (pvd_profile_load(&prof, profile, &e)) {
-			pvd_err_print(&e);
-			return PVD_EX_CONFIG;
-		}
-		o.profile = &prof;
-	}
-	struct pvd_out out;
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	struct pvd_ingest_counts cnt = { 0 };
-	struct pvd_ndjson_sink sink;
-	int rc;
-	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "ingest", rejects, quiet, &e))) {
-		pvd_err_print(&e);
-		if (profile)
-			pvd_profile_free(&prof);
-		return rc;
-	}
-	pvd_stats_init(&st, "rows");
-	pvd_ndjson_sink_init(&sink, &out);
-	static char *const dash[] = { "-", NULL };
-	char *const *files = optind < argc ? argv + optind : dash;
-	int nfiles = optind < argc ? argc - optind : 1;
-	for (int i = 0; i < nfiles && !rc; i++)
-		rc = pvd_ingest_file(files[i], &o, &sink.base, &rj, &st, &cnt, &e);
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_rejects_abort(&rj);
-		pvd_out_commit(&out, &e);
-	} else {
-		char detail[160];
-		snprintf(detail, sizeof detail, "(%llu header, %llu title, %llu total, %llu blank)", cnt.header,
-			 cnt.title, cnt.total, cnt.blank);
-		if ((rc = pvd_stats_finish(&st, detail, quiet, &e)) ||
-		    (report && (rc = pvd_stats_report(&st, &rj, "ingest", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e))) {
-			/* what was not finished is dropped */
-			pvd_err_print(&e);
-			pvd_rejects_abort(&rj);
-			pvd_out_abort(&out);
-		}
-	}
-	rc = pvd_cli_finish(rc, &st);
-	pvd_stats_free(&st);
-	if (profile)
-		pvd_profile_free(&prof);
-	return rc;
+		return list_sheets(files, argc - optind, &g.o);
+	pvd_ingest_stage_init(&g);
+	return pvd_filter_run(&g.base, "-", files, argc - optind);
 }

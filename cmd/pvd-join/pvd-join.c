@@ -1,14 +1,9 @@
 /* pvd-join — attach each record to its commune and to the PVD list of the
  * period (the engine is lib/join.c). */
+#include "chain.h"
 #include "cli.h"
 #include "progress.h"
 #include "diag.h"
-#include "join.h"
-#include "output.h"
-#include "reject.h"
-#include "sink.h"
-#include "stats.h"
-#include "stream.h"
 #include <getopt.h>
 #include <stdio.h>
 
@@ -64,82 +59,33 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *rejects = NULL, *report = NULL;
-	struct pvd_join_refs refs = { 0 };
+	struct pvd_join_stage s = { .mode = PVD_JOIN_INNER };
 	struct pvd_err e = { 0 };
-	int quiet = 0, mode = PVD_JOIN_INNER, c;
+	int mode, c;
 	pvd_cli_init(argc, argv);
 	while ((c = pvd_cli_getopt(argc, argv, "m:r:qhV", longopts)) != -1) {
 		switch (c) {
 		case OPT_REF:
-			if (pvd_join_refs_add(&refs, optarg, &e))
+			if (pvd_join_refs_add(&s.refs, optarg, &e))
 				pvd_cli_usage_error("%s", e.msg);
 			break;
 		case 'm':
 			if ((mode = pvd_join_mode_parse(optarg)) < 0)
 				pvd_cli_usage_error("--mode: '%s' is not one of inner, left, anti", optarg);
+			s.mode = (enum pvd_join_mode)mode;
 			break;
-		case 'r': rejects = optarg; break;
-		case OPT_REPORT: report = optarg; break;
-		case 'q': quiet = 1; pvd_progress_quiet(); break;
+		case 'r': s.base.rejects = optarg; break;
+		case OPT_REPORT: s.base.report = optarg; break;
+		case 'q': s.base.quiet = 1; pvd_progress_quiet(); break;
 		case PVD_OPT_PROGRESS: pvd_progress_force(); break;
 		case 'h': pvd_cli_help(usage);
 		case 'V': pvd_cli_version();
 		default: pvd_cli_usage_error("unknown option");
 		}
 	}
-	if (!refs.pvd)
+	if (!s.refs.pvd)
 		pvd_cli_usage_error("no PVD list: name the list in force with --ref pvd=NAME|FILE (e.g. pvd-2021-01)");
 
-	struct pvd_join_ref ref;
-	int rc = pvd_join_ref_load(&ref, &refs, &e);
-	for (size_t i = 0; !quiet && i < ref.log.n; i++) {
-		const struct pvd_refwarn *w = &ref.log.w[i];
-		if (w->field)
-			pvd_warn_at(w->file, w->line, "%s: %s", w->field, w->msg);
-		else
-			pvd_warn_at(w->file, w->line, "%s", w->msg);
-	}
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_join_ref_free(&ref);
-		return rc;
-	}
-
-	struct pvd_out out;
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	struct pvd_ndjson_sink sink;
-	struct pvd_join join;
-	if ((rc = pvd_out_open(&out, "-", &e)) || (rc = pvd_rejects_open(&rj, "join", rejects, quiet, &e))) {
-		pvd_err_print(&e);
-		pvd_join_ref_free(&ref);
-		return rc;
-	}
-	pvd_stats_init(&st, "records");
-	pvd_ndjson_sink_init(&sink, &out);
-	pvd_join_init(&join, &ref, (enum pvd_join_mode)mode, &sink.base, &rj, &st);
-	rc = pvd_stream_ndjson(argv + optind, argc - optind, &join.base, &rj, &st, &e);
-	if (!rc)
-		rc = pvd_sink_end(&join.base, &e);
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_rejects_abort(&rj);
-		pvd_out_commit(&out, &e);
-	} else {
-		st.extra = json_pack("{s:o, s:o}", "join", pvd_join_report(&join), "refs", pvd_join_ref_report(&ref));
-		if ((rc = pvd_stats_finish(&st, pvd_join_skip_detail(&join), quiet, &e)) ||
-		    (report && (rc = pvd_stats_report(&st, &rj, "join", report, &e))) ||
-		    (rc = pvd_rejects_close(&rj, &e)) || (rc = pvd_out_commit(&out, &e))) {
-			/* what was not finished is dropped */
-			pvd_err_print(&e);
-			pvd_rejects_abort(&rj);
-			pvd_out_abort(&out);
-		}
-	}
-	pvd_join_free(&join);
-	rc = pvd_cli_finish(rc, &st);
-	pvd_stats_free(&st);
-	pvd_join_ref_free(&ref);
-	return rc;
+	pvd_join_stage_init(&s);
+	return pvd_filter_run(&s.base, "-", argv + optind, argc - optind);
 }

@@ -1,13 +1,9 @@
 /* pvd-render — pvd-aggregate's indicator records to the period's dashboard. */
 #include "cli.h"
+#include "filter.h"
 #include "progress.h"
 #include "dashboard.h"
-#include "diag.h"
-#include "output.h"
-#include "reject.h"
 #include "render.h"
-#include "stats.h"
-#include "stream.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,25 +112,6 @@ static void parse(int argc, char **argv, struct opts *o)
 	}
 }
 
-/* Reads the records, attaches the previous document and the provenance. */
-static int build(struct pvd_dash *d, char *const *files, int nfiles, const struct opts *o,
-		 struct pvd_rejects *rj, struct pvd_stats *st, struct pvd_err *e)
-{
-	struct pvd_dash_sink sink;
-	pvd_dash_sink_init(&sink, d, rj, st);
-	int rc = pvd_stream_ndjson(files, nfiles, &sink.base, rj, st, e);
-	pvd_dash_sink_free(&sink);
-	if (!rc)
-		rc = pvd_dash_finish(d, e);
-	if (!rc && o->previous)
-		rc = pvd_dash_previous(d, o->previous, e);
-	if (!rc && o->provenance)
-		rc = pvd_dash_provenance(d, o->provenance, e);
-	if (!rc && o->lineage)
-		rc = pvd_dash_lineage(d, o->lineage, e);
-	return rc;
-}
-
 static void render(const struct pvd_dash *d, const struct opts *o, struct pvd_buf *b)
 {
 	switch (o->fmt) {
@@ -173,56 +150,73 @@ static void notes(const struct pvd_dash *d)
 		}
 }
 
+/* pvd-render as a stage (filter.h): the model is filled by the records,
+ * completed and rendered into the output when the stream ends. */
+struct render_stage {
+	struct pvd_stage base;
+	struct opts o;
+	struct pvd_dash d;
+	struct pvd_dash_sink sink;
+	int loaded, started;
+};
+
+static int r_load(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct render_stage *r = (struct render_stage *)s;
+	r->loaded = 1;
+	return pvd_dash_load(&r->d, r->o.config, e);
+}
+
+static int r_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
+{
+	struct render_stage *r = (struct render_stage *)s;
+	pvd_dash_sink_init(&r->sink, &r->d, &s->rj, &s->st);
+	r->started = 1;
+	s->in = &r->sink.base;
+	return 0;
+}
+
+/* Completes the model with the previous document and the provenance, then
+ * renders it into the output. */
+static int r_finish(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct render_stage *r = (struct render_stage *)s;
+	const struct opts *o = &r->o;
+	int rc = pvd_dash_finish(&r->d, e);
+	if (!rc && o->previous)
+		rc = pvd_dash_previous(&r->d, o->previous, e);
+	if (!rc && o->provenance)
+		rc = pvd_dash_provenance(&r->d, o->provenance, e);
+	if (!rc && o->lineage)
+		rc = pvd_dash_lineage(&r->d, o->lineage, e);
+	if (rc)
+		return rc;
+	if (!o->quiet)
+		notes(&r->d);
+	render(&r->d, o, &s->out->b);
+	return 0;
+}
+
+static void r_free(struct pvd_stage *s)
+{
+	struct render_stage *r = (struct render_stage *)s;
+	if (r->started)
+		pvd_dash_sink_free(&r->sink);
+	if (r->loaded)
+		pvd_dash_free(&r->d);
+	r->started = r->loaded = 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { .fmt = PVD_RENDER_JSON, .bom = -1 };
+	static const struct pvd_stage_ops ops = { .load = r_load, .start = r_start, .finish = r_finish,
+						  .free = r_free };
+	struct render_stage r = { .base = { .ops = &ops, .name = "render", .unit = "records" },
+				  .o = { .fmt = PVD_RENDER_JSON, .bom = -1 } };
 	pvd_cli_init(argc, argv);
-	parse(argc, argv, &o);
-	struct pvd_err e = { 0 };
-	struct pvd_dash d;
-	int rc = pvd_dash_load(&d, o.config, &e);
-	if (rc) {
-		pvd_err_print(&e);
-		pvd_dash_free(&d);
-		return rc;
-	}
-	struct pvd_out out;
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	if ((rc = pvd_out_open(&out, o.output, &e))) {
-		pvd_err_print(&e);
-		pvd_dash_free(&d);
-		return rc;
-	}
-	if ((rc = pvd_rejects_open(&rj, "render", o.rejects, o.quiet, &e))) {
-		pvd_err_print(&e);
-		pvd_out_abort(&out);
-		pvd_dash_free(&d);
-		return rc;
-	}
-	pvd_stats_init(&st, "records");
-	rc = build(&d, argv + optind, argc - optind, &o, &rj, &st, &e);
-	if (!rc) {
-		if (!o.quiet)
-			notes(&d);
-		render(&d, &o, &out.b);
-		rc = pvd_out_commit(&out, &e);
-		if (!rc)
-			rc = pvd_stats_finish(&st, NULL, o.quiet, &e);
-		if (!rc && o.report)
-			rc = pvd_stats_report(&st, &rj, "render", o.report, &e);
-		if (!rc)
-			rc = pvd_rejects_close(&rj, &e);
-		else
-			pvd_rejects_abort(&rj);
-	} else {
-		pvd_out_abort(&out);
-		pvd_rejects_abort(&rj);
-	}
-	if (rc)
-		pvd_err_print(&e);
-	rc = pvd_cli_finish(rc, &st);
-	pvd_stats_free(&st);
-	pvd_dash_free(&d);
-	return rc;
+	parse(argc, argv, &r.o);
+	r.base.rejects = r.o.rejects;
+	r.base.report = r.o.report;
+	r.base.quiet = r.o.quiet;
+	return pvd_filter_run(&r.base, r.o.output, argv + optind, argc - optind);
 }

@@ -29,6 +29,8 @@ static const char usage[] =
 	"                     catalogue, dashboard) instead of the pipeline's own\n"
 	"  -j, --jobs N       sources processed at the same time (default: the number of cores)\n"
 	"  -k, --keep-going   after a stage fails, finish the other sources (the run still fails)\n"
+	"      --pipes        one process per stage, joined by pipes, as the --dry-run\n"
+	"                     script does (default: each source's stages in one process)\n"
 	"      --progress     show progress on stderr even when it is not a terminal\n"
 	"      --no-progress  no progress, even on a terminal\n"
 	"  -v, --verbose      show the stages' stderr even when they succeed\n"
@@ -81,7 +83,7 @@ static int print_text(const char *s, size_t n)
 
 int main(int argc, char **argv)
 {
-	enum { O_PROGRESS = 256, O_NO_PROGRESS, O_KEEP_WORK, O_PRINT_DEPS, O_CHECK, O_CONFIG };
+	enum { O_PROGRESS = 256, O_NO_PROGRESS, O_KEEP_WORK, O_PRINT_DEPS, O_CHECK, O_CONFIG, O_PIPES };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "keep-work", no_argument, NULL, O_KEEP_WORK },
+		{ "pipes", no_argument, NULL, O_PIPES },
 		{ "print-deps", no_argument, NULL, O_PRINT_DEPS },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -103,6 +106,8 @@ int main(int argc, char **argv)
 	const char *output = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct pvd_run_opts o = { .jobs = ncpu > 0 ? (unsigned)ncpu : 1, .version = PVD_VERSION, .msg = stderr };
+	const char *pipes = getenv("PVD_RUN_PIPES");
+	o.pipes = pipes && *pipes;
 	pvd_cli_init(argc, argv);
 	while ((c = getopt_long(argc, argv, "nj:kvqhVo:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -119,6 +124,7 @@ int main(int argc, char **argv)
 		case O_NO_PROGRESS: progress = 0; break;
 		case 'v': o.verbose = 1; break;
 		case O_KEEP_WORK: o.keep_work = 1; break;
+		case O_PIPES: o.pipes = 1; break;
 		case O_PRINT_DEPS: deps = 1; break;
 		case O_CHECK: check = 1; break;
 		case 'q': quiet = 1; break;

@@ -1,0 +1,420 @@
+#include "chain.h"
+#include "diag.h"
+#include "output.h"
+#include "xmem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---- ingest ---- */
+
+#define IN(s) ((struct pvd_ingest_stage *)(s))
+
+static int ingest_load(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_ingest_stage *g = IN(s);
+	if (!g->profile)
+		return 0;
+	if (pvd_profile_load(&g->prof, g->profile, e))
+		return PVD_EX_CONFIG;
+	g->have_prof = 1;
+	g->o.profile = &g->prof;
+	return 0;
+}
+
+static int ingest_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
+{
+	s->in = NULL; /* it makes records of its files */
+	return 0;
+}
+
+static int ingest_feed(struct pvd_stage *s, char *const *files, int nfiles, struct pvd_err *e)
+{
+	static char *const dash[] = { "-", NULL };
+	struct pvd_ingest_stage *g = IN(s);
+	int rc = 0;
+	if (nfiles < 1)
+		files = dash, nfiles = 1;
+	for (int i = 0; i < nfiles && !rc; i++)
+		rc = pvd_ingest_file(files[i], &g->o, s->next, &s->rj, &s->st, &g->cnt, e);
+	return rc;
+}
+
+static int ingest_finish(struct pvd_stage *s, struct pvd_err *e)
+{
+	const struct pvd_ingest_counts *c = &IN(s)->cnt;
+	snprintf(s->detail, sizeof s->detail, "(%llu header, %llu title, %llu total, %llu blank)", c->header,
+		 c->title, c->total, c->blank);
+	return 0;
+}
+
+static void ingest_free(struct pvd_stage *s)
+{
+	struct pvd_ingest_stage *g = IN(s);
+	if (g->have_prof)
+		pvd_profile_free(&g->prof);
+	g->have_prof = 0;
+}
+
+void pvd_ingest_stage_init(struct pvd_ingest_stage *s)
+{
+	static const struct pvd_stage_ops ops = { .load = ingest_load, .start = ingest_start, .feed = ingest_feed,
+						  .finish = ingest_finish, .free = ingest_free };
+	s->base.ops = &ops;
+	s->base.name = "ingest";
+	s->base.unit = "rows";
+}
+
+/* ---- clean ---- */
+
+#define CL(s) ((struct pvd_clean_stage *)(s))
+
+static int clean_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
+{
+	struct pvd_clean_stage *c = CL(s);
+	int rc = pvd_clean_new(&c->c, &c->o, next, &s->rj, &s->st, e);
+	if (!rc)
+		s->in = pvd_clean_sink(c->c);
+	return rc;
+}
+
+static int clean_finish(struct pvd_stage *s, struct pvd_err *e)
+{
+	s->st.extra = pvd_clean_report(CL(s)->c);
+	return 0;
+}
+
+static void clean_free(struct pvd_stage *s)
+{
+	pvd_clean_free(CL(s)->c);
+	CL(s)->c = NULL;
+}
+
+void pvd_clean_stage_init(struct pvd_clean_stage *s)
+{
+	static const struct pvd_stage_ops ops = { .start = clean_start, .finish = clean_finish, .free = clean_free };
+	s->base.ops = &ops;
+	s->base.name = "clean";
+	s->base.unit = "records";
+	s->base.strict = s->o.strict;
+}
+
+/* ---- join ---- */
+
+#define JN(s) ((struct pvd_join_stage *)(s))
+
+int pvd_join_shared_load(struct pvd_join_shared *sh, const struct pvd_join_refs *refs)
+{
+	sh->err = (struct pvd_err){ 0 };
+	return sh->rc = pvd_join_ref_load(&sh->ref, refs, &sh->err);
+}
+
+void pvd_join_shared_free(struct pvd_join_shared *sh)
+{
+	pvd_join_ref_free(&sh->ref);
+}
+
+static int join_load(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_join_stage *j = JN(s);
+	if (j->shared) {
+		j->ref = &j->shared->ref;
+		s->warnings = &j->shared->ref.log;
+		if (j->shared->rc)
+			*e = j->shared->err;
+		return j->shared->rc;
+	}
+	j->ref = &j->own;
+	int rc = pvd_join_ref_load(&j->own, &j->refs, e);
+	s->warnings = &j->own.log;
+	return rc;
+}
+
+static int join_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
+{
+	struct pvd_join_stage *j = JN(s);
+	pvd_join_init(&j->join, j->ref, j->mode, next, &s->rj, &s->st);
+	j->started = 1;
+	s->in = &j->join.base;
+	return 0;
+}
+
+static int join_finish(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_join_stage *j = JN(s);
+	s->st.extra = json_pack("{s:o, s:o}", "join", pvd_join_report(&j->join), "refs", pvd_join_ref_report(j->ref));
+	const char *d = pvd_join_skip_detail(&j->join);
+	snprintf(s->detail, sizeof s->detail, "%s", d ? d : "");
+	return 0;
+}
+
+static void join_free(struct pvd_stage *s)
+{
+	struct pvd_join_stage *j = JN(s);
+	if (j->started)
+		pvd_join_free(&j->join);
+	j->started = 0;
+	if (j->ref == &j->own)
+		pvd_join_ref_free(&j->own);
+	j->ref = NULL;
+}
+
+void pvd_join_stage_init(struct pvd_join_stage *s)
+{
+	static const struct pvd_stage_ops ops = { .load = join_load, .start = join_start, .finish = join_finish,
+						  .free = join_free };
+	s->base.ops = &ops;
+	s->base.name = "join";
+	s->base.unit = "records";
+}
+
+/* ---- aggregate ---- */
+
+#define AG(s) ((struct pvd_agg_stage *)(s))
+
+static int agg_load(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_agg_stage *a = AG(s);
+	a->catalog_path = a->catalog ? xstrdup(a->catalog) : pvd_catalog_default();
+	char *sdir = pvd_catalog_schema_dir(a->catalog_path);
+	int rc = pvd_catalog_load(&a->cat, a->catalog_path, &a->period, sdir, e);
+	free(sdir);
+	return rc;
+}
+
+static int agg_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
+{
+	struct pvd_agg_stage *a = AG(s);
+	a->agg = pvd_agg_new(&a->cat, a->partial, next, &s->rj, &s->st);
+	s->in = pvd_agg_sink(a->agg);
+	if (a->lineage) {
+		int rc = pvd_lineage_open(&a->lin, a->lineage, &a->cat, e);
+		if (rc)
+			return rc;
+		a->have_lin = 1;
+		pvd_agg_set_lineage(a->agg, &a->lin);
+	}
+	return 0;
+}
+
+static int agg_feed(struct pvd_stage *s, char *const *files, int nfiles, struct pvd_err *e)
+{
+	return pvd_agg_merge(AG(s)->agg, files, nfiles, e);
+}
+
+static int agg_finish(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_agg_stage *a = AG(s);
+	struct pvd_agg_counts k;
+	pvd_agg_counts(a->agg, &k);
+	if (a->merge) {
+		/* The counts of the records behind the merged states. */
+		s->st.in = k.in;
+		s->st.out = k.used;
+		s->st.rejected = k.rejected;
+		s->st.skipped = k.skipped;
+		snprintf(s->detail, sizeof s->detail, "(no indicator); %llu state%s merged, %llu %s", k.states,
+			 k.states == 1 ? "" : "s", k.values, a->partial ? "state records" : "values");
+	} else {
+		snprintf(s->detail, sizeof s->detail, "(no indicator); %llu %s", k.values,
+			 a->partial ? "state records" : "values");
+	}
+	s->st.extra = json_pack("{s:I, s:o}", a->partial ? "state_records" : "values", (json_int_t)k.values,
+				"skipped_datasets", pvd_agg_skipped_json(a->agg));
+	return 0;
+}
+
+static int agg_commit(struct pvd_stage *s, struct pvd_err *e)
+{
+	struct pvd_agg_stage *a = AG(s);
+	if (!a->have_lin)
+		return 0;
+	a->have_lin = 0;
+	return pvd_lineage_commit(&a->lin, e);
+}
+
+static void agg_abort(struct pvd_stage *s)
+{
+	struct pvd_agg_stage *a = AG(s);
+	if (a->have_lin)
+		pvd_lineage_abort(&a->lin);
+	a->have_lin = 0;
+}
+
+static void agg_free(struct pvd_stage *s)
+{
+	struct pvd_agg_stage *a = AG(s);
+	agg_abort(s);
+	pvd_agg_free(a->agg);
+	a->agg = NULL;
+	if (a->catalog_path)
+		pvd_catalog_free(&a->cat);
+	free(a->catalog_path);
+	a->catalog_path = NULL;
+}
+
+void pvd_agg_stage_init(struct pvd_agg_stage *s)
+{
+	static const struct pvd_stage_ops ops = { .load = agg_load, .start = agg_start, .finish = agg_finish,
+						  .commit = agg_commit, .abort = agg_abort, .free = agg_free };
+	static const struct pvd_stage_ops merge_ops = { .load = agg_load, .start = agg_start, .feed = agg_feed,
+							.finish = agg_finish, .commit = agg_commit,
+							.abort = agg_abort, .free = agg_free };
+	s->base.ops = s->merge ? &merge_ops : &ops;
+	s->base.name = "aggregate";
+	s->base.unit = "records";
+}
+
+/* ---- fused ---- */
+
+/* The front of a stage fed by the previous one in the same process: what
+ * pvd_stream_ndjson does for a stage reading a pipe (count the record read,
+ * name where it was read), and which stage a failure came from: the first
+ * door a failing status passes is the failing stage's own (a failure
+ * further down passed the doors further down first). */
+struct door {
+	struct pvd_sink base;
+	struct pvd_stage *s;
+	struct pvd_sink *inner;
+	int *failed;            /* index of the failing stage, -1 */
+	int index;
+	long line;
+};
+
+static int door_blame(struct door *d, int rc)
+{
+	if (rc && *d->failed < 0)
+		*d->failed = d->index;
+	return rc;
+}
+
+static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
+{
+	struct door *d = (struct door *)self;
+	pvd_stats_in(&d->s->st);
+	d->s->rj.at_line = ++d->line;
+	return door_blame(d, pvd_sink_put(d->inner, r, e));
+}
+
+static int door_end(struct pvd_sink *self, struct pvd_err *e)
+{
+	struct door *d = (struct door *)self;
+	d->s->rj.at_line = 0;
+	return door_blame(d, pvd_sink_end(d->inner, e));
+}
+
+/* The stage's messages go where its own process's stderr would. */
+static void enter(const int *fds, const char *const *prog, int i)
+{
+	dup2(fds[i], 2);
+	pvd_progname = prog[i];
+}
+
+int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED_STAGES],
+		  const char *const prog[PVD_FUSED_STAGES], int status[PVD_FUSED_STAGES])
+{
+	struct pvd_stage *st[PVD_FUSED_STAGES] = { &f->ingest.base, &f->clean.base, &f->join.base, &f->agg.base };
+	struct pvd_err e[PVD_FUSED_STAGES] = { 0 };
+	struct door door[PVD_FUSED_STAGES] = { 0 };
+	struct pvd_out out;
+	struct pvd_ndjson_sink nd;
+	struct pvd_sink null;
+	const char *saved_prog = pvd_progname;
+	int saved_err = dup(2), failed = -1, rc = 0, i;
+
+	/* 1. every stage loads, as each process would, and says what failed */
+	for (i = 0; i < PVD_FUSED_STAGES; i++) {
+		enter(fds, prog, i);
+		if ((status[i] = pvd_stage_load(st[i], &e[i])))
+			pvd_err_print(&e[i]);
+	}
+	for (i = 0; i < PVD_FUSED_STAGES && !status[i]; i++)
+		;
+	int ok = i == PVD_FUSED_STAGES, have_out = 0;
+	/* 2-3. opened and started from the last: each feeds the next's door */
+	if (ok && (rc = pvd_out_open(&out, "-", &e[3]))) {
+		enter(fds, prog, 3);
+		pvd_err_print(&e[3]);
+		status[3] = rc;
+		ok = 0;
+	}
+	if (ok) {
+		struct pvd_sink *next;
+		have_out = 1;
+		pvd_ndjson_sink_init(&nd, &out);
+		pvd_null_sink_init(&null);
+		next = &nd.base;
+		for (i = PVD_FUSED_STAGES - 1; i >= 0; i--) {
+			enter(fds, prog, i);
+			if ((status[i] = pvd_stage_open(st[i], next, &e[i]))) {
+				/* the others still open, and say what fails for them */
+				status[i] = pvd_stage_close(st[i], status[i], &e[i]);
+				next = &null;
+				continue;
+			}
+			if (i == 0)
+				continue;
+			door[i] = (struct door){ .base = { .put = door_put, .end = door_end }, .s = st[i],
+						 .inner = st[i]->in, .failed = &failed, .index = i };
+			/* a stage reading a pipe names it so in its report */
+			pvd_stats_input(&st[i]->st, pvd_display_name("-"));
+			st[i]->rj.at_file = pvd_display_name("-");
+			next = &door[i].base;
+		}
+		for (i = 0; i < PVD_FUSED_STAGES && !status[i]; i++)
+			;
+		ok = i == PVD_FUSED_STAGES;
+	}
+	/* 4. the records: ingest's messages go to its stderr as they come */
+	if (ok) {
+		enter(fds, prog, 0);
+		char *const files[] = { (char *)file, NULL };
+		rc = pvd_stage_feed(st[0], files, 1, &e[0]);
+		if (rc) {
+			int k = failed < 0 ? 0 : failed;
+			if (k)
+				e[k] = e[0];
+			status[k] = rc;
+		}
+	}
+	/* 5. each stage finishes, or is dropped when another failed */
+	for (i = 0; i < PVD_FUSED_STAGES; i++) {
+		if (!st[i]->opened)
+			continue;
+		enter(fds, prog, i);
+		if (ok && !rc) {
+			status[i] = pvd_stage_close(st[i], 0, &e[i]);
+		} else if (status[i]) {
+			status[i] = pvd_stage_close(st[i], status[i], &e[i]);
+		} else {
+			/* another stage failed: this one's files are not needed */
+			pvd_rejects_abort(&st[i]->rj);
+			if (st[i]->ops->abort)
+				st[i]->ops->abort(st[i]);
+			st[i]->opened = 0;
+		}
+	}
+	if (have_out) {
+		enter(fds, prog, 3);
+		struct pvd_err oe = { 0 };
+		int orc = pvd_out_commit(&out, &oe);
+		if (orc && f->agg.base.finished && !status[3]) {
+			pvd_err_print(&oe);
+			status[3] = orc;
+		}
+	}
+	/* 6. */
+	for (i = 0; i < PVD_FUSED_STAGES; i++) {
+		enter(fds, prog, i);
+		status[i] = pvd_stage_free(st[i], status[i]);
+	}
+	if (saved_err >= 0) {
+		dup2(saved_err, 2);
+		close(saved_err);
+	}
+	pvd_progname = saved_prog;
+	for (i = 0; i < PVD_FUSED_STAGES; i++)
+		if (status[i])
+			return status[i];
+	return 0;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# pvd-run's fused mode (the default: each source's ingest → clean → join →
+# aggregate --partial in one process, records passed by pointer) against its
+# pipe mode (--pipes: one process per stage, NDJSON through pipes, as the
+# --dry-run script): the same bytes in every output, the same exit status
+# and messages when a source fails.  The pipe mode is the oracle: each of
+# its stages is the filter a user runs by hand.
+load helper
+
+# A scratch tree with pipelines/ and links to the fixtures and config.
+tree() {
+	mkdir -p "$1/pipelines"
+	cp "$PVD_ROOT"/pipelines/2021-Q3.yaml "$PVD_ROOT"/pipelines/2021-Q4.yaml "$1/pipelines/"
+	ln -s "$PVD_ROOT/fixtures" "$1/fixtures"
+	ln -s "$PVD_ROOT/config" "$1/config"
+}
+
+# Two output directories hold the same files with the same bytes, but for
+# the times the run report gives (they are measured, so they vary).
+same_outputs() {
+	diff -r -x run-report.json -x run-report.txt "$1" "$2"
+	diff <(mask_times <"$1/run-report.json") <(mask_times <"$2/run-report.json")
+	diff <(mask_times_txt <"$1/run-report.txt") <(mask_times_txt <"$2/run-report.txt")
+}
+mask_times() { jq 'del(.. | objects | .time?)'; }
+mask_times_txt() { sed -E 's/wall [0-9]+\.[0-9]{2} s, CPU [0-9]+\.[0-9]{2} s, peak RSS [0-9]+ KiB/wall W s, CPU C s, peak RSS R KiB/'; }
+
+# A generated export of ROWS rows (test/tools/gen-export) dealt into two
+# sources, the second with bad rows (an amount that is not one, a commune
+# code that is none, a short row) and a TOTAL row that disagrees.
+gen_sources() {
+	"$PVD_TOOLS/gen-export" "$1" >all.csv
+	awk 'NR == 1 { print > "a.csv"; print > "b.csv"; next } { print > (NR % 2 ? "a.csv" : "b.csv") }' all.csv
+	printf '%s\n' '2A004;Ajaccio;DETR;"x";12,3,4;1,00;01/02/2021;2021' \
+		'99999;Nulle part;DETR;"y";1 000,00;2,00;01/02/2021;2021' '01001;Court;DETR' \
+		'TOTAL;;;;;123,45;;' >>b.csv
+	cp "$PVD_ROOT/test/bench/export-profile.yaml" profile.yaml
+	cat >q.yaml <<-EOF
+		period: 2021-Q4
+		sources:
+		  - {name: a, file: a.csv, profile: profile.yaml}
+		  - {name: b, file: b.csv, profile: profile.yaml}
+		reference: {pvd: pvd-2021-01, communes: cog-2026}
+		indicators: $PVD_ROOT/config/indicators.yaml
+		output: out/q
+		formats: [json, csv, md]
+	EOF
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	export PVD_CONFIG=$PVD_ROOT/config
+	unset PVD_RUN_PIPES
+}
+
+@test "the demo quarters: fused and --pipes write the same bytes" {
+	tree p
+	tree f
+	(cd p && pvd-run -q --pipes pipelines/2021-Q3.yaml && pvd-run -q --pipes pipelines/2021-Q4.yaml)
+	(cd f && pvd-run -q pipelines/2021-Q3.yaml && pvd-run -q pipelines/2021-Q4.yaml)
+	for q in 2021-Q3 2021-Q4; do
+		same_outputs p/out/$q f/out/$q
+	done
+}
+
+@test "generated sources with rejects and a TOTAL row: same outputs, same messages" {
+	gen_sources 3000
+	run pvd-run --pipes -o outp q.yaml
+	assert_success
+	echo "$output" >p.err
+	run pvd-run -o outf q.yaml
+	assert_success
+	diff p.err <(sed 's/wrote outf$/wrote outp/' <<<"$output")
+	# the planted rows are rejected, by the stage that should
+	run jq -c 'select(.line == 1502) | .reason' outf/rejects/clean-b.ndjson
+	assert_output '"type-error"'
+	run jq -c 'select(.line == 1504) | .reason' outf/rejects/ingest-b.ndjson
+	assert_output '"missing-cell"'
+	grep -q 'TOTAL row at line 1505: montant declared 123,45' outf/run-report.json
+	mv outp/run-report.json p.json
+	mv outf/run-report.json f.json
+	diff <(jq 'del(.output) | del(.. | objects | .time?)' p.json) <(jq 'del(.output) | del(.. | objects | .time?)' f.json)
+	diff -r -x run-report.txt outp outf
+	diff <(mask_times_txt <outp/run-report.txt) <(mask_times_txt <outf/run-report.txt)
+	# fused: one process per source, timed as a whole; no stage is its own process
+	run jq -c '[.sources[] | [(.time | keys), ([.stages[].time] | unique)]]' f.json
+	assert_output '[[["cpu_ms","max_rss_kib","wall_ms"],[null]],[["cpu_ms","max_rss_kib","wall_ms"],[null]]]'
+}
+
+@test "a source whose ingest fails: the same status and messages, the output untouched" {
+	gen_sources 400
+	pvd-run -q q.yaml
+	sed '1s/Montant attribué/Montant/' b.csv >c.csv
+	sed -i 's/file: b.csv/file: c.csv/' q.yaml
+	cp -R out/q before
+	for mode in --pipes --keep-going; do
+		run pvd-run -j 1 -k $([ $mode = --pipes ] && echo --pipes) q.yaml
+		assert_failure 65
+		echo "$output" >"err$mode"
+	done
+	diff err--pipes err--keep-going
+	assert_line --index 0 --partial 'pvd-ingest: c.csv:1: profile profile: required column missing: montant ("Montant attribué")'
+	assert_line --index 1 "pvd-run: source b: stage ingest (pvd-ingest) failed with exit status 65"
+	diff -r before out/q
+}
+
+@test "a reference the join refuses: loaded once, each source's join fails as its process would" {
+	gen_sources 200
+	printf 'foo;bar\n1;2\n' >badref.csv
+	sed -i 's/pvd: pvd-2021-01/pvd: badref.csv/' q.yaml
+	run pvd-run -j 1 -k --pipes q.yaml
+	assert_failure 78
+	echo "$output" >p.err
+	run pvd-run -j 1 -k q.yaml
+	assert_failure 78
+	diff p.err - <<<"$output"
+	assert_line --index 0 "pvd-join: badref.csv:1: no column insee_com (header names accepted: insee_com|insee|code_insee|codgeo|code_commune|com)"
+	assert_line --index 1 "pvd-run: source a: stage join (pvd-join) failed with exit status 78"
+	assert_line --index 3 "pvd-run: source b: stage join (pvd-join) failed with exit status 78"
+	[ ! -e out/q ]
+}
+
+@test "a catalogue that does not load: the same status and messages" {
+	gen_sources 200
+	printf 'indicators: [\n' >bad.yaml
+	sed -i "s|indicators: .*|indicators: bad.yaml|" q.yaml
+	run pvd-run -j 1 -k --pipes q.yaml
+	p_status=$status
+	echo "$output" >p.err
+	run pvd-run -j 1 -k q.yaml
+	assert_failure 78
+	[ "$status" = "$p_status" ]
+	diff p.err - <<<"$output"
+	assert_line --index 0 --partial "pvd-aggregate: bad.yaml:2:1: YAML syntax:"
+	assert_line --index 1 "pvd-run: source a: stage aggregate (pvd-aggregate) failed with exit status 78"
+}
+
+@test "--dry-run prints the pipe script in either mode; --pipes is in the help" {
+	gen_sources 10
+	pvd-run --dry-run q.yaml >a.sh
+	pvd-run --dry-run --pipes q.yaml >b.sh
+	cmp a.sh b.sh
+	grep -q 'pvd-ingest .* |$' a.sh
+	pvd-run --help | grep -q -- '--pipes'
+}
+
+@test "PVD_RUN_PIPES=1 is --pipes: the stages are the programs beside pvd-run" {
+	gen_sources 50
+	mkdir bin
+	cp "$PVD_BIN/pvd-run" "$PVD_BIN/pvd-aggregate" "$PVD_BIN/pvd-render" bin/
+	printf '#!/bin/sh\necho "stub $0" >&2\nexit 3\n' >bin/pvd-ingest
+	chmod +x bin/pvd-ingest
+	ln -s "$PVD_BIN/pvd-clean" bin/pvd-clean
+	ln -s "$PVD_BIN/pvd-join" bin/pvd-join
+	# fused: pvd-ingest's program is not run
+	run bin/pvd-run -q q.yaml
+	assert_success
+	PVD_RUN_PIPES=1 run bin/pvd-run -q -j 1 q.yaml
+	assert_failure 3
+	assert_line --index 0 --partial "stub "
+}
