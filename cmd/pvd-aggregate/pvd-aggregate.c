@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 	char *catalog = NULL;
 	int partial = 0, merge = 0, quiet = 0, c;
 	pvd_cli_init(argc, argv);
+	pvd_cli_output_option("lineage");
 	while ((c = pvd_cli_getopt(argc, argv, "p:i:r:l:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': period = optarg; break;
