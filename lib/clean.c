@@ -136,6 +136,7 @@ struct sch {
 	struct seen seen;
 	unsigned long long out, rejected;
 	struct fsum *sum;        /* per schema field: the sums of its numbers in the records passed on */
+	char **latest;           /* per schema field: a date field's latest value in the records passed on */
 	/* where the schema's fields are in the records (fieldmap.h); its at is
 	 * NULL until the first record of the dataset */
 	struct pvd_fieldmap map;
@@ -155,6 +156,7 @@ struct change {
 	size_t off, len;        /* value in c->val */
 	unsigned nitems;
 	long fi;                /* a number: its schema field, summed when the record passes; else -1 */
+	long di;                /* a date: its schema field (its latest value is kept); else -1 */
 	long at;                /* the field's index in the record when it is there, else -1 */
 	int64_t cents;
 	int overflow;           /* the number times 100 does not fit */
@@ -202,13 +204,17 @@ static int valid_name(const char *s)
 static void sch_free(struct sch *x)
 {
 	if (x->s) {
-		for (size_t i = 0; i < x->s->nf; i++)
+		for (size_t i = 0; i < x->s->nf; i++) {
 			free(x->prec[i]);
+			if (x->latest)
+				free(x->latest[i]);
+		}
 		pvd_schema_free(x->s);
 		free(x->s);
 	}
 	free(x->prec);
 	free(x->sum);
+	free(x->latest);
 	pvd_fieldmap_free(&x->map);
 	seen_free(&x->seen);
 	free(x->name);
@@ -364,11 +370,27 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->len = n;
 	x->nitems = nitems;
 	x->fi = -1;
+	x->di = -1;
 	x->at = -1;
 	x->cents = 0;
 	x->overflow = 0;
 	if (n)
 		pvd_buf_add(&c->val, v, n);
+}
+
+/* The latest value of a date field ("2021-03-31", or a month "2021-03":
+ * ISO text compares as the dates do), for the staleness check of pvd-run. */
+static void keep_latest(struct sch *x, const struct change *ch, const char *val)
+{
+	if (!x->latest)
+		x->latest = xcalloc(x->s->nf, sizeof *x->latest);
+	char **l = &x->latest[ch->di];
+	size_t n = *l ? strlen(*l) : 0;
+	int cmp = *l ? memcmp(val + ch->off, *l, ch->len < n ? ch->len : n) : 1;
+	if (cmp > 0 || (cmp == 0 && ch->len > n)) {
+		free(*l);
+		*l = xstrndup(val + ch->off, ch->len);
+	}
 }
 
 /* Normalises one scalar value v (n bytes, not missing) of field f; queues
@@ -466,6 +488,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		pvd_buf_reset(&c->tmp);
 		pvd_date_format(&d, &c->tmp);
 		queue(c, f->name, PVD_STR, c->tmp.p, c->tmp.len, 0);
+		c->ch[c->nch - 1].di = (long)fi;
 		if (d.prec == PVD_PREC_MONTH)
 			queue(c, x->prec[fi], PVD_STR, "month", 5, 0);
 		return 0;
@@ -870,6 +893,8 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		x->sum = xcalloc(s->nf, sizeof *x->sum);
 	for (size_t i = 0; i < c->nch; i++) {
 		const struct change *ch = &c->ch[i];
+		if (ch->di >= 0)
+			keep_latest(x, ch, c->val.p);
 		if (ch->fi < 0)
 			continue;
 		struct fsum *fs = &x->sum[ch->fi];
@@ -931,6 +956,17 @@ json_t *pvd_clean_report(const struct pvd_clean *c)
 		json_object_set_new(o, "out", json_integer(json_integer_value(json_object_get(o, "out")) + (json_int_t)x->out));
 		json_object_set_new(o, "rejected",
 				    json_integer(json_integer_value(json_object_get(o, "rejected")) + (json_int_t)x->rejected));
+		/* the latest date of each date field: "latest": {field: date} */
+		for (size_t k = 0; x->latest && k < x->s->nf; k++) {
+			if (!x->latest[k])
+				continue;
+			json_t *l = json_object_get(o, "latest");
+			if (!l)
+				json_object_set_new(o, "latest", l = json_object());
+			const char *had = json_string_value(json_object_get(l, x->s->f[k].name));
+			if (!had || strcmp(x->latest[k], had) > 0)
+				json_object_set_new(l, x->s->f[k].name, json_string(x->latest[k]));
+		}
 	}
 	/* The sums over every dataset, per field name, as exact decimal text (a
 	 * JSON number would go through a double); a sum that overflows is left

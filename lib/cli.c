@@ -96,7 +96,7 @@ static void parse_max_rejected(const char *s)
 
 /* Which options name files: inputs to protect, outputs to check. */
 static const char *const input_opts[] = { "profile", "dataset", "indicators", "previous",
-					  "provenance", "config", "ref", NULL };
+					  "provenance", "config", "ref", "lineage", NULL };
 static const char *const output_opts[] = { "rejects", "report", "output", NULL };
 
 static int among(const char *name, const char *const *list)
@@ -105,6 +105,27 @@ static int among(const char *name, const char *const *list)
 		if (strcmp(name, *list) == 0)
 			return 1;
 	return 0;
+}
+
+/* A program's own output options (pvd_cli_output_option): checked as the
+ * ones above, and not taken for inputs of the same name. */
+static const char *own_outputs[4];
+
+void pvd_cli_output_option(const char *name)
+{
+	for (size_t i = 0; i < sizeof own_outputs / sizeof *own_outputs; i++)
+		if (!own_outputs[i] || !strcmp(own_outputs[i], name)) {
+			own_outputs[i] = name;
+			return;
+		}
+}
+
+static int is_output(const char *name)
+{
+	for (size_t i = 0; i < sizeof own_outputs / sizeof *own_outputs && own_outputs[i]; i++)
+		if (!strcmp(own_outputs[i], name))
+			return 1;
+	return among(name, output_opts);
 }
 
 static struct {
@@ -178,11 +199,11 @@ int pvd_cli_getopt(int argc, char **argv, const char *shortopts, const struct op
 		for (size_t i = 0; !name && c != '?' && c != ':' && i < n; i++)
 			if (!longopts[i].flag && longopts[i].val == c)
 				name = longopts[i].name;
-		if (name && optarg && among(name, input_opts)) {
+		if (name && optarg && !is_output(name) && among(name, input_opts)) {
 			/* --ref pvd=FILE names its file after the '='. */
 			const char *eq = strcmp(name, "ref") == 0 ? strchr(optarg, '=') : NULL;
 			pvd_out_protect(eq ? eq + 1 : optarg);
-		} else if (name && optarg && among(name, output_opts) &&
+		} else if (name && optarg && is_output(name) &&
 			   noutputs < sizeof outputs / sizeof *outputs) {
 			outputs[noutputs].opt = name;
 			outputs[noutputs++].path = optarg;

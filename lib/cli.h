@@ -32,8 +32,13 @@ unsigned long pvd_cli_ulong(const char *opt, const char *s);
  * over, the FILE operands and the files given to input options (--profile,
  * --dataset, --indicators, --previous, --provenance, --config, --ref) are
  * noted (pvd_out_protect), and the --rejects, --report and --output files
- * are checked against them: exit 64 when one is an input. */
+ * are checked against them: exit 64 when one is an input, or when two of
+ * them are one file.  --lineage is an input (pvd-render, pvd-explain)
+ * unless the program declares it one of its outputs. */
 int pvd_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* Declares that option name (without "--") names an output file of this
+ * program (pvd-aggregate: "lineage"); before the first pvd_cli_getopt. */
+void pvd_cli_output_option(const char *name);
 /* The last step of a filter's main: rc when it is not 0; else the guard's
  * verdict on the counts (prints the reason and returns 65), else 0. */
 int pvd_cli_finish(int rc, const struct pvd_stats *st);

@@ -5,6 +5,7 @@
  * loading context) and the freeing of what it builds. */
 #include "dashboard_int.h"
 #include "confpath.h"
+#include "quality.h"
 #include "render_map.h"
 #include "xmem.h"
 #include "yamldoc.h"
@@ -494,7 +495,7 @@ static int sections(struct ld *l, const struct pvd_ynode *seq)
 
 int pvd_dash_load(struct pvd_dash *d, const char *path, struct pvd_err *e)
 {
-	static const char *const keys[] = { "title", "programme", "organisation", "display", "others", "sections", NULL };
+	static const char *const keys[] = { "title", "programme", "organisation", "display", "others", "sections", "quality", NULL };
 	static const char *const okeys[] = { "id", "title", NULL };
 	memset(d, 0, sizeof *d);
 	d->map = xcalloc(1, sizeof *d->map);
@@ -529,6 +530,9 @@ int pvd_dash_load(struct pvd_dash *d, const char *path, struct pvd_err *e)
 	    (rc = opt_str(&l, root, "organisation", &d->organisation)))
 		goto out;
 	if ((n = pvd_y_get(root, "display")) && (rc = display(&l, n)))
+		goto out;
+	int factor; /* pvd-run's data-quality page reads it (quality.h): checked here too */
+	if ((n = pvd_y_get(root, "quality")) && (rc = pvd_quality_conf(&doc, n, &factor, e)))
 		goto out;
 	if ((n = pvd_y_get(root, "others"))) {
 		if (n->type != PVD_Y_MAP) {

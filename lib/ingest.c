@@ -824,6 +824,7 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 		pvd_input_close(&in);
 		return rc;
 	}
+	const struct pvd_ingest_counts cnt0 = *cnt; /* this file's skipped rows: the difference */
 	struct ing g = {
 		.o = o, .prof = p, .file = book ? pvd_book_where(book) : in.name, .src_file = in.name,
 		.file_len = strlen(in.name), .book = book, .rj = rj, .st = st, .cnt = cnt, .sink = sink,
@@ -883,6 +884,9 @@ int pvd_ingest_file(const char *path, const struct pvd_ingest_opts *o, struct pv
 	st->inputs[st->ninputs - 1].bytes = book ? pvd_book_bytes(book) : in.bytes;
 
 	json_object_set_new(g.info, "totals", g.totals);
+	json_object_set_new(g.info, "skipped", json_pack("{s:I, s:I, s:I, s:I}", "header", (json_int_t)(cnt->header - cnt0.header),
+							  "title", (json_int_t)(cnt->title - cnt0.title), "total",
+							  (json_int_t)(cnt->total - cnt0.total), "blank", (json_int_t)(cnt->blank - cnt0.blank)));
 	if (!st->extra)
 		st->extra = json_pack("{s:[], s:[]}", "files", "totals");
 	json_array_extend(json_object_get(st->extra, "totals"), g.totals);

@@ -1,33 +1,56 @@
-/* quality — the data-quality page of a run: out/QUARTER/quality.html.
+/* quality — the data-quality facts of a run, and their page.
  *
- * Built from what the run left in its output directory: run-report.json
- * (counts per source and stage, rejects by reason, the TOTAL and
- * sous-total checks), the rejects files it names (up to five sample rows
- * per reason, with file:line and the raw text) and lineage.ndjson (the
- * communes of the programme list each dataset and file names, the
- * départements a dataset never names).  Self-contained like
- * the dashboard (inline CSS, no script, a Content-Security-Policy), every
- * text from the data escaped.  A TOTAL row whose declared amount differs
- * from the sum of its records is shown first, so that it cannot be missed. */
+ * One model: pvd_quality_model() gathers the facts (JSON, the "quality"
+ * member of run-report.json, config/schema/run-report.schema.json) from
+ * what the run knows and left in its new output directory: the counts per
+ * source and stage with the stages' own reports (rows read, skipped by kind,
+ * emitted, rejected by reason), the rejects files (up to five sample rows
+ * per reason, with file:line and the raw text), the TOTAL and sous-total
+ * checks, lineage.ndjson (the communes of the programme list each dataset
+ * and file names, the départements a dataset never names), the latest date
+ * of each dataset's date fields (pvd-clean's report) against the period,
+ * and the previous quarter (its provenance.json: files byte-identical by
+ * SHA-256; its document: a stock that decreases, a value that moves by more
+ * than the configured factor).  pvd_quality_html() only lays that model out
+ * (out/QUARTER/quality.html): self-contained like the dashboard (inline
+ * CSS, no script, a Content-Security-Policy), every text from the data
+ * escaped, a TOTAL row that differs from its records shown first.
+ * What of the previous quarter cannot be read is said, not an error. */
 #ifndef PVD_QUALITY_H
 #define PVD_QUALITY_H
 #include "buf.h"
 #include "diag.h"
+#include "yamldoc.h"
+#include <jansson.h>
 
 #define PVD_QUALITY_SAMPLES 5
 
-/* A headline value that moves by more than this factor against the previous
- * quarter (up or down) is flagged. */
+/* A value that moves by more than this factor against the previous quarter
+ * (up or down) is flagged, unless dashboard.yaml says otherwise
+ * (quality: {factor: N}). */
 #define PVD_QUALITY_FACTOR 3
+#define PVD_QUALITY_FACTOR_MAX 1000000
 
-/* The page for the output directory dir (dir/run-report.json must exist).
- * previous: the previous quarter's indicators.json, or NULL; beside it, its
- * provenance.json: a source whose file is byte-identical (SHA-256) to the
- * previous quarter's is flagged as unchanged, and a count or an amount that
- * decreases (every indicator is a stock at the end of its period) or moves
- * by more than PVD_QUALITY_FACTOR is flagged.  What of the previous quarter
- * cannot be read is said on the page, not an error. */
-int pvd_quality_html(const char *dir, const char *previous, struct pvd_buf *out, struct pvd_err *e);
-/* Writes dir/quality.html atomically. */
-int pvd_quality_write(const char *dir, const char *previous, struct pvd_err *e);
+struct pvd_quality_in {
+	const char *dir;        /* the run's output directory, as it is being made */
+	const char *period;     /* "2021-Q4" */
+	const json_t *sources;  /* the run report's sources, each stage with its "_report" (runreport.c) */
+	const char *previous;   /* the previous quarter's indicators.json, or NULL */
+	int factor;
+};
+
+/* The facts (a new object). */
+json_t *pvd_quality_model(const struct pvd_quality_in *in);
+
+/* The `quality:` map of dashboard.yaml (node n of d): factor, a whole
+ * number from 2 to PVD_QUALITY_FACTOR_MAX.  Returns 0 or PVD_EX_CONFIG. */
+int pvd_quality_conf(const struct pvd_ydoc *d, const struct pvd_ynode *n, int *factor, struct pvd_err *e);
+/* *factor from the dashboard layout file path (PVD_QUALITY_FACTOR when it
+ * says nothing).  Returns 0 or PVD_EX_CONFIG. */
+int pvd_quality_factor(const char *path, int *factor, struct pvd_err *e);
+
+/* The page of a run report (run-report.json, parsed) that holds the model. */
+int pvd_quality_html(const json_t *report, struct pvd_buf *out, struct pvd_err *e);
+/* Reads dir/run-report.json, writes dir/quality.html atomically. */
+int pvd_quality_write(const char *dir, struct pvd_err *e);
 #endif

@@ -4,6 +4,7 @@
  * Every text from the data or the config goes through pvd_md_escape(). */
 #include "render.h"
 #include "render_map.h"
+#include "tabrow.h"
 #include "xmem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -192,18 +193,15 @@ static void sources(struct pvd_buf *b, const struct pvd_dash *d)
 	pvd_mk_provenance(&md, b, d);
 	pvd_buf_adds(b, "\n| Fichier | Source | Lignes | Enregistrements | SHA-256 |\n|---|---|--:|--:|---|\n");
 	for (size_t i = 0; i < ins->n; i++) {
-		const struct pvd_jnode *o = ins->items[i];
-		pvd_buf_adds(b, "| ");
-		esc(b, pvd_j_str(o, "path"));
-		pvd_buf_adds(b, " | ");
-		esc(b, pvd_j_str(o, "source"));
-		pvd_buf_adds(b, " | ");
-		num(b, pvd_j_get(o, "rows"));
-		pvd_buf_adds(b, " | ");
-		num(b, pvd_j_get(o, "records"));
-		pvd_buf_adds(b, " | `");
-		esc(b, pvd_j_str(o, "sha256"));
-		pvd_buf_adds(b, "` |\n");
+		const struct pvd_jnode *o = ins->items[i], *rows = pvd_j_get(o, "rows"), *recs = pvd_j_get(o, "records");
+		struct pvd_tabrow r;
+		pvd_tab_row(&r, b, 1, NULL);
+		pvd_tab_cell(&r, 0, pvd_j_str(o, "path"));
+		pvd_tab_cell(&r, 0, pvd_j_str(o, "source"));
+		pvd_tab_cell(&r, PVD_TC_NUM, rows ? rows->text : NULL);
+		pvd_tab_cell(&r, PVD_TC_NUM, recs ? recs->text : NULL);
+		pvd_tab_cell(&r, PVD_TC_CODE, pvd_j_str(o, "sha256"));
+		pvd_tab_end(&r);
 	}
 	pvd_buf_adds(b, "\n| Étape | Rejetés |\n|---|--:|\n");
 	pvd_mk_rejects(&md, b, d);

@@ -996,7 +996,7 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 	if ((rc = pvd_runreport_write(&R.rep, R.dir.new, e)))
 		goto out;
 	/* the data-quality page, from the report just written (quality.h) */
-	if ((rc = pvd_quality_write(R.dir.new, p->previous, e)))
+	if ((rc = pvd_quality_write(R.dir.new, e)))
 		goto out;
 	rc = pvd_rundir_commit(&R.dir, e);
 out:

@@ -404,6 +404,8 @@ void pvd_plan_script(const struct pvd_plan *pl, struct pvd_buf *out)
 			  "# input files with sha256, records and rejects per stage)\n");
 	for (size_t i = 0; i < pl->nrenders; i++)
 		pipeline(out, &pl->renders[i]);
+	pvd_buf_adds(out, "\n# an empty rejects file says nothing: pvd-run removes them too\n"
+			  "find \"$new\"/rejects -type f -empty -delete\n");
 	pvd_buf_adds(out, "\n# replace the output directory\nrm -rf ");
 	pvd_shquote(out, p->output);
 	pvd_buf_adds(out, "\nmv \"$new\" ");

@@ -5,6 +5,7 @@
 #include "ndjson.h"
 #include "output.h"
 #include "sha256.h"
+#include "quality.h"
 #include "xmem.h"
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The stages whose rejects are counted, in pipeline order. */
 static const char *const stages[] = { "ingest", "clean", "join", "aggregate", "merge", "render", NULL };
@@ -90,6 +92,18 @@ static unsigned long long count_lines(const char *path)
 	return n;
 }
 
+/* A stage's rejects file is kept when it holds something: an empty one is
+ * removed (out/QUARTER/rejects/ lists only what was rejected), and the
+ * report then names no file. */
+static int keep_rejects(const char *plan_path, const char *work, const char *new)
+{
+	char *path = pvd_plan_path(plan_path, work, new);
+	struct stat sb;
+	int keep = lstat(path, &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > 0 || unlink(path) != 0);
+	free(path);
+	return keep;
+}
+
 /* A stage's entry of the run report, from its --report file. */
 static int stage_entry(const struct pvd_cmd *c, const char *msgs, const char *work, const char *new,
 		       const char *where, json_t **out, struct pvd_err *e)
@@ -123,7 +137,7 @@ static int stage_entry(const struct pvd_cmd *c, const char *msgs, const char *wo
 	json_object_set(s, "rejects_by_reason", json_is_object(by) ? by : json_object());
 	if (!json_is_object(by))
 		json_decref(json_object_get(s, "rejects_by_reason"));
-	if (c->rejects)
+	if (c->rejects && keep_rejects(c->rejects, work, new))
 		json_object_set_new(s, "rejects", json_string(c->rejects + 1)); /* relative to the output */
 	json_object_set_new(s, "messages", messages(msgs));
 	/* What only the run report needs, kept aside (not written): */
@@ -708,25 +722,28 @@ void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const 
 }
 
 /* The times of run-report.txt: one line per job. */
-static void txt_time(struct pvd_buf *b, const char *label, const json_t *o)
+static void txt_time(struct pvd_buf *b, const char *label, int width, const json_t *o)
 {
 	const json_t *t = json_object_get(o, "time");
 	if (!json_is_object(t))
 		return;
-	pvd_buf_printf(b, "  %-16s wall %.2f s, CPU %.2f s, peak RSS %llu KiB\n", label,
+	pvd_buf_printf(b, "  %-*s wall %.2f s, CPU %.2f s, peak RSS %llu KiB\n", width, label,
 		       (double)num(t, "wall_ms") / 1000, (double)num(t, "cpu_ms") / 1000, num(t, "max_rss_kib"));
 }
 
-static void txt_times(struct pvd_buf *b, const struct pvd_runreport *r)
+/* The label column as wide as the table's source column (at least 16). */
+static void txt_times(struct pvd_buf *b, const struct pvd_runreport *r, int width)
 {
 	size_t i;
 	json_t *o;
+	if (width < 16)
+		width = 16;
 	pvd_buf_adds(b, "\ntimes (wall, CPU user+system, peak RSS of the largest process):\n");
 	json_array_foreach(r->sources, i, o)
-		txt_time(b, json_string_value(json_object_get(o, "name")), o);
-	txt_time(b, "(merge)", r->merge);
+		txt_time(b, json_string_value(json_object_get(o, "name")), width, o);
+	txt_time(b, "(merge)", width, r->merge);
 	json_array_foreach(r->render, i, o)
-		txt_time(b, json_string_value(json_object_get(o, "format")), o);
+		txt_time(b, json_string_value(json_object_get(o, "format")), width, o);
 }
 
 static json_t *public_sources(const struct pvd_runreport *r)
@@ -743,12 +760,103 @@ static json_t *public_sources(const struct pvd_runreport *r)
 	return out;
 }
 
-static void txt_row(struct pvd_buf *b, const char *src, const json_t *s)
+/* run-report.txt's table: the first column as wide as its longest name
+ * (at least as wide as before, so that short names read as they did). */
+struct txt_cols {
+	int src, stage, unit;
+};
+
+/* Characters of UTF-8 text (continuation bytes do not count). */
+static size_t txt_len(const char *s)
 {
-	pvd_buf_printf(b, "%-16s %-10s %-8s %10llu %10llu %9llu %8llu\n", src,
-		       json_string_value(json_object_get(s, "stage")),
-		       json_string_value(json_object_get(s, "unit")), num(s, "in"), num(s, "out"),
-		       num(s, "rejected"), num(s, "skipped"));
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void txt_width(int *w, const char *s)
+{
+	int n = s ? (int)txt_len(s) : 0;
+	if (n > *w)
+		*w = n;
+}
+
+static struct txt_cols txt_widths(const struct pvd_runreport *r)
+{
+	struct txt_cols w = { 16, 10, 8 };
+	size_t i, k;
+	json_t *src, *s;
+	json_array_foreach(r->sources, i, src)
+		json_array_foreach(json_object_get(src, "stages"), k, s) {
+			txt_width(&w.src, json_string_value(json_object_get(src, "name")));
+			txt_width(&w.stage, json_string_value(json_object_get(s, "stage")));
+			txt_width(&w.unit, json_string_value(json_object_get(s, "unit")));
+		}
+	json_array_foreach(r->render, i, s)
+		txt_width(&w.src, json_string_value(json_object_get(s, "format")));
+	return w;
+}
+
+/* A left-aligned cell padded to w columns (characters, not bytes). */
+static void txt_cell(struct pvd_buf *b, const char *s, int w)
+{
+	s = s ? s : "";
+	pvd_buf_adds(b, s);
+	for (int n = (int)txt_len(s); n < w; n++)
+		pvd_buf_addc(b, ' ');
+	pvd_buf_addc(b, ' ');
+}
+
+static void txt_row(struct pvd_buf *b, const struct txt_cols *w, const char *src, const json_t *s)
+{
+	txt_cell(b, src, w->src);
+	txt_cell(b, json_string_value(json_object_get(s, "stage")), w->stage);
+	txt_cell(b, json_string_value(json_object_get(s, "unit")), w->unit);
+	pvd_buf_printf(b, "%10llu %10llu %9llu %8llu\n", num(s, "in"), num(s, "out"), num(s, "rejected"), num(s, "skipped"));
+}
+
+/* The data-quality facts (quality.h), from the sources as the run knows
+ * them; the layout file's quality: factor. */
+static int quality_facts(const struct pvd_runreport *r, const char *dir, json_t *doc, struct pvd_err *e)
+{
+	const struct pvd_pipeline *p = r->p;
+	int factor = PVD_QUALITY_FACTOR, rc = 0;
+	if (p->config) {
+		char *dash = pvd_path_resolve(p->config, "dashboard.yaml");
+		rc = pvd_quality_factor(dash, &factor, e);
+		free(dash);
+	}
+	if (rc)
+		return rc;
+	struct pvd_quality_in in = { dir, p->period, r->sources, p->previous, factor };
+	json_object_set_new(doc, "quality", pvd_quality_model(&in));
+	return 0;
+}
+
+/* What the run leaves in its output directory, beside the rejects. */
+static json_t *outputs(const struct pvd_pipeline *p, const char *dir)
+{
+	json_t *outs = json_array();
+	json_array_append_new(outs, json_string("indicators.ndjson"));
+	for (size_t i = 0; i < p->nformats; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "indicators.%s", p->formats[i]);
+		json_array_append_new(outs, json_string(name));
+	}
+	json_array_append_new(outs, json_string("provenance.json"));
+	struct pvd_buf path = { 0 };
+	struct stat sb;
+	pvd_buf_printf(&path, "%s/lineage.ndjson", dir);
+	if (stat(path.p, &sb) == 0 && S_ISREG(sb.st_mode))
+		json_array_append_new(outs, json_string("lineage.ndjson"));
+	pvd_buf_free(&path);
+	/* written from this report, right after it (runner.c): a run that
+	 * cannot write it fails, and leaves no output directory */
+	json_array_append_new(outs, json_string("quality.html"));
+	json_array_append_new(outs, json_string("run-report.json"));
+	json_array_append_new(outs, json_string("run-report.txt"));
+	return outs;
 }
 
 int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct pvd_err *e)
@@ -774,37 +882,37 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 		if (!json_is_object(json_array_get(rd, ri)))
 			json_array_remove(rd, ri);
 	json_object_set_new(doc, "render", rd);
-	json_t *outs = json_array();
-	json_array_append_new(outs, json_string("indicators.ndjson"));
-	for (size_t i = 0; i < p->nformats; i++) {
-		char name[64];
-		snprintf(name, sizeof name, "indicators.%s", p->formats[i]);
-		json_array_append_new(outs, json_string(name));
-	}
-	json_array_append_new(outs, json_string("provenance.json"));
-	json_object_set_new(doc, "outputs", outs);
+	json_object_set_new(doc, "outputs", outputs(p, dir));
 	json_object_set_new(doc, "rejected", rejects_by_stage(r, 1));
 	json_object_set(doc, "warnings", r->warnings);
+	int rc = quality_facts(r, dir, doc, e);
+	if (rc) {
+		json_decref(doc);
+		return rc;
+	}
 
 	struct pvd_buf path = { 0 };
 	pvd_buf_printf(&path, "%s/run-report.json", dir);
-	int rc = write_json(path.p, doc, e);
+	rc = write_json(path.p, doc, e);
 
 	struct pvd_buf b = { 0 };
 	pvd_buf_printf(&b, "pvd-run %s: period %s, %zu source%s, counts reconciled\n\n", p->file, p->period,
 		       p->nsources, p->nsources > 1 ? "s" : "");
-	pvd_buf_printf(&b, "%-16s %-10s %-8s %10s %10s %9s %8s\n", "source", "stage", "unit", "in", "out",
-		       "rejected", "skipped");
+	struct txt_cols w = txt_widths(r);
+	txt_cell(&b, "source", w.src);
+	txt_cell(&b, "stage", w.stage);
+	txt_cell(&b, "unit", w.unit);
+	pvd_buf_printf(&b, "%10s %10s %9s %8s\n", "in", "out", "rejected", "skipped");
 	size_t i, k;
 	json_t *src, *s;
 	json_array_foreach(r->sources, i, src)
 		json_array_foreach(json_object_get(src, "stages"), k, s)
-			txt_row(&b, json_string_value(json_object_get(src, "name")), s);
+			txt_row(&b, &w, json_string_value(json_object_get(src, "name")), s);
 	if (r->merge)
-		txt_row(&b, "(all)", r->merge);
+		txt_row(&b, &w, "(all)", r->merge);
 	json_array_foreach(r->render, i, s)
 		if (json_is_object(s))
-			txt_row(&b, json_string_value(json_object_get(s, "format")), s);
+			txt_row(&b, &w, json_string_value(json_object_get(s, "format")), s);
 	json_t *rj = json_object_get(doc, "rejected");
 	pvd_buf_printf(&b, "\nrejected: %llu (", num(rj, "total"));
 	for (const char *const *st = stages; *st; st++)
@@ -827,10 +935,10 @@ int pvd_runreport_write(const struct pvd_runreport *r, const char *dir, struct p
 		}
 	}
 	pvd_buf_printf(&b, "\nwarnings: %zu\n", json_array_size(r->warnings));
-	json_t *w;
-	json_array_foreach(r->warnings, i, w)
-		pvd_buf_printf(&b, "  %s\n", json_string_value(w));
-	txt_times(&b, r);
+	json_t *wn;
+	json_array_foreach(r->warnings, i, wn)
+		pvd_buf_printf(&b, "  %s\n", json_string_value(wn));
+	txt_times(&b, r, w.src);
 	pvd_buf_reset(&path);
 	pvd_buf_printf(&path, "%s/run-report.txt", dir);
 	if (!rc)

@@ -251,3 +251,32 @@ demo_with_lineage() {
 	[ "$status" -eq 65 ]
 	[ "$output" = "pvd-render: $T/h.ndjson:1: not a version 1 lineage file" ]
 }
+
+@test "--lineage is checked as an output: not an input, not another output; pvd-render reads it as an input" {
+	echo '{}' >"$T/in.ndjson"
+	ln "$T/in.ndjson" "$T/hard"
+	agg() { pvd-aggregate --partial --indicators config/indicators.yaml --period 2021-Q4 "$@"; }
+	run agg --lineage "$T/same" --report "$T/same" "$T/in.ndjson"
+	assert_failure 64
+	assert_line --index 0 "pvd-aggregate: --report $T/same: is also the --lineage file"
+	touch "$T/r"
+	ln -s r "$T/sym"
+	run agg --lineage "$T/sym" --rejects "$T/r" "$T/in.ndjson"
+	assert_failure 64
+	assert_line --index 0 "pvd-aggregate: --rejects $T/r: is also the --lineage file"
+	run agg --lineage "$T/hard" "$T/in.ndjson"
+	assert_failure 64
+	assert_line --index 0 "pvd-aggregate: --lineage $T/hard: is the input $T/in.ndjson (same file): refusing to overwrite an input"
+	run agg --lineage config/indicators.yaml "$T/in.ndjson"
+	assert_failure 64
+	assert_line --index 0 "pvd-aggregate: --lineage config/indicators.yaml: is the input config/indicators.yaml (same file): refusing to overwrite an input"
+	# nothing was written over
+	[ ! -s "$T/r" ] && [ "$(cat "$T/in.ndjson")" = '{}' ]
+	# pvd-render: the lineage it reads is an input its --output may not replace
+	agg --lineage "$T/lin.ndjson" "$T/in.ndjson" >"$T/state"
+	pvd-aggregate --merge --indicators config/indicators.yaml --period 2021-Q4 "$T/state" >"$T/ind.ndjson"
+	cp "$T/lin.ndjson" "$T/lin.before"
+	run pvd-render --format html --lineage "$T/lin.ndjson" --output "$T/lin.ndjson" "$T/ind.ndjson"
+	assert_failure 64
+	cmp "$T/lin.ndjson" "$T/lin.before"
+}

@@ -92,6 +92,12 @@ setup() {
 	assert_line --partial "/_line: 0 is less than the minimum of 1"
 	run sh -c "jq '.sources[0].stages[0].in = \"1\"' out/2021-Q4/run-report.json | '$V' $B/run-report.schema.json"
 	assert_failure 1
+	# the quality facts are checked too: a sample without its line, more than five samples
+	run sh -c "jq '.quality.rejects[0].samples[0].line = 0' out/2021-Q4/run-report.json | '$V' $B/run-report.schema.json"
+	assert_failure 1
+	assert_output --partial '/quality/rejects/0/samples/0/line'
+	run sh -c "jq '.quality.rejects[0].samples |= (. + . + . + . + . + .)' out/2021-Q4/run-report.json | '$V' $B/run-report.schema.json"
+	assert_failure 1
 	run sh -c "head -1 $work/pvd.state | jq -c '.catalog = \"x\"' | '$V' --ndjson $B/aggregate-state.schema.json"
 	assert_failure 1
 }

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	const char *period = NULL;
 	int c;
 	pvd_cli_init(argc, argv);
+	pvd_cli_output_option("lineage");
 	while ((c = pvd_cli_getopt(argc, argv, "p:i:r:l:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'p': period = optarg; break;

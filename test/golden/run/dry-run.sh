@@ -32,6 +32,9 @@ pvd-aggregate -q --merge --indicators run/config/indicators.yaml --period 2021-Q
 pvd-render -q --previous run/data/previous.json --format json --output "$new"/indicators.json --rejects "$new"/rejects/render-json.ndjson --report "$work"/render-json.report.json "$new"/indicators.ndjson
 pvd-render -q --previous run/data/previous.json --format md --output "$new"/indicators.md --rejects "$new"/rejects/render-md.ndjson --report "$work"/render-md.report.json "$new"/indicators.ndjson
 
+# an empty rejects file says nothing: pvd-run removes them too
+find "$new"/rejects -type f -empty -delete
+
 # replace the output directory
 rm -rf run/out/2021-Q4
 mv "$new" run/out/2021-Q4
