@@ -71,6 +71,16 @@ void pvd_rowb_bad(struct pvd_rowb *rb, long col, const char *reason, const char 
 	rb->bad_reason = reason;
 }
 
+void pvd_rowb_keep(struct pvd_rowb *rb, long col, const char *s, size_t n)
+{
+	if (n > 256) {
+		n = 256;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80) /* not in the middle of a character */
+			n--;
+	}
+	pvd_rowb_cell(rb, col, s, n);
+}
+
 void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n)
 {
 	if (!n)

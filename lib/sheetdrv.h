@@ -36,6 +36,10 @@ void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n);
 /* Marks the row bad because of cell col (the first reason is kept). */
 void pvd_rowb_bad(struct pvd_rowb *rb, long col, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* After pvd_rowb_bad: keeps the faulty cell's text as the file has it
+ * ("#N/A", "=C8+1"; at most 256 bytes) in the row, so that the reject's raw
+ * text shows it. */
+void pvd_rowb_keep(struct pvd_rowb *rb, long col, const char *s, size_t n);
 /* "C42" into out (8 bytes at least). */
 void pvd_cellref(long col, long line, char *out, size_t cap);
 /* Parses "C42" (either part may be missing: *col or *line left at -1).

@@ -650,9 +650,10 @@ static int xls_begin(struct pvd_book *b, size_t idx, struct pvd_err *e)
 
 static void add(struct pvd_rowb *rb, long col, int bad, const char *t, size_t n)
 {
-	if (bad == 1)
+	if (bad == 1) {
 		pvd_rowb_bad(rb, col, PVD_R_CELL_ERROR, "error value %.*s", (int)(n < 40 ? n : 40), t);
-	else if (bad)
+		pvd_rowb_keep(rb, col, t, n);
+	} else if (bad)
 		pvd_rowb_bad(rb, col, PVD_R_CELL_ERROR, "%.*s", (int)(n < 80 ? n : 80), t);
 	else
 		pvd_rowb_cell(rb, col, t, n);

@@ -401,6 +401,7 @@ static void cell_value(struct xlsx *s)
 	if (s->has_f && (!s->has_v || (!s->text.len && t != 'r')) && t != 'i') {
 		pvd_rowb_bad(rb, s->col, PVD_R_NO_VALUE, "formula =%s has no value (the file was saved without computing it)",
 			     pvd_buf_str(&s->formula));
+		pvd_rowb_keep(rb, s->col, num, (size_t)snprintf(num, sizeof num, "=%.256s", pvd_buf_str(&s->formula)));
 		return;
 	}
 	const char *v = pvd_buf_str(&s->text);
@@ -424,6 +425,7 @@ static void cell_value(struct xlsx *s)
 		pvd_rowb_cell(rb, s->col, !strcmp(v, "1") ? "TRUE" : "FALSE", !strcmp(v, "1") ? 4 : 5);
 	} else if (t == 'e') {
 		pvd_rowb_bad(rb, s->col, PVD_R_CELL_ERROR, "error value %.40s", v);
+		pvd_rowb_keep(rb, s->col, v, s->text.len);
 	} else if (t == 'd') {
 		/* ISO 8601 text already; midnight and zero seconds left out. */
 		size_t n = s->text.len;
@@ -448,10 +450,12 @@ static void cell_value(struct xlsx *s)
 			if (!n)
 				n = pvd_num_text(d, num, sizeof num);
 		}
-		if (!n)
-			pvd_rowb_bad(rb, s->col, PVD_R_TYPE, "not a number: \"%.40s\"", v);
-		else
+		if (n) {
 			pvd_rowb_cell(rb, s->col, num, n);
+		} else {
+			pvd_rowb_bad(rb, s->col, PVD_R_TYPE, "not a number: \"%.40s\"", v);
+			pvd_rowb_keep(rb, s->col, v, s->text.len);
+		}
 	}
 }
 

@@ -49,6 +49,38 @@ recs() { jq -c 'del(._file)'; }
 	jq -e '.files[0] | .format == "xlsx" and .sheet == "Suivi" and .header_line == 2' "$T/r.json"
 }
 
+@test "a rejected row's raw text holds the faulty cell as the file has it (.xlsx, .ods, .xls)" {
+	pvd-ingest -q -r "$T/rj.ndjson" cells.xlsx cells.ods cells.xls >/dev/null
+	# cells shown between | here
+	run jq -r '"\(.file):\(.line): \(.raw | sub("\t+$"; "") | gsub("\t"; "|"))"' "$T/rj.ndjson"
+	assert_output "$(printf '%s\n' \
+		'cells.xlsx[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.xlsx[Suivi]:8: 1054|Jamais calculé|5||||=C8+1' \
+		'cells.xlsx[Suivi]:10: 1055|Division|#DIV/0!' \
+		'cells.ods[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.ods[Suivi]:10: 1055|Division|#DIV/0!' \
+		'cells.xls[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.xls[Suivi]:10: 1055|Division|#DIV/0!')"
+}
+
+@test "pvd-explain shows a spreadsheet row as pvd-ingest read it, from the sheet it names" {
+	pvd-ingest -q cells.xlsx cells.xls |
+		jq -c 'select(._line == 3 or ._line == 4) | {_dataset: "t", _file, _sheet, _line, dep: "01", commune: .code, montant: (.montant | tonumber)}' >"$T/recs.ndjson"
+	pvd-aggregate -q -i "$FIX/explain/indicators.yaml" -p 2021-Q4 --lineage "$T/e.lin" "$T/recs.ndjson" >/dev/null
+	run pvd-explain -C "$S" -l "$T/e.lin" t.montant
+	assert_success
+	assert_output "$(printf '%s\n' 't.montant: sum' \
+		'cells.xls:3 [Suivi]	+7010.31' '    01004	Ambérieu-en-Bugey	7010.31	2021-11-05	2021-11-05T10:28	TRUE	14020.62' \
+		'cells.xls:4 [Suivi]	+12.00' '    1002	Saint-Denis _x0028_Réunion_x0029_	12	2021-01-31	2021-01-31T23:59:30	FALSE	24' \
+		'cells.xlsx:3 [Suivi]	+7010.31' '    01004	Ambérieu-en-Bugey	7010.31	2021-11-05	2021-11-05T10:28	TRUE	14020.62' \
+		'cells.xlsx:4 [Suivi]	+12.00' '    1002	Saint-Denis (Réunion)	12	2021-01-31	2021-01-31T23:59:30	FALSE	24' \
+		'  cells.xls: 2 records, 7022.31' '  cells.xlsx: 2 records, 7022.31' 'total: 14044.62 (4 records)')"
+	# a workbook that is not there: said, the figure still explained
+	run pvd-explain -C "$T" -l "$T/e.lin" t.montant
+	assert_success
+	assert_line --index 2 '    (raw file not readable, or shorter than this line)'
+}
+
 @test "rejects carry the sheet, the row number and the cell" {
 	pvd-ingest -q -r "$T/rj.ndjson" cells.xlsx >/dev/null
 	run jq -r '[.file, .line, .reason, .message] | @tsv' "$T/rj.ndjson"
