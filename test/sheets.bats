@@ -208,6 +208,9 @@ recs() { jq -c 'del(._file)'; }
 	# a hidden sheet is read when named
 	run pvd-ingest -q --sheet Brouillon cells.xls
 	assert_success
+	# a very hidden sheet (the state byte of Param's BOUNDSHEET record set to 2)
+	run pvd-ingest --list-sheets cells-very-hidden.xls
+	assert_output "$(printf '%s\t%s\t%s\n' Brouillon hidden 1 Suivi visible 13 Param very-hidden 1 Dates visible 7)"
 }
 
 @test "a real export as CSV and as .xlsx, .ods, .xls: the same records, but for the number text" {
@@ -290,6 +293,15 @@ hostile() {
 	run bash -c 'pvd-ingest -q "$1" >/dev/null' _ "$PVD_ROOT/test/fuzz/regress/sheet/freexl-iconv-overread.xls"
 	assert_failure 65
 	assert_output "pvd-ingest: $PVD_ROOT/test/fuzz/regress/sheet/freexl-iconv-overread.xls: truncated or corrupt workbook: more FAT sectors than the file holds"
+}
+
+@test "hostile: an .xls that passes pvd's checks but on which libfreexl corrupts its heap: refused, pvd-ingest does not crash" {
+	# the fuzzer's find, kept in test/fuzz/regress/sheet/: libfreexl frees a
+	# wild pointer in freexl_open(); it runs in a child that dies
+	f=$PVD_ROOT/test/fuzz/regress/sheet/freexl-heap-corruption.xls
+	run --separate-stderr pvd-ingest -q "$f"
+	assert_failure 65
+	[ "${stderr_lines[-1]}" = "pvd-ingest: $f: corrupt workbook: the .xls reader (libfreexl) crashed on it" ]
 }
 
 @test "hostile: a zip or OLE2 file that is no spreadsheet is refused, not read as text" {

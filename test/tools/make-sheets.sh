@@ -50,6 +50,11 @@ with zipfile.ZipFile(dst, "w") as z:
             data = text.encode()
         z.writestr(info, data, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
 PY
+# LibreOffice saves Excel's very hidden sheet as merely hidden in .xls: the
+# same file with Param's BOUNDSHEET state byte set to 2 (very hidden).
+"$py" -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); i = d.find(b"\x05\x00Param")
+assert i > 0 and d[i - 2] == 1 and d.count(b"\x05\x00Param") == 1; d[i - 2] = 2; open(sys.argv[2], "wb").write(d)' \
+	"$out/cells.xls" "$out/cells-very-hidden.xls"
 # Hostile files: crafted from cells.xlsx and cells.xls; an OLE2 file whose
 # Workbook stream is renamed is no workbook (as a Word document is).
 "$py" "$root/test/tools/make-sheets.py" "$out" hostile
