@@ -149,6 +149,39 @@ static int date_kind(const struct xls *s, unsigned xf)
 	return pvd_numfmt_builtin(id);
 }
 
+/* Each sheet's substream as freexl sizes its cells: it starts with a BOF
+ * where its BOUNDSHEET says, ends with its EOF (substreams nested in it,
+ * embedded charts, have theirs), runs into no other sheet, and holds at
+ * most one DIMENSION record of its own: freexl allocates the cells by the
+ * first and frees them by the last (a second one makes it free pointers
+ * read past its array). */
+static int check_sheets(struct pvd_book *b, struct xls *s, struct pvd_err *e)
+{
+	for (size_t i = 0; i < s->nsh; i++) {
+		size_t pos = s->sh[i].pos;
+		struct rec r;
+		int rc = pos < s->nwb ? next_rec(s->wb, s->nwb, &pos, &r) : 0, depth = 1, dims = 0;
+		if (rc <= 0 || r.type != 0x0809)
+			return corrupt(b, e, "a sheet that does not start with a BOF record");
+		while (depth > 0) {
+			size_t at = pos;
+			if ((rc = next_rec(s->wb, s->nwb, &pos, &r)) <= 0)
+				return corrupt(b, e, "a sheet with no end (truncated file?)");
+			if (r.type == 0x0809) {
+				for (size_t j = 0; j < s->nsh; j++)
+					if (s->sh[j].pos == at)
+						return corrupt(b, e, "a sheet that runs into the next one");
+				depth++;
+			} else if (r.type == 0x000A) {
+				depth--;
+			} else if (r.type == 0x0200 && depth == 1 && ++dims > 1) {
+				return corrupt(b, e, "a sheet with two DIMENSION records");
+			}
+		}
+	}
+	return 0;
+}
+
 /* The globals: BOF, FILEPASS, DATEMODE, XF, FORMAT, BOUNDSHEET. */
 static int scan_globals(struct pvd_book *b, struct xls *s, struct pvd_err *e)
 {
@@ -195,7 +228,7 @@ static int scan_globals(struct pvd_book *b, struct xls *s, struct pvd_err *e)
 	}
 	if (rc < 0)
 		return corrupt(b, e, "a record runs past the end of the Workbook stream (truncated file?)");
-	return 0;
+	return check_sheets(b, s, e);
 }
 
 static const char *error_name(unsigned code)
