@@ -2,6 +2,7 @@
 #include "aggregate.h"
 #include "encoding.h"
 #include "money.h"
+#include "sheet.h"
 #include "strset.h"
 #include "xmem.h"
 #include <errno.h>
@@ -51,6 +52,35 @@ static int quotes_open(const char *s, size_t n, int open)
 		if (s[i] == '"')
 			open = !open;
 	return open;
+}
+
+/* The rows of one sheet of a workbook at the given row numbers (sorted,
+ * distinct), as pvd-ingest reads them: the cells joined by tabs, empty
+ * cells at the end left out; texts[i] stays NULL when the sheet ends
+ * before.  -1 when the workbook or its sheet cannot be read. */
+static int read_sheet_raw(const char *path, const char *sheet, const long *lines, size_t n, char **texts)
+{
+	struct pvd_book *bk;
+	struct pvd_err e = { 0 };
+	if (pvd_book_open_path(&bk, path, NULL, &e))
+		return -1;
+	size_t idx, k = 0;
+	int st = -1;
+	if (!pvd_book_pick(bk, sheet, &idx, &e) && !pvd_book_begin(bk, idx, &e)) {
+		struct pvd_csv_row r;
+		while (k < n && (st = pvd_book_next(bk, &r, &e)) == 1) {
+			while (k < n && lines[k] < r.line)
+				k++;
+			if (k < n && lines[k] == r.line) {
+				size_t len = r.rawlen;
+				while (len && r.raw[len - 1] == '\t')
+					len--;
+				texts[k++] = xstrndup(r.raw, len < RAW_MAX_BYTES ? len : RAW_MAX_BYTES);
+			}
+		}
+	}
+	pvd_book_close(bk);
+	return st == 0 || st == 1 || k == n ? 0 : -1;
 }
 
 /* Reads the records starting at the given physical lines (sorted, distinct)
@@ -206,7 +236,7 @@ static int side_out(const struct pvd_lin_fig *f, int side, struct pvd_lin_row *r
 		while (j < n && !strcmp(rows[j].file ? rows[j].file : "", rows[i].file ? rows[i].file : "") &&
 		       !strcmp(rows[j].sheet ? rows[j].sheet : "", rows[i].sheet ? rows[i].sheet : ""))
 			j++;
-		if (rows[i].file && !rows[i].sheet) {
+		if (rows[i].file) {
 			long *lines = xmalloc((j - i) * sizeof *lines);
 			size_t m = 0;
 			for (size_t k = i; k < j; k++)
@@ -218,7 +248,8 @@ static int side_out(const struct pvd_lin_fig *f, int side, struct pvd_lin_row *r
 			if (root && rows[i].file[0] != '/')
 				pvd_buf_printf(&path, "%s/", root);
 			pvd_buf_adds(&path, rows[i].file);
-			int rc = read_raw(path.p, lines, m, t);
+			int rc = rows[i].sheet ? read_sheet_raw(path.p, rows[i].sheet, lines, m, t)
+					       : read_raw(path.p, lines, m, t);
 			pvd_buf_free(&path);
 			for (size_t k = i; k < j; k++) {
 				long *at = bsearch(&rows[k].line, lines, m, sizeof *lines, long_cmp);
@@ -270,9 +301,7 @@ static int side_out(const struct pvd_lin_fig *f, int side, struct pvd_lin_row *r
 			pvd_buf_adds(b, "1 record");
 		}
 		pvd_buf_addc(b, '\n');
-		if (raw && r->sheet) {
-			pvd_buf_adds(b, "    (a spreadsheet row: see the sheet)\n");
-		} else if (raw && texts[i]) {
+		if (raw && texts[i]) {
 			pvd_buf_adds(b, "    ");
 			for (const char *p = texts[i]; *p; p++)
 				if (*p == '\n')

@@ -6,7 +6,8 @@
  * back from the raw file, with the lines that follow while a quoted field
  * is open (a record with newlines in a cell), converted to UTF-8 when the
  * file is Windows-1252, control characters shown as \xNN so that a raw
- * line cannot drive the terminal.  Then the totals, per file and for the
+ * line cannot drive the terminal; for a spreadsheet, the row of its sheet
+ * read again by the sheet reader (sheet.h), cells joined by tabs.  Then the totals, per file and for the
  * figure, recomputed from the contributions: the same value pvd-aggregate
  * gave, or the lineage is not this figure's. */
 #ifndef PVD_EXPLAIN_H

@@ -280,11 +280,13 @@ static void cell_end(struct ods *s)
 	}
 	if (s->is_error) {
 		pvd_rowb_bad(rb, col, PVD_R_CELL_ERROR, "error value %.40s", text);
+		pvd_rowb_keep(rb, col, text, n);
 		return;
 	}
 	if (s->has_formula && !s->vtype[0]) {
 		pvd_rowb_bad(rb, col, PVD_R_NO_VALUE, "formula %s has no value (the file was saved without computing it)",
 			     pvd_buf_str(&s->formula));
+		pvd_rowb_keep(rb, col, s->formula.p ? s->formula.p : "", s->formula.len);
 		return;
 	}
 	if (!strcmp(s->vtype, "float") || !strcmp(s->vtype, "currency") || !strcmp(s->vtype, "percentage")) {
@@ -292,6 +294,7 @@ static void cell_end(struct ods *s)
 		double d = has_val ? strtod(s->val.p, &end) : 0;
 		if (!has_val || end == s->val.p || *end || !(n = pvd_num_text(d, num, sizeof num))) {
 			pvd_rowb_bad(rb, col, PVD_R_TYPE, "not a number: \"%.40s\"", has_val ? s->val.p : "");
+			pvd_rowb_keep(rb, col, has_val ? s->val.p : "", has_val ? s->val.len : 0);
 			return;
 		}
 		/* A boolean kept as a number: by its format, or shown TRUE/FALSE
@@ -318,6 +321,7 @@ static void cell_end(struct ods *s)
 	} else if (!strcmp(s->vtype, "time") && has_val) {
 		if (!(n = ods_time(s->val.p, num, sizeof num))) {
 			pvd_rowb_bad(rb, col, PVD_R_TYPE, "not a time: \"%.40s\"", s->val.p);
+			pvd_rowb_keep(rb, col, s->val.p, s->val.len);
 			return;
 		}
 		text = num;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define SPOOL_MAX (4ULL << 30)
@@ -70,11 +71,21 @@ void pvd_rowb_bad(struct pvd_rowb *rb, long col, const char *reason, const char 
 	rb->bad_reason = reason;
 }
 
+void pvd_rowb_keep(struct pvd_rowb *rb, long col, const char *s, size_t n)
+{
+	if (n > 256) {
+		n = 256;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80) /* not in the middle of a character */
+			n--;
+	}
+	pvd_rowb_cell(rb, col, s, n);
+}
+
 void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (rb->n && (size_t)col <= rb->col[rb->n - 1]) {
+	if (rb->n && (size_t)col <= rb->cell[rb->n - 1].col) {
 		pvd_rowb_bad(rb, col, PVD_R_EXTRA_CELL, "cell given twice or out of order");
 		return;
 	}
@@ -87,18 +98,8 @@ void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n)
 		pvd_rowb_bad(rb, col, PVD_R_FIELD_TOO_LARGE, "row larger than %d bytes", PVD_SHEET_MAX_ROW_BYTES);
 		return;
 	}
-	if (rb->n == rb->cap) {
-		size_t c = rb->cap;
-		rb->col = xgrow(rb->col, &c, rb->n + 1, sizeof *rb->col);
-		c = rb->cap;
-		rb->off = xgrow(rb->off, &c, rb->n + 1, sizeof *rb->off);
-		c = rb->cap;
-		rb->len = xgrow(rb->len, &c, rb->n + 1, sizeof *rb->len);
-		rb->cap = c;
-	}
-	rb->col[rb->n] = (size_t)col;
-	rb->off[rb->n] = rb->text.len;
-	rb->len[rb->n] = n;
+	rb->cell = xgrow(rb->cell, &rb->cap, rb->n + 1, sizeof *rb->cell);
+	rb->cell[rb->n] = (struct pvd_rowcell){ .col = (size_t)col, .off = rb->text.len, .len = n };
 	rb->n++;
 	pvd_buf_add(&rb->text, s, n);
 	pvd_buf_addc(&rb->text, '\0');
@@ -181,6 +182,61 @@ size_t pvd_serial_text(double v, int date1904, int kind, char *out, size_t cap)
 			n += snprintf(out + n, cap - (size_t)n, ":%02ld", secs % 60);
 	}
 	return (size_t)n;
+}
+
+/* ---- number formats ---- */
+
+int pvd_numfmt_builtin(long id)
+{
+	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) || (id >= 50 && id <= 58))
+		return 1;
+	if (id == 22)
+		return 2;
+	if ((id >= 18 && id <= 21) || id == 32 || id == 33 || (id >= 45 && id <= 47))
+		return 3;
+	return 0;
+}
+
+/* A format code's kind, from its first section: d y (date), h s (time), m
+ * either; quoted text, escapes, [colours] and AM/PM left out. */
+int pvd_numfmt_kind(const char *c)
+{
+	int date = 0, time = 0, m = 0;
+	for (; *c && *c != ';'; c++) {
+		char ch = (char)(*c | 0x20);
+		if (*c == '"') {
+			while (c[1] && c[1] != '"')
+				c++;
+			if (c[1])
+				c++;
+		} else if (*c == '\\' || *c == '_' || *c == '*') {
+			if (c[1])
+				c++;
+		} else if (*c == '[') {
+			/* [h] [mm] [ss]: elapsed time; [Red], [$€-40C]: not date parts */
+			if (c[1] && strchr("hHmMsS", c[1]))
+				time = 1;
+			while (c[1] && c[1] != ']')
+				c++;
+			if (c[1])
+				c++;
+		} else if (!strncasecmp(c, "AM/PM", 5)) {
+			time = 1;
+			c += 4;
+		} else if (!strncasecmp(c, "A/P", 3)) {
+			time = 1;
+			c += 2;
+		} else if (ch == 'd' || ch == 'y') {
+			date = 1;
+		} else if (ch == 'h' || ch == 's') {
+			time = 1;
+		} else if (ch == 'm') {
+			m = 1;
+		}
+	}
+	if (m && !date && !time)
+		date = 1;
+	return date && time ? 2 : date ? 1 : time ? 3 : 0;
 }
 
 /* ---- the workbook ---- */
@@ -438,7 +494,7 @@ int pvd_book_next(struct pvd_book *b, struct pvd_csv_row *r, struct pvd_err *e)
 	 * in A1 then reads as one cell of a wide row, as in the CSV export);
 	 * after it, at least as wide as the header. */
 	size_t width = b->width ? b->width : b->width_hint < 1024 ? b->width_hint : 1024;
-	size_t n = rb->n ? rb->col[rb->n - 1] + 1 : 0;
+	size_t n = rb->n ? rb->cell[rb->n - 1].col + 1 : 0;
 	if (n < width)
 		n = width;
 	if (n > b->cellcap) {
@@ -451,7 +507,7 @@ int pvd_book_next(struct pvd_book *b, struct pvd_csv_row *r, struct pvd_err *e)
 	for (size_t j = 0; j < n; j++)
 		b->cellp[j] = "", b->cellv[j] = 0;
 	for (size_t i = 0; i < rb->n; i++)
-		b->cellp[rb->col[i]] = rb->text.p + rb->off[i], b->cellv[rb->col[i]] = rb->len[i];
+		b->cellp[rb->cell[i].col] = rb->text.p + rb->cell[i].off, b->cellv[rb->cell[i].col] = rb->cell[i].len;
 	pvd_buf_reset(&b->raw);
 	for (size_t j = 0; j < n; j++) {
 		if (j)
@@ -481,9 +537,7 @@ void pvd_book_close(struct pvd_book *b)
 	if (b->spool_fd >= 0)
 		close(b->spool_fd);
 	pvd_buf_free(&b->rb.text);
-	free(b->rb.col);
-	free(b->rb.off);
-	free(b->rb.len);
+	free(b->rb.cell);
 	free(b->cellp);
 	free(b->cellv);
 	pvd_buf_free(&b->raw);

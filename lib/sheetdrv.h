@@ -12,12 +12,17 @@
 #define PVD_SHEET_MAX_COLS 16384L
 #define PVD_SHEET_MAX_ROW_BYTES (64 << 20)
 
+/* A non-empty cell of the row being read: its column, its text in rb.text. */
+struct pvd_rowcell {
+	size_t col, off, len;
+};
+
 /* The row being read: non-empty cells in column order, each NUL-terminated
  * in text; the first cell that makes the row bad. */
 struct pvd_rowb {
 	long line;
 	struct pvd_buf text;
-	size_t *col, *off, *len;
+	struct pvd_rowcell *cell;
 	size_t n, cap;
 	const char *bad_reason;      /* NULL, or a PVD_R_* */
 	char bad_msg[256];
@@ -31,11 +36,21 @@ void pvd_rowb_cell(struct pvd_rowb *rb, long col, const char *s, size_t n);
 /* Marks the row bad because of cell col (the first reason is kept). */
 void pvd_rowb_bad(struct pvd_rowb *rb, long col, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* After pvd_rowb_bad: keeps the faulty cell's text as the file has it
+ * ("#N/A", "=C8+1"; at most 256 bytes) in the row, so that the reject's raw
+ * text shows it. */
+void pvd_rowb_keep(struct pvd_rowb *rb, long col, const char *s, size_t n);
 /* "C42" into out (8 bytes at least). */
 void pvd_cellref(long col, long line, char *out, size_t cap);
 /* Parses "C42" (either part may be missing: *col or *line left at -1).
  * Returns 0, or -1 when the text is no cell reference. */
 int pvd_cellref_parse(const char *s, long *col, long *line);
+
+/* Number formats (xlsx and xls share Excel's): the kind of a built-in
+ * format id, and of a format code (from its first section); 0 for no date,
+ * 1 date, 2 date-time, 3 time, as pvd_serial_text() takes them. */
+int pvd_numfmt_builtin(long id);
+int pvd_numfmt_kind(const char *code);
 
 struct pvd_book;
 struct pvd_book_ops {

@@ -177,59 +177,6 @@ static void XMLCALL rel_start(void *ud, const char *name, const char **atts)
 
 /* ---- styles.xml ---- */
 
-static int builtin_kind(long id)
-{
-	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) || (id >= 50 && id <= 58))
-		return 1;
-	if (id == 22)
-		return 2;
-	if ((id >= 18 && id <= 21) || id == 32 || id == 33 || (id >= 45 && id <= 47))
-		return 3;
-	return 0;
-}
-
-/* A format code's kind, from its first section: d y (date), h s (time), m
- * either; quoted text, escapes, [colours] and AM/PM left out. */
-static int code_kind(const char *c)
-{
-	int date = 0, time = 0, m = 0;
-	for (; *c && *c != ';'; c++) {
-		char ch = (char)(*c | 0x20);
-		if (*c == '"') {
-			while (c[1] && c[1] != '"')
-				c++;
-			if (c[1])
-				c++;
-		} else if (*c == '\\' || *c == '_' || *c == '*') {
-			if (c[1])
-				c++;
-		} else if (*c == '[') {
-			/* [h] [mm] [ss]: elapsed time; [Red], [$€-40C]: not date parts */
-			if (c[1] && strchr("hHmMsS", c[1]))
-				time = 1;
-			while (c[1] && c[1] != ']')
-				c++;
-			if (c[1])
-				c++;
-		} else if (!strncasecmp(c, "AM/PM", 5)) {
-			time = 1;
-			c += 4;
-		} else if (!strncasecmp(c, "A/P", 3)) {
-			time = 1;
-			c += 2;
-		} else if (ch == 'd' || ch == 'y') {
-			date = 1;
-		} else if (ch == 'h' || ch == 's') {
-			time = 1;
-		} else if (ch == 'm') {
-			m = 1;
-		}
-	}
-	if (m && !date && !time)
-		date = 1;
-	return date && time ? 2 : date ? 1 : time ? 3 : 0;
-}
-
 static void XMLCALL sty_start(void *ud, const char *name, const char **atts)
 {
 	struct xlsx *s = X(ud);
@@ -244,13 +191,13 @@ static void XMLCALL sty_start(void *ud, const char *name, const char **atts)
 		s->fmt_kind = xgrow(s->fmt_kind, &cap, s->nfmt + 1, sizeof *s->fmt_kind);
 		s->fmt_cap = cap;
 		s->fmt_id[s->nfmt] = strtol(id, NULL, 10);
-		s->fmt_kind[s->nfmt++] = (unsigned char)code_kind(code);
+		s->fmt_kind[s->nfmt++] = (unsigned char)pvd_numfmt_kind(code);
 	} else if (!strcmp(l, "cellXfs")) {
 		s->in_cellxfs = 1;
 	} else if (!strcmp(l, "xf") && s->in_cellxfs) {
 		const char *id = pvd_xml_attr(atts, "numFmtId");
 		long v = id ? strtol(id, NULL, 10) : 0;
-		int kind = builtin_kind(v);
+		int kind = pvd_numfmt_builtin(v);
 		for (size_t i = 0; i < s->nfmt; i++)
 			if (s->fmt_id[i] == v)
 				kind = s->fmt_kind[i];
@@ -454,6 +401,7 @@ static void cell_value(struct xlsx *s)
 	if (s->has_f && (!s->has_v || (!s->text.len && t != 'r')) && t != 'i') {
 		pvd_rowb_bad(rb, s->col, PVD_R_NO_VALUE, "formula =%s has no value (the file was saved without computing it)",
 			     pvd_buf_str(&s->formula));
+		pvd_rowb_keep(rb, s->col, num, (size_t)snprintf(num, sizeof num, "=%.256s", pvd_buf_str(&s->formula)));
 		return;
 	}
 	const char *v = pvd_buf_str(&s->text);
@@ -477,6 +425,7 @@ static void cell_value(struct xlsx *s)
 		pvd_rowb_cell(rb, s->col, !strcmp(v, "1") ? "TRUE" : "FALSE", !strcmp(v, "1") ? 4 : 5);
 	} else if (t == 'e') {
 		pvd_rowb_bad(rb, s->col, PVD_R_CELL_ERROR, "error value %.40s", v);
+		pvd_rowb_keep(rb, s->col, v, s->text.len);
 	} else if (t == 'd') {
 		/* ISO 8601 text already; midnight and zero seconds left out. */
 		size_t n = s->text.len;
@@ -501,10 +450,12 @@ static void cell_value(struct xlsx *s)
 			if (!n)
 				n = pvd_num_text(d, num, sizeof num);
 		}
-		if (!n)
-			pvd_rowb_bad(rb, s->col, PVD_R_TYPE, "not a number: \"%.40s\"", v);
-		else
+		if (n) {
 			pvd_rowb_cell(rb, s->col, num, n);
+		} else {
+			pvd_rowb_bad(rb, s->col, PVD_R_TYPE, "not a number: \"%.40s\"", v);
+			pvd_rowb_keep(rb, s->col, v, s->text.len);
+		}
 	}
 }
 

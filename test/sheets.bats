@@ -49,6 +49,38 @@ recs() { jq -c 'del(._file)'; }
 	jq -e '.files[0] | .format == "xlsx" and .sheet == "Suivi" and .header_line == 2' "$T/r.json"
 }
 
+@test "a rejected row's raw text holds the faulty cell as the file has it (.xlsx, .ods, .xls)" {
+	pvd-ingest -q -r "$T/rj.ndjson" cells.xlsx cells.ods cells.xls >/dev/null
+	# cells shown between | here
+	run jq -r '"\(.file):\(.line): \(.raw | sub("\t+$"; "") | gsub("\t"; "|"))"' "$T/rj.ndjson"
+	assert_output "$(printf '%s\n' \
+		'cells.xlsx[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.xlsx[Suivi]:8: 1054|Jamais calculé|5||||=C8+1' \
+		'cells.xlsx[Suivi]:10: 1055|Division|#DIV/0!' \
+		'cells.ods[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.ods[Suivi]:10: 1055|Division|#DIV/0!' \
+		'cells.xls[Suivi]:7: 1053|Erreur|#N/A' \
+		'cells.xls[Suivi]:10: 1055|Division|#DIV/0!')"
+}
+
+@test "pvd-explain shows a spreadsheet row as pvd-ingest read it, from the sheet it names" {
+	pvd-ingest -q cells.xlsx cells.xls |
+		jq -c 'select(._line == 3 or ._line == 4) | {_dataset: "t", _file, _sheet, _line, dep: "01", commune: .code, montant: (.montant | tonumber)}' >"$T/recs.ndjson"
+	pvd-aggregate -q -i "$FIX/explain/indicators.yaml" -p 2021-Q4 --lineage "$T/e.lin" "$T/recs.ndjson" >/dev/null
+	run pvd-explain -C "$S" -l "$T/e.lin" t.montant
+	assert_success
+	assert_output "$(printf '%s\n' 't.montant: sum' \
+		'cells.xls:3 [Suivi]	+7010.31' '    01004	Ambérieu-en-Bugey	7010.31	2021-11-05	2021-11-05T10:28	TRUE	14020.62' \
+		'cells.xls:4 [Suivi]	+12.00' '    1002	Saint-Denis _x0028_Réunion_x0029_	12	2021-01-31	2021-01-31T23:59:30	FALSE	24' \
+		'cells.xlsx:3 [Suivi]	+7010.31' '    01004	Ambérieu-en-Bugey	7010.31	2021-11-05	2021-11-05T10:28	TRUE	14020.62' \
+		'cells.xlsx:4 [Suivi]	+12.00' '    1002	Saint-Denis (Réunion)	12	2021-01-31	2021-01-31T23:59:30	FALSE	24' \
+		'  cells.xls: 2 records, 7022.31' '  cells.xlsx: 2 records, 7022.31' 'total: 14044.62 (4 records)')"
+	# a workbook that is not there: said, the figure still explained
+	run pvd-explain -C "$T" -l "$T/e.lin" t.montant
+	assert_success
+	assert_line --index 2 '    (raw file not readable, or shorter than this line)'
+}
+
 @test "rejects carry the sheet, the row number and the cell" {
 	pvd-ingest -q -r "$T/rj.ndjson" cells.xlsx >/dev/null
 	run jq -r '[.file, .line, .reason, .message] | @tsv' "$T/rj.ndjson"
@@ -147,19 +179,38 @@ recs() { jq -c 'del(._file)'; }
 	done; echo '{"_file":"repeated.ods","_line":6,"_sheet":"repeated","code":"1005","nom":"Autre","n1":"1","n2":"","n3":"2"}')"
 }
 
-@test "xls (LibreOffice's save): the same cells, by --sheet; freexl knows no hidden sheet, no boolean, no error cell" {
+@test "xls (LibreOffice's save): hidden sheets, formulas' cached values, booleans and error cells, read from the BIFF records" {
 	run pvd-ingest --list-sheets cells.xls
-	assert_output "$(printf '%s\t%s\t%s\n' Brouillon visible 1 Suivi visible 13 Param visible 1 Dates visible 7)"
-	run --separate-stderr pvd-ingest --sheet Suivi cells.xls
+	# LibreOffice saves Excel's very hidden sheet as hidden
+	assert_output "$(printf '%s\t%s\t%s\n' Brouillon hidden 1 Suivi visible 13 Param hidden 1 Dates visible 7)"
+	# the first visible sheet, as for .xlsx
+	run --separate-stderr pvd-ingest cells.xls
 	assert_success
-	assert_line --index 0 '{"_file":"cells.xls","_line":3,"_sheet":"Suivi","code":"01004","nom":"Ambérieu-en-Bugey","montant":"7010.31","date":"2021-11-05","horodatage":"2021-11-05T10:28","signee":"","double":""}'
-	assert_line --index 1 '{"_file":"cells.xls","_line":4,"_sheet":"Suivi","code":"1002","nom":"Saint-Denis _x0028_Réunion_x0029_","montant":"12","date":"2021-01-31","horodatage":"2021-01-31T23:59:30","signee":"","double":""}'
-	# error cells read as empty cells, booleans as numbers (documented limits)
-	assert_line --index 3 '{"_file":"cells.xls","_line":7,"_sheet":"Suivi","code":"1053","nom":"Erreur","montant":"","date":"","horodatage":"","signee":"","double":""}'
-	assert_line --index 6 '{"_file":"cells.xls","_line":11,"_sheet":"Suivi","code":"1056","nom":"Grand","montant":"100000000000000000000","date":"-0.000125","horodatage":"10:28","signee":"","double":""}'
+	assert_output "$(printf '%s\n' \
+		'{"_file":"cells.xls","_line":3,"_sheet":"Suivi","code":"01004","nom":"Ambérieu-en-Bugey","montant":"7010.31","date":"2021-11-05","horodatage":"2021-11-05T10:28","signee":"TRUE","double":"14020.62"}' \
+		'{"_file":"cells.xls","_line":4,"_sheet":"Suivi","code":"1002","nom":"Saint-Denis _x0028_Réunion_x0029_","montant":"12","date":"2021-01-31","horodatage":"2021-01-31T23:59:30","signee":"FALSE","double":"24"}' \
+		'{"_file":"cells.xls","_line":6,"_sheet":"Suivi","code":"26198","nom":"Bourg-en-Bresse","montant":"0.1","date":"","horodatage":"2021-12-31T00:00","signee":"Oui","double":""}' \
+		'{"_file":"cells.xls","_line":8,"_sheet":"Suivi","code":"1054","nom":"Jamais calculé","montant":"5","date":"","horodatage":"","signee":"","double":"6"}' \
+		'{"_file":"cells.xls","_line":11,"_sheet":"Suivi","code":"1056","nom":"Grand","montant":"100000000000000000000","date":"-0.000125","horodatage":"10:28","signee":"","double":""}' \
+		'{"_file":"cells.xls","_line":12,"_sheet":"Suivi","code":"1057","nom":"Pareil","montant":"7","date":"7","horodatage":"7","signee":"7","double":""}' \
+		'{"_file":"cells.xls","_line":13,"_sheet":"Suivi","code":"1057","nom":"Pareil","montant":"7","date":"7","horodatage":"7","signee":"7","double":""}')"
+	# LibreOffice computed G8 (=C8+1) when it saved; the error cells are
+	# rejects naming the cell, the TOTAL's cached value is the double's text
+	[ "$stderr" = "$(printf '%s\n' \
+		'pvd-ingest: cells.xls[Suivi]:7: C7: error value #N/A' \
+		'pvd-ingest: cells.xls[Suivi]:9: total row not emitted: TOTAL: montant="7022.410000000001"' \
+		'pvd-ingest: cells.xls[Suivi]:10: C10: error value #DIV/0!' \
+		'pvd-ingest: read 13 rows: emitted 7, rejected 2, skipped 4 (1 header, 1 title, 1 total, 1 blank)')" ] ||
+		{ echo "$stderr" >&2; false; }
 	run pvd-ingest -q --sheet Dates cells.xls
 	assert_output --partial '"serial":"60","date":"1900-02-29"'
 	assert_output --partial '"serial":"44505.4361111111","date":"2021-11-05T10:28"'
+	# a hidden sheet is read when named
+	run pvd-ingest -q --sheet Brouillon cells.xls
+	assert_success
+	# a very hidden sheet (the state byte of Param's BOUNDSHEET record set to 2)
+	run pvd-ingest --list-sheets cells-very-hidden.xls
+	assert_output "$(printf '%s\t%s\t%s\n' Brouillon hidden 1 Suivi visible 13 Param very-hidden 1 Dates visible 7)"
 }
 
 @test "a real export as CSV and as .xlsx, .ods, .xls: the same records, but for the number text" {
@@ -202,9 +253,7 @@ recs() { jq -c 'del(._file)'; }
 	diff <(pvd-ingest -q cells.xlsx | recs) <(pvd-ingest -q "$T/conventions.csv" | recs)
 	diff <(pvd-ingest -q cells.ods | recs) <(pvd-ingest -q - <cells.ods | recs)
 	cat cells.xlsx | pvd-ingest -q | recs | diff <(pvd-ingest -q cells.xlsx | recs) -
-	run bash -c "pvd-ingest -q - <cells.xls"
-	assert_success
-	assert_output ''
+	diff <(pvd-ingest -q cells.xls | recs) <(pvd-ingest -q - <cells.xls | recs)
 }
 
 # exit status, and the whole message
@@ -231,9 +280,38 @@ hostile() {
 
 @test "hostile: truncated files, a shared string out of range, an unsafe name in the zip" {
 	hostile truncated.xlsx 'truncated.xlsx: truncated or corrupt workbook: Not a zip archive'
-	hostile truncated.xls 'truncated.xls: truncated or corrupt workbook (freexl error -8)'
+	hostile truncated.xls 'truncated.xls: truncated or corrupt workbook: the directory is outside the file'
 	hostile bad-sst.xlsx 'bad-sst.xlsx[Suivi]: corrupt workbook: F6 cites shared string 99, out of range (2 strings)'
 	hostile odd-path.xlsx 'odd-path.xlsx: refused: zip entry with an unsafe name'
+}
+
+@test "hostile: an .xls whose directory or FAT would lead libfreexl out of its buffers is refused before it reads it" {
+	# one field changed in cells.xls: the root entry's name length, 0xFFFF
+	# (libfreexl 1.0.6 would convert 64 KiB of its stack as the name)
+	hostile long-dir-name.xls "long-dir-name.xls: truncated or corrupt workbook: a directory entry's name longer than 32 characters"
+	# the fuzzer's find (test/fuzz/regress/sheet/): FAT sector numbers repeated past the file's size
+	run bash -c 'pvd-ingest -q "$1" >/dev/null' _ "$PVD_ROOT/test/fuzz/regress/sheet/freexl-iconv-overread.xls"
+	assert_failure 65
+	assert_output "pvd-ingest: $PVD_ROOT/test/fuzz/regress/sheet/freexl-iconv-overread.xls: truncated or corrupt workbook: more FAT sectors than the file holds"
+}
+
+@test "hostile: an .xls with two DIMENSION records in a sheet (libfreexl frees pointers read past its cells) is refused" {
+	# the fuzzer's find, kept in test/fuzz/regress/sheet/
+	f=$PVD_ROOT/test/fuzz/regress/sheet/freexl-heap-corruption.xls
+	run pvd-ingest -q "$f"
+	assert_failure 65
+	assert_output "pvd-ingest: $f: corrupt workbook: a sheet with two DIMENSION records"
+}
+
+@test "libfreexl runs in a child: should it crash on a file pvd's checks let through, the workbook is refused (exit 65), pvd-ingest does not crash" {
+	# a libfreexl whose freexl_open() dies, put in front of the real one
+	printf '%s\n' '#include <signal.h>' \
+		'int freexl_open(const char *path, const void **h) { (void)path; *h = 0; raise(SIGSEGV); return 0; }' >"$T/crash.c"
+	${CC:-cc} -shared -fPIC -o "$T/crash.so" "$T/crash.c"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 LD_PRELOAD=$T/crash.so \
+		run --separate-stderr pvd-ingest -q cells.xls
+	assert_failure 65
+	[ "${stderr_lines[-1]}" = "pvd-ingest: cells.xls: corrupt workbook: the .xls reader (libfreexl) crashed on it" ]
 }
 
 @test "hostile: a zip or OLE2 file that is no spreadsheet is refused, not read as text" {

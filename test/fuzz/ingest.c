@@ -10,6 +10,7 @@
  * Every record is written as NDJSON (the writer sees what ingest makes) and
  * the counts must reconcile: read = emitted + rejected + skipped. */
 #include "fuzz.h"
+#include "ingestrun.h"
 #include "buf.h"
 #include "ingest.h"
 #include "ndjson.h"
@@ -78,21 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path = fuzz_file("export.csv", data, size);
 
 	struct buf_sink sink = { .base = { .put = put } };
-	struct pvd_rejects rj;
-	struct pvd_stats st;
-	struct pvd_ingest_counts cnt = { 0 };
-	struct pvd_err e = { 0 };
-	if (pvd_rejects_open(&rj, "ingest", NULL, 1, &e))
-		abort();
-	pvd_stats_init(&st, "rows");
-	int rc = pvd_ingest_file(path, &o, &sink.base, &rj, &st, &cnt, &e);
-	if (rc == 0 && st.in != st.out + st.rejected + st.skipped) {
-		fprintf(stderr, "fuzz ingest: counts do not reconcile: %llu read, %llu emitted, %llu rejected, %llu skipped\n",
-			st.in, st.out, st.rejected, st.skipped);
-		abort();
-	}
-	pvd_rejects_abort(&rj);
-	pvd_stats_free(&st);
+	fuzz_ingest("ingest", path, &o, &sink.base);
 	pvd_buf_free(&sink.out);
 	return 0;
 }

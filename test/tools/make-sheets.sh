@@ -50,6 +50,11 @@ with zipfile.ZipFile(dst, "w") as z:
             data = text.encode()
         z.writestr(info, data, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
 PY
+# LibreOffice saves Excel's very hidden sheet as merely hidden in .xls: the
+# same file with Param's BOUNDSHEET state byte set to 2 (very hidden).
+"$py" -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); i = d.find(b"\x05\x00Param")
+assert i > 0 and d[i - 2] == 1 and d.count(b"\x05\x00Param") == 1; d[i - 2] = 2; open(sys.argv[2], "wb").write(d)' \
+	"$out/cells.xls" "$out/cells-very-hidden.xls"
 # Hostile files: crafted from cells.xlsx and cells.xls; an OLE2 file whose
 # Workbook stream is renamed is no workbook (as a Word document is).
 "$py" "$root/test/tools/make-sheets.py" "$out" hostile
@@ -64,6 +69,13 @@ i = d.find(w); assert i > 0 and i % 128 == 0, i; n = "EncryptedPackage\0".encode
 d[i:i + 64] = n.ljust(64, b"\0"); d[i + 64:i + 66] = struct.pack("<H", len(n)); open(sys.argv[2], "wb").write(d)' \
 	"$out/cells.xls" "$out/hostile/encrypted.xlsx"
 head -c 3000 "$out/cells.xls" >"$out/hostile/truncated.xls"
+# libfreexl 1.0.6 converts a directory entry's name with the entry's own
+# 16-bit length: 0xFFFF makes iconv read 64 KiB past its stack buffer.  The
+# root entry's name length of cells.xls, so set (the name itself untouched).
+"$py" -c 'import struct, sys; d = bytearray(open(sys.argv[1], "rb").read())
+ss = 1 << struct.unpack_from("<H", d, 0x1E)[0]; at = (struct.unpack_from("<I", d, 0x30)[0] + 1) * ss
+assert d[at:at + 20] == "Root Entry".encode("utf-16-le"); d[at + 64:at + 66] = struct.pack("<H", 0xFFFF)
+open(sys.argv[2], "wb").write(d)' "$out/cells.xls" "$out/hostile/long-dir-name.xls"
 # Password-protected, by LibreOffice itself (through UNO: --convert-to takes
 # no password).  LibreOffice 7.4 does not encrypt .xlsx this way.
 "$py" "$root/test/tools/lo-password.py" "$out/cells.xlsx" "$out/hostile/encrypted.ods" calc8 "$tmp/uno"
