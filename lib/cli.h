@@ -12,6 +12,22 @@
 	"                           ETA) even when stderr is not a terminal; shown by\n" \
 	"                           default on a terminal for a regular file input\n"
 
+/* The end of every record filter's --help: the options pvd_cli_getopt
+ * handles, --progress, --help and --version.  UNIT: what is counted. */
+#define PVD_HELP_FILTER_TAIL(UNIT) \
+	"      --max-messages N     at most N lines on stderr per reject reason, then one\n" \
+	"                           line counting the rest (default 20, 0: no limit)\n" \
+	"      --max-rejected N|P%  exit 65 (outputs written) when more than N " UNIT ",\n" \
+	"                           or P% of those read, are rejected, or none emitted\n" \
+	PVD_HELP_PROGRESS \
+	"  -h, --help               show this help and exit\n" \
+	"  -V, --version            show the version and exit\n"
+/* The last long options of every record filter's table, its end included. */
+#define PVD_LONGOPTS_FILTER_TAIL \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ 0 }
+
 /* Sets the program name for diagnostics and restores SIGPIPE's default, so
  * that `pvd-x | head` ends quietly. */
 void pvd_cli_init(int argc, char **argv);

@@ -26,13 +26,7 @@ static const char usage[] =
 	"      --report FILE        write the counts (and skipped datasets) as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
-	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
-	"                           line counting the rest (default 20, 0: no limit)\n"
-	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
-	"                           or P% of those read, are rejected, or none emitted\n"
-	PVD_HELP_PROGRESS
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
+	PVD_HELP_FILTER_TAIL("records")
 	"\n"
 	"Output fields: id, label, unit, description, period, value, num, den, breakdown, key,\n"
 	"key_label, datasets, records, inputs.  Records of datasets no indicator reads\n"
@@ -56,9 +50,7 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		PVD_LONGOPTS_FILTER_TAIL,
 	};
 	struct pvd_agg_stage s = { 0 };
 	const char *period = NULL;

@@ -23,13 +23,7 @@ static const char usage[] =
 	"      --strict             stop at the first reject, exit 65\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected record,\n"
 	"                           no summary\n"
-	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
-	"                           line counting the rest (default 20, 0: no limit)\n"
-	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
-	"                           or P% of those read, are rejected, or none emitted\n"
-	PVD_HELP_PROGRESS
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
+	PVD_HELP_FILTER_TAIL("records")
 	"\n"
 	"A record with several bad fields is rejected once, naming the first bad field\n"
 	"in schema order; the message lists the others.  Summary on stderr:\n"
@@ -47,9 +41,7 @@ int main(int argc, char **argv)
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		PVD_LONGOPTS_FILTER_TAIL,
 	};
 	struct pvd_clean_stage s = { 0 };
 	int ch;

@@ -28,13 +28,7 @@ static const char usage[] =
 	"      --report FILE        write the counts, detected format and TOTAL rows as JSON\n"
 	"  -q, --quiet              only errors on stderr: no line per rejected row or\n"
 	"                           TOTAL row, no summary\n"
-	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
-	"                           line counting the rest (default 20, 0: no limit)\n"
-	"      --max-rejected N|P%  exit 65 (outputs written) when more than N rows,\n"
-	"                           or P% of those read, are rejected, or none emitted\n"
-	PVD_HELP_PROGRESS
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
+	PVD_HELP_FILTER_TAIL("rows")
 	"\n"
 	"Each record carries _file and _line (the physical line of the row, or the\n"
 	"spreadsheet's row number, with _sheet); with a profile also _dataset and\n"
@@ -87,9 +81,7 @@ int main(int argc, char **argv)
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
 		{ "sheet", required_argument, NULL, 'S' },
 		{ "list-sheets", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		PVD_LONGOPTS_FILTER_TAIL,
 	};
 	struct pvd_ingest_stage g = { .o = { .encoding = PVD_ENC_AUTO, .skip = -1 } };
 	int list = 0, c;

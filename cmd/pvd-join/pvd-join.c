@@ -28,13 +28,7 @@ static const char usage[] =
 	"      --report FILE        write the counts and what was loaded as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or per\n"
 	"                           reference-table warning, no summary\n"
-	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
-	"                           line counting the rest (default 20, 0: no limit)\n"
-	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
-	"                           or P% of those read, are rejected, or none emitted\n"
-	PVD_HELP_PROGRESS
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
+	PVD_HELP_FILTER_TAIL("records")
 	"\n"
 	"Located by, in order: insee or beneficiaire_insee (old codes of merged\n"
 	"communes mapped, match \"old-code\"); with no code, beneficiaire_siren or\n"
@@ -55,9 +49,7 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		PVD_LONGOPTS_FILTER_TAIL,
 	};
 	struct pvd_join_stage s = { .mode = PVD_JOIN_INNER };
 	struct pvd_err e = { 0 };

@@ -35,13 +35,7 @@ static const char usage[] =
 	"      --report FILE        write the counts as JSON\n"
 	"  -q, --quiet              no line on stderr per rejected record or missing\n"
 	"                           indicator, no summary\n"
-	"      --max-messages N     at most N lines on stderr per reject reason, then one\n"
-	"                           line counting the rest (default 20, 0: no limit)\n"
-	"      --max-rejected N|P%  exit 65 (outputs written) when more than N records,\n"
-	"                           or P% of those read, are rejected, or none emitted\n"
-	PVD_HELP_PROGRESS
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
+	PVD_HELP_FILTER_TAIL("records")
 	"\n"
 	"A line that is not an indicator record (no id, unit, period or numeric value,\n"
 	"an unknown unit, a share whose value is not num/den) and a second record for\n"
@@ -75,9 +69,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, PVD_OPT_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		PVD_LONGOPTS_FILTER_TAIL,
 	};
 	int c;
 	while ((c = pvd_cli_getopt(argc, argv, "f:l:p:P:c:o:r:qhV", longopts)) != -1) {
