@@ -145,12 +145,10 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	pvd_out_flush_some(&rj->out);
 }
 
-int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
+/* What closing and aborting share once the file is settled: the counts go,
+ * and the set is no longer the one warnings are routed to. */
+static void forget(struct pvd_rejects *rj)
 {
-	int rc = 0;
-	pvd_rejects_note_unshown(rj);
-	if (rj->have_file)
-		rc = pvd_out_commit(&rj->out, e);
 	rj->have_file = 0;
 	free(rj->by_reason);
 	rj->by_reason = NULL;
@@ -159,6 +157,15 @@ int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
 	rj->nwarnings = 0;
 	if (current == rj)
 		current = NULL;
+}
+
+int pvd_rejects_close(struct pvd_rejects *rj, struct pvd_err *e)
+{
+	int rc = 0;
+	pvd_rejects_note_unshown(rj);
+	if (rj->have_file)
+		rc = pvd_out_commit(&rj->out, e);
+	forget(rj);
 	return rc;
 }
 
@@ -167,12 +174,5 @@ void pvd_rejects_abort(struct pvd_rejects *rj)
 	pvd_rejects_note_unshown(rj);
 	if (rj->have_file)
 		pvd_out_abort(&rj->out);
-	rj->have_file = 0;
-	free(rj->by_reason);
-	rj->by_reason = NULL;
-	free(rj->by_warning);
-	rj->by_warning = NULL;
-	rj->nwarnings = 0;
-	if (current == rj)
-		current = NULL;
+	forget(rj);
 }
