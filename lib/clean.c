@@ -99,8 +99,10 @@ static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long
 	}
 	struct firstseen *last = sn->nrun ? &sn->run[sn->nrun - 1] : NULL;
 	if (last && last->file == file) {
-		long k = (long)(ord - last->ord);
-		if (line == last->line + last->step * k)
+		/* _line comes from the input: a run near LONG_MAX must not overflow */
+		long k = (long)(ord - last->ord), next;
+		if (!__builtin_mul_overflow(last->step, k, &next) &&
+		    !__builtin_add_overflow(last->line, next, &next) && line == next)
 			return 0;
 		if (k == 1 && line == last->line) {
 			last->step = 0;

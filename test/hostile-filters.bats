@@ -558,3 +558,15 @@ killed_leaves_nothing() {
 	assert_line --index 1 "pvd-clean: $T/in.ndjson:2: column 1: invalid JSON: a record must be a JSON object"
 	reconciles "3 1 2"
 }
+
+@test "hostile: a _line of LONG_MAX does not overflow the duplicate finder's line runs (fuzzer's find)" {
+	# runs of consecutive lines are stored as first line + step: the next
+	# expected line after 9223372036854775807 is not computed by overflowing
+	local a b
+	a='{"_file":"a.csv","_line":9223372036854775807,"_dataset":"dotations","dotation":"DETR","beneficiaire_insee":"01004","montant":"10"}'
+	b='{"_file":"a.csv","_line":9223372036854775806,"_dataset":"dotations","dotation":"DETR","beneficiaire_insee":"01005","montant":"10"}'
+	run bash -c 'printf "%s\n%s\n%s\n" "$1" "$2" "$2" | pvd-clean -d dotations >/dev/null' _ "$a" "$b"
+	[ "$status" -eq 0 ]
+	assert_line -n 0 "pvd-clean: a.csv:9223372036854775806: duplicate of a.csv:9223372036854775806"
+	reconciles "3 2 1"
+}
