@@ -11,10 +11,10 @@
  * schema.h and config/datasets/README.md); a record with bad fields is
  * rejected once, naming the first bad field in schema order (the others are
  * listed in the message), and is passed to the reject stream unchanged.  A
- * good record is then checked for duplicates: a hash set of 128-bit hashes,
+ * good record is then checked for duplicates: a set of fingerprints (fpset.h),
  * per dataset, of the schema's key fields or, without a key, of the whole
  * cleaned record except the fields whose names start with '_' (provenance);
- * 24 bytes per distinct record, at most half full.  The first record is kept,
+ * at most 16 bytes per distinct record.  The first record is kept,
  * later ones rejected (duplicate-row) naming its file:line.  Fields the
  * schema does not know pass through; `_dataset` is added when it came from
  * opts.
