@@ -148,7 +148,7 @@ uninstall:
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB      := $(BUILD)/pvd_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT  = $(BUILD)/deb/root
-DEB_DEPENDS_FALLBACK := libc6, libyaml-0-2, libjansson4, libcsv3
+DEB_DEPENDS_FALLBACK := libc6, libyaml-0-2, libjansson4, libcsv3, libzip4, libexpat1, libfreexl1
 deb: $(DEB)
 $(DEB): $(BINS) $(MANS) $(COMPLETION) $(shell find config -type f 2>/dev/null) VERSION Makefile
 	rm -rf $(BUILD)/deb

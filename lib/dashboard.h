@@ -113,6 +113,7 @@ struct pvd_block {
 	struct pvd_tmpl *list;     /* LIST */
 	size_t nlist;
 	struct pvd_map_geo *geo;   /* MAP: the geometry (render_map.h), of: and by: as a chart */
+	char *geo_file;            /* MAP: the file it was read from (pvd-run --print-deps) */
 	char *attribution;         /* MAP: the credit the geometry's licence asks for */
 };
 struct pvd_section {

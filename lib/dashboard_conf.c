@@ -333,7 +333,7 @@ static int map_block(struct ld *l, const struct pvd_ynode *m, struct pvd_block *
 	pvd_buf_adds(&p, rel);
 	b->geo = xcalloc(1, sizeof *b->geo);
 	rc = pvd_map_geo_load(p.p, b->geo, l->e);
-	pvd_buf_free(&p);
+	b->geo_file = p.p;
 out:
 	free(geo);
 	return rc;
@@ -589,6 +589,7 @@ static void block_free(struct pvd_block *b)
 	free(b->by);
 	free(b->header);
 	free(b->attribution);
+	free(b->geo_file);
 	if (b->geo) {
 		pvd_map_geo_free(b->geo);
 		free(b->geo);

@@ -1,5 +1,6 @@
 #include "filter.h"
 #include "cli.h"
+#include "progress.h"
 #include "stream.h"
 
 int pvd_stage_load(struct pvd_stage *s, struct pvd_err *e)
@@ -96,6 +97,8 @@ int pvd_filter_run(struct pvd_stage *s, const char *output, char *const *files, 
 		return pvd_stage_free(s, rc);
 	}
 	s->out = &out;
+	if (out.path)
+		pvd_progress_output_file();
 	pvd_ndjson_sink_init(&nd, &out);
 	rc = pvd_stage_open(s, &nd.base, &e);
 	if (!rc)

@@ -9,7 +9,7 @@
 
 #define BLOCK (1u << 20)
 
-int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
+static int open_input(struct pvd_input *in, const char *path, int progress, struct pvd_err *e)
 {
 	memset(in, 0, sizeof *in);
 	in->path = path ? path : "-";
@@ -25,8 +25,19 @@ int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	}
-	pvd_progress_open(in->name, in->fd);
+	if (progress)
+		pvd_progress_open(in->name, in->fd);
 	return 0;
+}
+
+int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e)
+{
+	return open_input(in, path, 1, e);
+}
+
+int pvd_input_open_aux(struct pvd_input *in, const char *path, struct pvd_err *e)
+{
+	return open_input(in, path, 0, e);
 }
 
 static ssize_t rd(struct pvd_input *in, char *dst, size_t cap, struct pvd_err *e)

@@ -31,8 +31,13 @@ struct pvd_input {
 /* Default max_line: far above any record pvd writes or reads. */
 #define PVD_INPUT_MAX_LINE ((size_t)64 << 20)
 
-/* Opens path ("-" or NULL = stdin).  Returns 0 or PVD_EX_NOINPUT. */
+/* Opens path ("-" or NULL = stdin).  Returns 0 or PVD_EX_NOINPUT.  The
+ * input of a stage's records: it gets the progress line (progress.h). */
 int pvd_input_open(struct pvd_input *in, const char *path, struct pvd_err *e);
+/* The same for a file a stage loads besides its records (a reference table,
+ * a document, a lineage summary): no progress line, which would count the
+ * stage's records against that file's bytes. */
+int pvd_input_open_aux(struct pvd_input *in, const char *path, struct pvd_err *e);
 /* Next line, without its \n: *line points into the input's buffer, valid
  * until the next call; in->cut tells whether it is only the line's start.  Returns 1, 0 at end of input, or -1 on a read error
  * (e filled, PVD_EX_IO). */

@@ -196,7 +196,7 @@ int pvd_jtree_load(const char *path, struct pvd_jnode **root, struct pvd_err *e)
 {
 	struct pvd_input in;
 	*root = NULL;
-	int rc = pvd_input_open(&in, path, e);
+	int rc = pvd_input_open_aux(&in, path, e);
 	if (rc)
 		return rc;
 	struct pvd_buf b = { 0 };

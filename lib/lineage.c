@@ -337,7 +337,7 @@ static int pass(const char *path, const char *spec, struct pvd_lin_fig *f, char 
 		struct pvd_err *e)
 {
 	struct pvd_input in;
-	int rc = pvd_input_open(&in, path, e);
+	int rc = pvd_input_open_aux(&in, path, e);
 	if (rc)
 		return rc;
 	const char *line;
@@ -471,7 +471,7 @@ int pvd_lin_summary_load(const char *path, struct pvd_lin_summary *s, struct pvd
 {
 	memset(s, 0, sizeof *s);
 	struct pvd_input in;
-	int rc = pvd_input_open(&in, path, e);
+	int rc = pvd_input_open_aux(&in, path, e);
 	if (rc)
 		return rc;
 	struct pvd_strset names;

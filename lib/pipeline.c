@@ -1,6 +1,7 @@
 #include "pipeline.h"
 #include "buf.h"
 #include "confpath.h"
+#include "dashboard.h"
 #include "xmem.h"
 #include "yamldoc.h"
 #include <dirent.h>
@@ -843,8 +844,9 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A directory's regular files, sorted (a reference table set). */
-static void add_dir(struct list *l, const char *dir)
+/* A directory's regular files, sorted (a reference table set), or only
+ * those whose name ends with suffix. */
+static void add_dir(struct list *l, const char *dir, const char *suffix)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -855,6 +857,9 @@ static void add_dir(struct list *l, const char *dir)
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
+			continue;
+		size_t len = strlen(de->d_name), sl = suffix ? strlen(suffix) : 0;
+		if (len < sl || strcmp(de->d_name + len - sl, suffix ? suffix : "") != 0)
 			continue;
 		char *p = pvd_path_resolve(dir, de->d_name);
 		struct stat sb;
@@ -872,15 +877,28 @@ static void add_dir(struct list *l, const char *dir)
 	free(tmp.v);
 }
 
-static void add_file(struct list *l, const char *path)
+static void add_file(struct list *l, const char *path, const char *suffix)
 {
 	struct stat sb;
 	if (!path || stat(path, &sb) != 0)
 		return;
 	if (S_ISDIR(sb.st_mode))
-		add_dir(l, path);
+		add_dir(l, path, suffix);
 	else
 		add(l, path);
+}
+
+/* The dashboard layout and what it reads in turn: each map's geometry. */
+static void add_dashboard(struct list *l, const char *path)
+{
+	add_file(l, path, NULL);
+	struct pvd_dash d;
+	struct pvd_err e = { 0 };
+	if (pvd_dash_load(&d, path, &e) == 0)
+		for (size_t s = 0; s < d.nsec; s++)
+			for (size_t i = 0; i < d.sec[s].nb; i++)
+				add_file(l, d.sec[s].b[i].geo_file, NULL);
+	pvd_dash_free(&d);
 }
 
 char **pvd_pipeline_deps(const struct pvd_pipeline *p, size_t *n)
@@ -888,16 +906,16 @@ char **pvd_pipeline_deps(const struct pvd_pipeline *p, size_t *n)
 	struct list l = { 0 };
 	add(&l, p->file);
 	for (size_t i = 0; i < p->nsources; i++) {
-		add_file(&l, p->sources[i].file);
-		add_file(&l, p->sources[i].profile_path);
+		add_file(&l, p->sources[i].file, NULL);
+		add_file(&l, p->sources[i].profile_path, NULL);
 	}
 	for (size_t i = 0; i < p->nrefs; i++)
-		add_file(&l, p->refs[i].path);
-	add_file(&l, p->indicators);
+		add_file(&l, p->refs[i].path, NULL);
+	add_file(&l, p->indicators, NULL);
 	/* what the filters read besides: the dataset schemas (pvd-clean; and
 	 * pvd-aggregate's check of the catalogue, beside it), the dashboard */
 	char *ds = pvd_path_resolve(p->config, "datasets"), *cds = NULL;
-	add_file(&l, ds);
+	add_file(&l, ds, ".yaml");
 	const char *slash = p->indicators ? strrchr(p->indicators, '/') : NULL;
 	if (slash) {
 		struct pvd_buf b = { 0 };
@@ -906,14 +924,22 @@ char **pvd_pipeline_deps(const struct pvd_pipeline *p, size_t *n)
 	} else {
 		cds = xstrdup("datasets");
 	}
-	add_file(&l, cds);
+	add_file(&l, cds, ".yaml");
 	free(ds);
 	free(cds);
 	char *dash = pvd_path_resolve(p->config, "dashboard.yaml");
-	add_file(&l, dash);
+	add_dashboard(&l, dash);
 	free(dash);
-	if (p->previous)
+	if (p->previous) {
 		add(&l, p->previous);
+		/* the data-quality page compares the sources with the previous
+		 * run's, from the provenance.json beside its document (quality.c) */
+		const char *ps = strrchr(p->previous, '/');
+		struct pvd_buf prov = { 0 };
+		pvd_buf_printf(&prov, "%.*sprovenance.json", ps ? (int)(ps - p->previous + 1) : 0, p->previous);
+		add_file(&l, prov.p, NULL);
+		pvd_buf_free(&prov);
+	}
 	if (!l.v)
 		l.v = xcalloc(1, sizeof *l.v);
 	*n = l.n;

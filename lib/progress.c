@@ -13,6 +13,7 @@
 
 static struct {
 	int mode;                       /* -1 off (-q), 0 auto, 1 forced */
+	int out_file;                   /* the records go to a file, not stdout */
 	const struct pvd_stats *st;
 	int fd;                         /* the input shown, -1 none */
 	int shown;                      /* this input gets a line */
@@ -39,6 +40,11 @@ void pvd_progress_force(void)
 void pvd_progress_quiet(void)
 {
 	P.mode = -1;
+}
+
+void pvd_progress_output_file(void)
+{
+	P.out_file = 1;
 }
 
 void pvd_progress_stats(const struct pvd_stats *st)
@@ -127,8 +133,9 @@ static void draw(int done)
 
 void pvd_progress_open(const char *name, int fd)
 {
-	/* Not with -q; not before the counts exist (pvd-join's reference tables
-	 * are read first); one input at a time. */
+	/* Not with -q; not without the counts; one input at a time.  (What a
+	 * stage loads besides its records, reference tables and documents,
+	 * is opened by pvd_input_open_aux and never comes here.) */
 	if (P.mode < 0 || !P.st || P.fd >= 0)
 		return;
 	struct stat sb;
@@ -136,7 +143,7 @@ void pvd_progress_open(const char *name, int fd)
 	int tty = isatty(2);
 	/* On its own only for a file read to somewhere else than the terminal:
 	 * records printed on the screen would be cut by the line. */
-	if (!(P.mode > 0 || (tty && regular && !isatty(1))))
+	if (!(P.mode > 0 || (tty && regular && (P.out_file || !isatty(1)))))
 		return;
 	P.fd = fd;
 	P.shown = 1;

@@ -6,8 +6,8 @@
  * (and the records do not go to that terminal), or always with --progress;
  * never with -q.  Colour only on a terminal and
  * without $NO_COLOR.  The hooks are in the shared layers, so that every
- * filter has it without code of its own: input.c reports opens, reads and
- * closes, stats.c the record and reject counts, reject.c and diag.c clear
+ * filter has it without code of its own: input.c reports the opens, reads
+ * and closes of the records' inputs (not of pvd_input_open_aux's), stats.c the record and reject counts, reject.c and diag.c clear
  * the line before a message.  The line is the one exception to "lib/ never
  * prints": showing it is the module's whole job, on fd 2 only. */
 #ifndef PVD_PROGRESS_H
@@ -20,6 +20,9 @@ struct pvd_stats;
  * (whatever their order: -q wins). */
 void pvd_progress_force(void);
 void pvd_progress_quiet(void);
+/* The records go to a file (pvd-render -o), not to standard output: a
+ * terminal there does not stop the line. */
+void pvd_progress_output_file(void);
 /* The counts shown (pvd_stats_init registers its own, pvd_stats_free
  * takes it back). */
 void pvd_progress_stats(const struct pvd_stats *st);

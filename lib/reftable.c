@@ -374,7 +374,7 @@ static void take_row(struct reader *rd, const struct pvd_csv_row *row)
 static int read_rows(struct reader *rd, const char *path, struct pvd_err *e)
 {
 	struct pvd_input in;
-	if (pvd_input_open(&in, path, e))
+	if (pvd_input_open_aux(&in, path, e))
 		return pvd_err_set(e, PVD_EX_CONFIG, path, 0, 0, "cannot open reference table: %s", e->msg);
 	struct pvd_csv *c = NULL;
 	struct pvd_csv_opts o = { .enc = PVD_ENC_AUTO };

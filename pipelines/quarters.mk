@@ -8,8 +8,8 @@
 # stamp out/QUARTER/.stamp is made when a run succeeded; a quarter is run
 # again only when something it reads is newer: its pipeline file, a file
 # `pvd-run --print-deps` lists (sources, profiles, reference tables, the
-# catalogue, the dataset schemas, the dashboard layout, the previous
-# quarter's indicators.json), or a program.  The previous quarter's document is made by running that
+# catalogue, the dataset schemas, the dashboard layout and its map, the
+# previous quarter's indicators.json and provenance.json), or a program.  The previous quarter's document is made by running that
 # quarter first, so `make 2021-Q4` runs 2021-Q3 when it is missing or stale.
 
 PVD_RUN       := $(BUILD)/bin/pvd-run

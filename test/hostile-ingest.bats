@@ -59,6 +59,22 @@ nothing_emitted() {
 
 profile() { cat >"$T/p.yaml"; }
 
+# $T/u16.csv: $T/u8.csv in UTF-16 (le, the default, or be) after its
+# byte-order mark.
+utf16_with_bom() {
+	local bom='\xff\xfe'
+	[ "${1:-le}" = be ] && bom='\xfe\xff'
+	{ printf "$bom"; iconv -f UTF-8 -t "UTF-16${1:-le}" "$T/u8.csv"; } >"$T/u16.csv"
+}
+
+# The records of the last run ($O) are those of $T/u8.csv read as UTF-8,
+# but for _file.
+same_records_as_utf8() {
+	jq -c 'del(._file)' "$O" >"$T/got"
+	ingest "$T/u8.csv"
+	jq -c 'del(._file)' "$O" | diff - "$T/got"
+}
+
 # --- defects of the hostile-files review --------------------------------
 
 @test "defect 1: an amount of 46 space-separated digit groups is a type-error reject, no crash" {
@@ -129,14 +145,17 @@ profile() { cat >"$T/p.yaml"; }
 	reconcile 3 1 1 1
 }
 
-@test "defect 6: 200 000 header cells of one name are renamed in linear time" {
-	awk 'BEGIN { n = 200000; for (i = 1; i <= n; i++) printf "a%s", (i < n ? "," : "\n");
+# A million columns: some seconds when the renaming is linear, most of an
+# hour if it were quadratic (40 000 columns took 5 s then), so the guard
+# of ingest_guarded fails it on any machine.
+@test "defect 6: 1 000 000 header cells of one name are renamed in linear time" {
+	awk 'BEGIN { n = 1000000; for (i = 1; i <= n; i++) printf "a%s", (i < n ? "," : "\n");
 		for (i = 1; i <= n; i++) printf "%d%s", i, (i < n ? "," : "\n") }' >"$T/w.csv"
 	ingest_guarded "$T/w.csv"
 	[ "$status" -eq 0 ]
 	assert_first_err "pvd-ingest: $T/w.csv:1: duplicate-header: column 2 repeats the name \"a\"; called a_2"
-	[ "$(jq -r '.a_200000' "$O")" = 200000 ]
-	[ "$(jq -r 'keys | length' "$O")" = 200002 ]
+	[ "$(jq -r '.a_1000000' "$O")" = 1000000 ]
+	[ "$(jq -r 'keys | length' "$O")" = 1000002 ]
 	reconcile 2 1 0 1
 }
 
@@ -287,24 +306,23 @@ EOF
 
 @test "defect 13: UTF-16LE with a BOM is decoded: the same records as the UTF-8 file" {
 	printf 'id;nom\r\n1;Ambérieu\r\n2;Œuvre € 😀\r\n' >"$T/u8.csv"
-	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$T/u8.csv"; } >"$T/u16.csv"
+	utf16_with_bom le
 	ingest --report "$T/r.json" "$T/u16.csv"
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '.files[0].encoding' "$T/r.json")" = utf-16le ]
 	[ "$(jq -r '.files[0].delimiter' "$T/r.json")" = ";" ]
 	reconcile 3 2 0 1
-	jq -c 'del(._file)' "$O" >"$T/a"
-	ingest "$T/u8.csv"
-	jq -c 'del(._file)' "$O" | diff - "$T/a"
+	same_records_as_utf8
 }
 
 @test "defect 13: UTF-16BE with a BOM is decoded too" {
 	printf 'id,nom\n1,Saint-Étienne\n' >"$T/u8.csv"
-	{ printf '\xfe\xff'; iconv -f UTF-8 -t UTF-16BE "$T/u8.csv"; } >"$T/u16.csv"
+	utf16_with_bom be
 	ingest "$T/u16.csv"
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .nom "$O")" = "Saint-Étienne" ]
 	reconcile 2 1 0 1
+	same_records_as_utf8
 }
 
 @test "defect 13: an unpaired UTF-16 surrogate rejects its row (encoding-error)" {
@@ -550,13 +568,11 @@ EOF
 
 @test "UTF-16LE larger than the read block, surrogate pairs across its edges: same records as UTF-8" {
 	awk 'BEGIN { print "id,txt"; for (i = 1; i <= 20000; i++) printf "%d,é😀€ %d\n", i, i }' >"$T/u8.csv"
-	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$T/u8.csv"; } >"$T/u16.csv"
+	utf16_with_bom le
 	ingest "$T/u16.csv"
 	[ "$status" -eq 0 ]
 	reconcile 20001 20000 0 1
-	jq -c 'del(._file)' "$O" >"$T/a"
-	ingest "$T/u8.csv"
-	jq -c 'del(._file)' "$O" | diff - "$T/a"
+	same_records_as_utf8
 }
 
 @test "UTF-16 on standard input" {
@@ -606,18 +622,16 @@ EOF
 
 @test "UTF-16LE and UTF-16BE without a BOM: detected by their NULs, decoded like the UTF-8 file" {
 	printf 'id;nom\n1;Ambérieu\n2;€ 😀\n' >"$T/u8.csv"
-	ingest "$T/u8.csv"
-	cp "$O" "$T/want"
 	for e in le be; do
-		iconv -f UTF-8 -t "UTF-16${e^^}" "$T/u8.csv" >"$T/u.csv"
+		iconv -f UTF-8 -t "UTF-16$e" "$T/u8.csv" >"$T/u.csv"
 		ingest --report "$T/r.json" "$T/u.csv"
 		[ "$status" -eq 0 ]
-		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
 		[ "$(jq -c '.files[0] | [.encoding, .bom, .delimiter]' "$T/r.json")" = "[\"utf-16$e\",false,\";\"]" ]
 		reconcile 3 2 0 1
+		same_records_as_utf8
 		# forcing the encoding gives the same
 		ingest -e "utf-16$e" "$T/u.csv"
-		[ "$(jq -c 'del(._file)' "$O")" = "$(jq -c 'del(._file)' "$T/want")" ]
+		same_records_as_utf8
 	done
 }
 

@@ -142,7 +142,7 @@ setup() {
 Version: $(cat VERSION)
 Architecture: $(dpkg --print-architecture)"
 	run dpkg-deb -f "$deb" Depends
-	for lib in libc6 libyaml-0-2 libjansson4 libcsv3; do assert_output --partial "$lib"; done
+	for lib in libc6 libyaml-0-2 libjansson4 libcsv3 libzip4 libexpat1 libfreexl1; do assert_output --partial "$lib"; done
 	dpkg-deb -c "$deb" | awk '{print $6}' >"$BATS_TEST_TMPDIR/list"
 	for d in cmd/*/; do
 		p=$(basename "$d")

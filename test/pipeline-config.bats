@@ -73,6 +73,32 @@ setup() {
 	for l in "${lines[@]}"; do [ -f "$l" ] || { echo "$l"; return 1; }; done
 }
 
+@test "--print-deps lists every file a run opens: a map's geometry, the previous run's provenance, no README" {
+	command -v strace >/dev/null || skip "no strace"
+	D=$BATS_TEST_TMPDIR/demo
+	mkdir -p "$D/pipelines" "$D/fixtures"
+	cp "$PVD_ROOT"/pipelines/2021-Q3.yaml "$PVD_ROOT"/pipelines/2021-Q4.yaml "$D/pipelines/"
+	cp -R "$PVD_ROOT/fixtures/demo" "$D/fixtures/"
+	cp -R "$PVD_ROOT/config" "$D/config"
+	pvd-run -q "$D/pipelines/2021-Q3.yaml"
+	run pvd-run --print-deps "$D/pipelines/2021-Q4.yaml"
+	assert_success
+	assert_line "$D/config/ref/map/france-departments.svg"
+	assert_line "$D/out/2021-Q3/provenance.json"
+	refute_line "$D/config/datasets/README.md"
+	printf '%s\n' "${lines[@]}" | xargs -d '\n' realpath -e | sort -u >deps
+	# what the run opens for reading in the project, its own work and output aside
+	# (LeakSanitizer cannot run under ptrace: off for this run of an ASan build)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -e trace=openat -o trace pvd-run -q "$D/pipelines/2021-Q4.yaml"
+	sed -nE 's/^[0-9]+ +openat\([^"]*"([^"]+)", O_RDONLY[^)]*\) = [0-9]+$/\1/p' trace | sort -u |
+		while IFS= read -r f; do [ -f "$f" ] && realpath -e "$f"; done |
+		grep "^$(realpath "$D")/" | grep -v "/out/\.2021-Q4\.\|/out/2021-Q4/" | sort -u >opened
+	[ -s opened ]
+	comm -23 opened deps >missing
+	[ ! -s missing ] || { echo "opened, not in --print-deps:"; cat missing; return 1; }
+}
+
 @test "csv: French by default (';', decimal comma, CRLF, BOM); {locale: c}; bom: overrides" {
 	run pvd-run -q "$P/q4.yaml"
 	assert_success

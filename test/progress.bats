@@ -44,6 +44,18 @@ lines() { tr '\r' '\n' <"$1" | grep -v '^ *$'; }
 	assert_line --index 1 --partial 'pvd-ingest: read 3 rows: emitted 2'
 }
 
+@test "one line: the records' file, not the reference tables or documents a filter loads" {
+	A=$PVD_ROOT/fixtures/render/aggregate-2021-Q4.ndjson
+	pvd-join --ref pvd=pvd-2021-01 --progress "$A" 2>err >/dev/null
+	run sh -c "tr '\\r' '\\n' <err | grep ' of .* 100%'"
+	[ "${#lines[@]}" = 1 ]
+	assert_output --regexp "^pvd-join: $A: [0-9.]+ kB of [0-9.]+ kB 100%, 192 records, 0 rejected, "
+	pvd-render --progress --provenance "$PVD_ROOT/fixtures/render/provenance-2021-Q4.json" "$A" 2>err >/dev/null
+	run sh -c "tr '\\r' '\\n' <err | grep ' of .* 100%'"
+	[ "${#lines[@]}" = 1 ]
+	assert_output --regexp "^pvd-render: $A: [0-9.]+ kB of [0-9.]+ kB 100%, 192 records, 0 rejected, "
+}
+
 @test "without --progress and stderr not a terminal: no progress line" {
 	pvd-clean -d ort in.ndjson 2>err >/dev/null
 	run cat err
@@ -52,7 +64,7 @@ lines() { tr '\r' '\n' <"$1" | grep -v '^ *$'; }
 	[ "${#lines[@]}" = 2 ]
 }
 
-@test "on a terminal: shown for a regular file, in colour unless NO_COLOR; not for a pipe, not with -q, not over the records" {
+@test "on a terminal: shown for a regular file, in colour unless NO_COLOR; not for a pipe, not with -q, not over the records, but beside -o" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	script -qc "pvd-join --help >/dev/null; pvd-clean -d ort in.ndjson >/dev/null" /dev/null >tty.out </dev/null
 	run lines tty.out
@@ -73,6 +85,12 @@ lines() { tr '\r' '\n' <"$1" | grep -v '^ *$'; }
 	run lines tty.out
 	assert_output --partial '"insee":"01004"'
 	refute_output --partial '100%'
+	# pvd-render -o: the records go to a file, the terminal shows the line
+	cp "$PVD_ROOT/fixtures/render/aggregate-2021-Q4.ndjson" agg.ndjson
+	script -qc "pvd-render -o out.json agg.ndjson" /dev/null >tty.out </dev/null
+	run lines tty.out
+	assert_line --regexp "^.\[2mpvd-render: agg\.ndjson: [0-9.]+ kB of [0-9.]+ kB 100%, 192 records, 0 rejected, "
+	[ -s out.json ]
 }
 
 @test "every filter takes --progress, documented in its help and man page" {

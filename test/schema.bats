@@ -64,21 +64,24 @@ setup() {
 	done
 }
 
-@test "each dataset's cleaned and joined records are valid against records/DATASET.schema.json and joined.schema.json" {
+@test "every dataset's cleaned and joined records are valid against records/DATASET.schema.json and joined.schema.json" {
 	export PVD_CONFIG="$PVD_ROOT/config"
-	for s in "pvd-liste-2021 config/ref/pvd-2021-01.csv" "ort-dgaln fixtures/exports/ort_suivi_conventions_dgaln.csv" \
-		"dotations-2019 fixtures/exports/dotations_investissement_2019_detr_dsil_dsid.csv"; do
-		set -- $s
-		pvd-ingest -q -p "$1" "$2" | pvd-clean -q >"$BATS_TEST_TMPDIR/clean.ndjson"
-		[ -s "$BATS_TEST_TMPDIR/clean.ndjson" ]
+	# one source per profile of the demo quarter: every dataset of config/datasets
+	awk '/^ *file:/ { f = $2 } /^ *profile:/ { print $2, f }' "$PVD_ROOT/pipelines/2021-Q4.yaml" | sort -u -k1,1 >"$BATS_TEST_TMPDIR/sources"
+	: >"$BATS_TEST_TMPDIR/datasets"
+	while read -r profile file; do
+		pvd-ingest -q -p "$profile" "$PVD_ROOT/pipelines/$file" | pvd-clean -q >"$BATS_TEST_TMPDIR/clean.ndjson"
+		[ -s "$BATS_TEST_TMPDIR/clean.ndjson" ] || { echo "$profile: no record"; return 1; }
 		d=$(head -1 "$BATS_TEST_TMPDIR/clean.ndjson" | jq -r ._dataset)
-		"$V" --ndjson "$B/records/$d.schema.json" <"$BATS_TEST_TMPDIR/clean.ndjson"
+		echo "$d" >>"$BATS_TEST_TMPDIR/datasets"
+		"$V" --ndjson "$B/records/$d.schema.json" <"$BATS_TEST_TMPDIR/clean.ndjson" || { echo "$profile"; return 1; }
 		# after pvd-join: the dataset's record still, plus the join's members
 		pvd-join -q --ref pvd=pvd-2021-01 --mode left <"$BATS_TEST_TMPDIR/clean.ndjson" >"$BATS_TEST_TMPDIR/joined.ndjson"
 		[ -s "$BATS_TEST_TMPDIR/joined.ndjson" ]
-		"$V" --ndjson "$B/records/$d.schema.json" <"$BATS_TEST_TMPDIR/joined.ndjson"
-		"$V" --ndjson "$B/records/joined.schema.json" <"$BATS_TEST_TMPDIR/joined.ndjson"
-	done
+		"$V" --ndjson "$B/records/$d.schema.json" <"$BATS_TEST_TMPDIR/joined.ndjson" || { echo "$profile joined"; return 1; }
+		"$V" --ndjson "$B/records/joined.schema.json" <"$BATS_TEST_TMPDIR/joined.ndjson" || { echo "$profile joined"; return 1; }
+	done <"$BATS_TEST_TMPDIR/sources"
+	diff <(sort -u "$BATS_TEST_TMPDIR/datasets") <(ls "$PVD_ROOT/config/datasets" | sed -n 's/\.yaml$//p' | sort)
 }
 
 @test "the validator refuses what breaks a schema, across a \$ref too" {
@@ -90,6 +93,13 @@ setup() {
 	assert_line --partial "/insee: '1004' does not match"
 	assert_line --partial "/statut: 'signée' is not one of"
 	assert_line --partial "/_line: 0 is less than the minimum of 1"
+	# a record of a dataset that names a place has the join's members; the club's has none
+	run sh -c "echo '{\"_dataset\":\"ort\",\"insee\":\"01004\"}' | '$V' --ndjson $B/records/joined.schema.json"
+	assert_failure 1
+	assert_line --partial "'match' is a required property"
+	run sh -c "echo '{\"_dataset\":\"club\",\"match\":\"insee\"}' | '$V' --ndjson $B/records/joined.schema.json"
+	assert_failure 1
+	assert_output --partial '/match'
 	run sh -c "jq '.sources[0].stages[0].in = \"1\"' out/2021-Q4/run-report.json | '$V' $B/run-report.schema.json"
 	assert_failure 1
 	# the quality facts are checked too: a sample without its line, more than five samples

@@ -38,6 +38,9 @@ int main(void)
 		{ "{\"s\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "{\"s\":\"é\\n\\t\\\"\\\\/\"}" },
 		{ "{\"s\":\"\\ud83d\\ude00\"}", "{\"s\":\"😀\"}" },
 		{ "{\"s\":\"\\u0001\"}", "{\"s\":\"\\u0001\"}" },
+		/* escaped names and values are copies, a plain string is the line's own text */
+		{ "{\"k\\n\":\"a\\tb\",\"l\":[\"x\",\"\\u00e9\"],\"s\":\"plain\"}",
+		  "{\"k\\n\":\"a\\tb\",\"l\":[\"x\",\"\xc3\xa9\"],\"s\":\"plain\"}" },
 		{ "{\"a\":1,\"a\":2}", "ERR col 8: duplicate key \"a\" in one object" },
 		{ "[1]", "ERR col 1: invalid JSON: a record must be a JSON object" },
 		{ "{\"a\":}", "ERR col 6: invalid JSON: bad number" },
