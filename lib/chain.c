@@ -277,6 +277,7 @@ struct door {
 	struct pvd_stage *s;
 	struct pvd_sink *inner;
 	int *failed;            /* index of the failing stage, -1 */
+	volatile sig_atomic_t *at;  /* the running stage (pvd_fused.at) */
 	int index;
 	long line;
 };
@@ -291,23 +292,35 @@ static int door_blame(struct door *d, int rc)
 static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
+	sig_atomic_t was = *d->at;
 	pvd_stats_in(&d->s->st);
 	d->s->rj.at_line = ++d->line;
-	return door_blame(d, pvd_sink_put(d->inner, r, e));
+	*d->at = d->index;
+	int rc = pvd_sink_put(d->inner, r, e);
+	*d->at = was;
+	return door_blame(d, rc);
 }
 
 static int door_end(struct pvd_sink *self, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
+	sig_atomic_t was = *d->at;
 	d->s->rj.at_line = 0;
-	return door_blame(d, pvd_sink_end(d->inner, e));
+	*d->at = d->index;
+	int rc = pvd_sink_end(d->inner, e);
+	*d->at = was;
+	return door_blame(d, rc);
 }
 
-/* The stage's messages go where its own process's stderr would. */
+/* The stage's messages go where its own process's stderr would; its work
+ * is its own from here. */
+static volatile sig_atomic_t *running;
+
 static void enter(const int *fds, const char *const *prog, int i)
 {
 	dup2(fds[i], 2);
 	pvd_progname = prog[i];
+	*running = i;
 }
 
 int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED_STAGES],
@@ -321,6 +334,8 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 	struct pvd_sink null;
 	const char *saved_prog = pvd_progname;
 	int saved_err = dup(2), failed = -1, rc = 0, i;
+	static volatile sig_atomic_t nowhere;
+	running = f->at ? f->at : &nowhere;
 
 	/* 1. every stage loads, as each process would, and says what failed */
 	for (i = 0; i < PVD_FUSED_STAGES; i++) {
@@ -355,7 +370,8 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 			if (i == 0)
 				continue;
 			door[i] = (struct door){ .base = { .put = door_put, .end = door_end }, .s = st[i],
-						 .inner = st[i]->in, .failed = &failed, .index = i };
+						 .inner = st[i]->in, .failed = &failed, .at = running,
+						 .index = i };
 			/* a stage reading a pipe names it so in its report */
 			pvd_stats_input(&st[i]->st, pvd_display_name("-"));
 			st[i]->rj.at_file = pvd_display_name("-");

@@ -19,6 +19,7 @@
 #include "lineage.h"
 #include "period.h"
 #include "profile.h"
+#include <signal.h>
 
 struct pvd_ingest_stage {
 	struct pvd_stage base;
@@ -89,6 +90,10 @@ struct pvd_fused {
 	struct pvd_clean_stage clean;
 	struct pvd_join_stage join;
 	struct pvd_agg_stage agg;
+	/* Where the index of the running stage is stored as it changes (a
+	 * record entering a stage sets it, leaving restores it), for a sampler
+	 * or a parent watching (sampler.h); NULL: nowhere. */
+	volatile sig_atomic_t *at;
 };
 enum { PVD_FUSED_STAGES = 4 };
 int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED_STAGES],

@@ -7,6 +7,8 @@
 #include "rundir.h"
 #include "runplan.h"
 #include "runreport.h"
+#include "sampler.h"
+#include "sha256.h"
 #include "xmem.h"
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -166,10 +169,22 @@ struct proc {
 	unsigned long long cpu_ms, rss_kib, wall_ms;  /* from wait4, when it ended */
 };
 
+/* Fused: what the source's process tells its parent through memory they
+ * share (mapped before the fork): the running stage and the stages' time
+ * samples (sampler.h), and the digest of the source file for the
+ * provenance, computed there, in parallel across sources. */
+struct fused_shm {
+	struct pvd_samples s;
+	int have_digest;
+	char sha256[65];
+	unsigned long long bytes;
+};
+
 struct jrun {
 	const struct pvd_job *j;
 	struct proc *pr;          /* fused: pr[0] is the one process of every stage */
 	int fused;
+	struct fused_shm *shm;    /* fused, or NULL */
 	int status_fd;            /* fused: read end of the stages' statuses, or -1 */
 	struct capture *cap;      /* each stage's stderr */
 	size_t running;
@@ -331,7 +346,7 @@ static int open_at(struct runner *R, const char *planpath, int flags, struct pvd
 /* The child: the stages built from what the plan gives their command
  * lines, run as one chain; each stage's status goes back on sfd. */
 static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int in, int out, const int *err,
-				  int sfd)
+				  int sfd, struct fused_shm *shm)
 {
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err[0], 2) < 0)
 		_exit(PVD_EX_SOFTWARE);
@@ -375,7 +390,18 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 	pvd_join_stage_init(&f.join);
 	pvd_agg_stage_init(&f.agg);
 	int status[PVD_FUSED_STAGES] = { 0 };
+	f.at = &shm->s.at;
+	pvd_sampler_start(&shm->s);
 	int rc = pvd_fused_run(&f, src->file, err, prog, status);
+	/* The provenance's digest of the source, read again just after ingest
+	 * read it (from the page cache).  Not the bytes ingest read: a file
+	 * changed between the two reads is named by its new digest, as when
+	 * the parent hashed it after the run.  Its time counts as ingest's. */
+	shm->s.at = 0;
+	struct pvd_err de = { 0 };
+	if (!rc && pvd_sha256_file(src->file, shm->sha256, &shm->bytes, &de) == 0)
+		shm->have_digest = 1;
+	pvd_sampler_stop();
 	ssize_t w = write(sfd, status, sizeof status);
 	(void)w;
 	for (size_t i = 0; i < PVD_FUSED_STAGES; i++) {
@@ -398,6 +424,10 @@ static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e)
 	jr->fused = 1;
 	if (j->ncmds != PVD_FUSED_STAGES)
 		abort(); /* the plan's stages are the chain's */
+	void *shm = mmap(NULL, sizeof *jr->shm, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED)
+		return pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "mmap: %s", strerror(errno));
+	jr->shm = shm;
 	for (size_t i = 0; i < j->ncmds; i++) {
 		jr->pr[i].input_fd = -1;
 		jr->pr[i].state = P_DONE;
@@ -421,7 +451,7 @@ static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e)
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		child_fused(R, j, in, out, err, sp[1]);
+		child_fused(R, j, in, out, err, sp[1], jr->shm);
 	if (pid < 0) {
 		rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "fork: %s", strerror(errno));
 		goto out;
@@ -447,8 +477,8 @@ out:
 }
 
 /* The fused process ended: each stage's status, as if it had been its own
- * process (a stage whose status did not come back, the process having
- * been killed, shares the process's fate: the first). */
+ * process (when the statuses did not come back, the process having been
+ * killed, the stage that was running takes the process's fate). */
 static void fused_statuses(struct jrun *jr, int status)
 {
 	int st[PVD_FUSED_STAGES];
@@ -461,7 +491,9 @@ static void fused_statuses(struct jrun *jr, int status)
 		for (size_t i = 0; i < PVD_FUSED_STAGES; i++)
 			jr->pr[i].status = (st[i] & 0xff) << 8;
 	} else {
-		jr->pr[0].status = status;
+		sig_atomic_t at = jr->shm->s.at;
+		jr->pr[0].status = 0;
+		jr->pr[at >= 0 && at < PVD_FUSED_STAGES ? at : 0].status = status;
 	}
 }
 
@@ -590,11 +622,17 @@ static void job_times(struct runner *R, const struct jrun *jr)
 		if (rss[i] > t.max_rss_kib)
 			t.max_rss_kib = rss[i];
 	}
-	if (!jr->fused) {
-		t.stage_wall_ms = wall;
-		t.stage_cpu_ms = cpu;
-		t.stage_rss_kib = rss;
+	if (jr->fused) {
+		/* one process: its times shared by the stages' samples */
+		pvd_samples_share(jr->shm->s.cpu, n, t.cpu_ms, cpu);
+		pvd_samples_share(jr->shm->s.wall, n, t.wall_ms, wall);
+		for (size_t i = 0; i < n; i++)
+			rss[i] = t.max_rss_kib;
+		t.sampled = 1;
 	}
+	t.stage_wall_ms = wall;
+	t.stage_cpu_ms = cpu;
+	t.stage_rss_kib = rss;
 	pvd_runreport_time(&R->rep, jr->j, &t);
 }
 
@@ -654,6 +692,8 @@ static void jrun_free(struct jrun *jr)
 	free(jr->cap);
 	if (jr->status_fd >= 0)
 		close(jr->status_fd);
+	if (jr->shm)
+		munmap(jr->shm, sizeof *jr->shm);
 	free(jr->pr);
 	free(jr->input_real);
 	free(jr);
@@ -871,6 +911,8 @@ static const char **texts(struct jrun *jr)
 static int source_done(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e)
 {
 	const char **t = texts(jr);
+	if (jr->shm && jr->shm->have_digest)
+		pvd_runreport_digest(&R->rep, jr->j, jr->shm->sha256, jr->shm->bytes);
 	int rc = pvd_runreport_source(&R->rep, jr->j, t, R->dir.work, R->dir.new, line, e);
 	free(t);
 	return rc;
