@@ -10,11 +10,30 @@
 
 #define IN(s) ((struct pvd_ingest_stage *)(s))
 
+int pvd_ingest_shared_load(struct pvd_ingest_shared *sh, const char *profile)
+{
+	sh->err = (struct pvd_err){ 0 };
+	return sh->rc = pvd_profile_load(&sh->prof, profile, &sh->err) ? PVD_EX_CONFIG : 0;
+}
+
+void pvd_ingest_shared_free(struct pvd_ingest_shared *sh)
+{
+	if (!sh->rc)
+		pvd_profile_free(&sh->prof);
+}
+
 static int ingest_load(struct pvd_stage *s, struct pvd_err *e)
 {
 	struct pvd_ingest_stage *g = IN(s);
 	if (!g->profile)
 		return 0;
+	if (g->shared) {
+		if (g->shared->rc)
+			*e = g->shared->err;
+		else
+			g->o.profile = &g->shared->prof;
+		return g->shared->rc;
+	}
 	if (pvd_profile_load(&g->prof, g->profile, e))
 		return PVD_EX_CONFIG;
 	g->have_prof = 1;
@@ -172,23 +191,50 @@ void pvd_join_stage_init(struct pvd_join_stage *s)
 
 #define AG(s) ((struct pvd_agg_stage *)(s))
 
+/* catalog (NULL: the default) with the dataset schemas beside it. */
+static int catalog_load(struct pvd_catalog *cat, const char *catalog, const struct pvd_period *period,
+			struct pvd_err *e)
+{
+	char *path = catalog ? xstrdup(catalog) : pvd_catalog_default();
+	char *sdir = pvd_catalog_schema_dir(path);
+	int rc = pvd_catalog_load(cat, path, period, sdir, e);
+	free(sdir);
+	free(path);
+	return rc;
+}
+
+int pvd_agg_shared_load(struct pvd_agg_shared *sh, const char *catalog, const struct pvd_period *period)
+{
+	sh->err = (struct pvd_err){ 0 };
+	return sh->rc = catalog_load(&sh->cat, catalog, period, &sh->err);
+}
+
+void pvd_agg_shared_free(struct pvd_agg_shared *sh)
+{
+	pvd_catalog_free(&sh->cat);
+}
+
 static int agg_load(struct pvd_stage *s, struct pvd_err *e)
 {
 	struct pvd_agg_stage *a = AG(s);
-	a->catalog_path = a->catalog ? xstrdup(a->catalog) : pvd_catalog_default();
-	char *sdir = pvd_catalog_schema_dir(a->catalog_path);
-	int rc = pvd_catalog_load(&a->cat, a->catalog_path, &a->period, sdir, e);
-	free(sdir);
-	return rc;
+	if (a->shared) {
+		a->catp = &a->shared->cat;
+		if (a->shared->rc)
+			*e = a->shared->err;
+		return a->shared->rc;
+	}
+	a->have_cat = 1;
+	a->catp = &a->cat;
+	return catalog_load(&a->cat, a->catalog, &a->period, e);
 }
 
 static int agg_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
 {
 	struct pvd_agg_stage *a = AG(s);
-	a->agg = pvd_agg_new(&a->cat, a->partial, next, &s->rj, &s->st);
+	a->agg = pvd_agg_new(a->catp, a->partial, next, &s->rj, &s->st);
 	s->in = pvd_agg_sink(a->agg);
 	if (a->lineage) {
-		int rc = pvd_lineage_open(&a->lin, a->lineage, &a->cat, e);
+		int rc = pvd_lineage_open(&a->lin, a->lineage, a->catp, e);
 		if (rc)
 			return rc;
 		a->have_lin = 1;
@@ -247,10 +293,10 @@ static void agg_free(struct pvd_stage *s)
 	agg_abort(s);
 	pvd_agg_free(a->agg);
 	a->agg = NULL;
-	if (a->catalog_path)
+	if (a->have_cat)
 		pvd_catalog_free(&a->cat);
-	free(a->catalog_path);
-	a->catalog_path = NULL;
+	a->have_cat = 0;
+	a->catp = NULL;
 }
 
 void pvd_agg_stage_init(struct pvd_agg_stage *s)
@@ -343,23 +389,31 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 		if ((status[i] = pvd_stage_load(st[i], &e[i])))
 			pvd_err_print(&e[i]);
 	}
-	for (i = 0; i < PVD_FUSED_STAGES && !status[i]; i++)
-		;
-	int ok = i == PVD_FUSED_STAGES, have_out = 0;
-	/* 2-3. opened and started from the last: each feeds the next's door */
-	if (ok && (rc = pvd_out_open(&out, "-", &e[3]))) {
+	int ok = 0, have_out = 0;
+	/* 2-3. opened and started from the last: each feeds the next's door.
+	 * Those that loaded start even when another did not, as their own
+	 * processes would, and say what fails for them (pvd-clean reads its
+	 * profile when it starts); no record flows then. */
+	if (!status[3] && (rc = pvd_out_open(&out, "-", &e[3]))) {
 		enter(fds, prog, 3);
 		pvd_err_print(&e[3]);
 		status[3] = rc;
-		ok = 0;
 	}
-	if (ok) {
-		struct pvd_sink *next;
+	if (!status[3])
 		have_out = 1;
-		pvd_ndjson_sink_init(&nd, &out);
+	{
+		struct pvd_sink *next;
 		pvd_null_sink_init(&null);
-		next = &nd.base;
+		next = &null;
+		if (have_out) {
+			pvd_ndjson_sink_init(&nd, &out);
+			next = &nd.base;
+		}
 		for (i = PVD_FUSED_STAGES - 1; i >= 0; i--) {
+			if (status[i]) { /* did not load */
+				next = &null;
+				continue;
+			}
 			enter(fds, prog, i);
 			if ((status[i] = pvd_stage_open(st[i], next, &e[i]))) {
 				/* the others still open, and say what fails for them */

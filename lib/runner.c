@@ -215,6 +215,8 @@ struct runner {
 	struct pvd_err first;
 	int pipes;                /* o->pipes, or a pipeline pvd-join would refuse (no PVD list) */
 	struct pvd_join_shared *shared;  /* fused: the join's reference, loaded once */
+	struct pvd_agg_shared *catalog;  /* fused: the catalogue, loaded once */
+	struct pvd_ingest_shared **profile;  /* fused: each source's profile, once per name */
 	char **refargs;           /* fused: "NAME=VALUE" of each reference */
 	size_t live_len;          /* length of the live progress line on screen */
 	double last_draw;
@@ -375,6 +377,7 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 		st[i]->quiet = 1;
 	}
 	f.ingest.profile = src->profile;
+	f.ingest.shared = R->profile[j->source];
 	f.ingest.o = (struct pvd_ingest_opts){ .encoding = PVD_ENC_AUTO, .skip = -1 };
 	f.clean.o.profile = src->profile;
 	for (size_t i = 0; i < p->nrefs; i++)
@@ -384,6 +387,7 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 	f.agg.catalog = p->indicators;
 	f.agg.partial = 1;
 	f.agg.lineage = lineage;
+	f.agg.shared = R->catalog;
 	pvd_period_parse(p->period, &f.agg.period);
 	pvd_ingest_stage_init(&f.ingest);
 	pvd_clean_stage_init(&f.clean);
@@ -945,10 +949,10 @@ static void result(struct runner *R, struct pvd_run_result *res)
 	res->nwarnings = n;
 }
 
-/* Fused mode: the join's reference tables are read and indexed once,
- * before the sources' processes are forked, which share them (copy on
- * write).  A failed load fails each source's join stage as it would have
- * failed alone. */
+/* Fused mode: the join's reference tables, the catalogue and the sources'
+ * profiles are read (and indexed) once, before the sources' processes are
+ * forked, which share them (copy on write).  A failed load fails each
+ * source's stage as it would have failed alone. */
 static int no_pvd_list(const struct pvd_pipeline *p)
 {
 	for (size_t i = 0; i < p->nrefs; i++)
@@ -957,7 +961,16 @@ static int no_pvd_list(const struct pvd_pipeline *p)
 	return 1;
 }
 
-static void share_refs(struct runner *R)
+/* The first source with source i's profile (loaded once for them all). */
+static size_t first_of_profile(const struct pvd_pipeline *p, size_t i)
+{
+	size_t k = 0;
+	while (k < i && strcmp(p->sources[k].profile, p->sources[i].profile) != 0)
+		k++;
+	return k;
+}
+
+static void share_config(struct runner *R)
 {
 	struct pvd_join_refs refs = { 0 };
 	R->refargs = xcalloc(R->p->nrefs + 1, sizeof *R->refargs);
@@ -969,9 +982,23 @@ static void share_refs(struct runner *R)
 	}
 	R->shared = xcalloc(1, sizeof *R->shared);
 	pvd_join_shared_load(R->shared, &refs);
+	struct pvd_period period;
+	pvd_period_parse(R->p->period, &period);
+	R->catalog = xcalloc(1, sizeof *R->catalog);
+	pvd_agg_shared_load(R->catalog, R->p->indicators, &period);
+	R->profile = xcalloc(R->p->nsources + 1, sizeof *R->profile);
+	for (size_t i = 0; i < R->p->nsources; i++) {
+		size_t k = first_of_profile(R->p, i);
+		if (k < i) {
+			R->profile[i] = R->profile[k];
+			continue;
+		}
+		R->profile[i] = xcalloc(1, sizeof *R->profile[i]);
+		pvd_ingest_shared_load(R->profile[i], R->p->sources[i].profile);
+	}
 }
 
-static void unshare_refs(struct runner *R)
+static void unshare_config(struct runner *R)
 {
 	for (size_t i = 0; R->refargs && R->refargs[i]; i++)
 		free(R->refargs[i]);
@@ -981,6 +1008,17 @@ static void unshare_refs(struct runner *R)
 	free(R->shared);
 	R->refargs = NULL;
 	R->shared = NULL;
+	if (R->catalog)
+		pvd_agg_shared_free(R->catalog);
+	free(R->catalog);
+	R->catalog = NULL;
+	for (size_t i = 0; R->profile && i < R->p->nsources; i++)
+		if (first_of_profile(R->p, i) == i) {
+			pvd_ingest_shared_free(R->profile[i]);
+			free(R->profile[i]);
+		}
+	free(R->profile);
+	R->profile = NULL;
 	malloc_trim(0); /* give the pages back before forking the next stages */
 }
 
@@ -1020,10 +1058,10 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 	if ((rc = pvd_rundir_open(&R.dir, p->output, e)))
 		goto out;
 	if (!R.pipes)
-		share_refs(&R);
+		share_config(&R);
 	rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e);
 	/* not needed further: the merge and render processes start smaller */
-	unshare_refs(&R);
+	unshare_config(&R);
 	if (rc)
 		goto out;
 	if ((rc = run_batch(&R, &R.plan.merge, 1, 1, merge_done, e)))
@@ -1055,7 +1093,7 @@ out:
 	pvd_runreport_free(&R.rep);
 	pvd_plan_free(&R.plan);
 	free(R.active);
-	unshare_refs(&R);
+	unshare_config(&R);
 free_progs:
 	for (size_t i = 0; R.names[i]; i++)
 		free(R.progs[i]);

@@ -166,6 +166,21 @@ setup() {
 	assert_line --index 1 "pvd-run: source a: stage aggregate (pvd-aggregate) failed with exit status 78"
 }
 
+@test "a profile that does not load: loaded once, the same status and messages" {
+	gen_sources 200
+	printf 'dataset: [\n' >bad.yaml
+	sed -i 's/name: b, file: b.csv, profile: profile.yaml/name: b, file: b.csv, profile: bad.yaml/' q.yaml
+	run pvd-run -j 1 -k --pipes q.yaml
+	p_status=$status
+	echo "$output" >p.err
+	run pvd-run -j 1 -k q.yaml
+	assert_failure 78
+	[ "$status" = "$p_status" ]
+	diff p.err - <<<"$output"
+	assert_line --index 0 --partial "pvd-ingest: bad.yaml:2:1: YAML syntax:"
+	assert_line "pvd-run: source b: stage ingest (pvd-ingest) failed with exit status 78"
+}
+
 # A process that dies (SIGKILL, here when a stage writes its file) names
 # the stage that was running: fused, the stage index the chain keeps in
 # memory shared with pvd-run (lib/sampler.h), as --pipes does by process.
