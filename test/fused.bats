@@ -47,6 +47,16 @@ gen_sources() {
 	EOF
 }
 
+# Both modes fail with status $1 and the same messages ($output: fused's).
+same_failure() {
+	run pvd-run -j 1 -k --pipes q.yaml
+	assert_failure "$1"
+	echo "$output" >p.err
+	run pvd-run -j 1 -k q.yaml
+	assert_failure "$1"
+	diff p.err - <<<"$output"
+}
+
 setup() {
 	cd "$BATS_TEST_TMPDIR"
 	export PVD_CONFIG=$PVD_ROOT/config
@@ -139,12 +149,7 @@ setup() {
 	gen_sources 200
 	printf 'foo;bar\n1;2\n' >badref.csv
 	sed -i 's/pvd: pvd-2021-01/pvd: badref.csv/' q.yaml
-	run pvd-run -j 1 -k --pipes q.yaml
-	assert_failure 78
-	echo "$output" >p.err
-	run pvd-run -j 1 -k q.yaml
-	assert_failure 78
-	diff p.err - <<<"$output"
+	same_failure 78
 	assert_line --index 0 "pvd-join: badref.csv:1: no column insee_com (header names accepted: insee_com|insee|code_insee|codgeo|code_commune|com)"
 	assert_line --index 1 "pvd-run: source a: stage join (pvd-join) failed with exit status 78"
 	assert_line --index 3 "pvd-run: source b: stage join (pvd-join) failed with exit status 78"
@@ -155,13 +160,7 @@ setup() {
 	gen_sources 200
 	printf 'indicators: [\n' >bad.yaml
 	sed -i "s|indicators: .*|indicators: bad.yaml|" q.yaml
-	run pvd-run -j 1 -k --pipes q.yaml
-	p_status=$status
-	echo "$output" >p.err
-	run pvd-run -j 1 -k q.yaml
-	assert_failure 78
-	[ "$status" = "$p_status" ]
-	diff p.err - <<<"$output"
+	same_failure 78
 	assert_line --index 0 --partial "pvd-aggregate: bad.yaml:2:1: YAML syntax:"
 	assert_line --index 1 "pvd-run: source a: stage aggregate (pvd-aggregate) failed with exit status 78"
 }
@@ -170,13 +169,7 @@ setup() {
 	gen_sources 200
 	printf 'dataset: [\n' >bad.yaml
 	sed -i 's/name: b, file: b.csv, profile: profile.yaml/name: b, file: b.csv, profile: bad.yaml/' q.yaml
-	run pvd-run -j 1 -k --pipes q.yaml
-	p_status=$status
-	echo "$output" >p.err
-	run pvd-run -j 1 -k q.yaml
-	assert_failure 78
-	[ "$status" = "$p_status" ]
-	diff p.err - <<<"$output"
+	same_failure 78
 	assert_line --index 0 --partial "pvd-ingest: bad.yaml:2:1: YAML syntax:"
 	assert_line "pvd-run: source b: stage ingest (pvd-ingest) failed with exit status 78"
 }
