@@ -1,5 +1,8 @@
 #include "chain.h"
 #include "diag.h"
+#include "input.h"
+#include "ndjson.h"
+#include "stream.h"
 #include "output.h"
 #include "xmem.h"
 #include <stdio.h>
@@ -320,6 +323,7 @@ void pvd_agg_stage_init(struct pvd_agg_stage *s)
  * further down passed the doors further down first). */
 struct door {
 	struct pvd_sink base;
+	struct pvd_buf big;     /* a record that may be too long, written */
 	struct pvd_stage *s;
 	struct pvd_sink *inner;
 	int *failed;            /* index of the failing stage, -1 */
@@ -335,12 +339,33 @@ static int door_blame(struct door *d, int rc)
 	return rc;
 }
 
+/* A record longer, written as NDJSON, than the line the stage's reader
+ * would take whole (input.h): the pipe would have refused it, so does the
+ * door.  Ingest's rows are bounded (16 fields' cap) but not their JSON: a
+ * byte may take 6 ("\u0001") and each cell repeats its header's name.
+ * Written only when it might be too long: each byte of a name or value
+ * takes at most 6, each field at most 8 more (quotes, colon, comma, null,
+ * brackets), and the record's arena holds every name and value. */
+static int too_long(struct door *d, const struct pvd_record *r)
+{
+	if (6 * r->alen + 8 * r->n + 3 <= PVD_INPUT_MAX_LINE)
+		return 0;
+	pvd_buf_reset(&d->big);
+	pvd_ndjson_write(&d->big, r);
+	return d->big.len - 1 > PVD_INPUT_MAX_LINE; /* its newline aside */
+}
+
 static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
 	sig_atomic_t was = *d->at;
 	pvd_stats_in(&d->s->st);
 	d->s->rj.at_line = ++d->line;
+	if (too_long(d, r)) {
+		pvd_stream_reject_long(&d->s->rj, &d->s->st, d->s->rj.at_file, d->line, d->big.p, PVD_INPUT_MAX_LINE,
+				       PVD_INPUT_MAX_LINE);
+		return 0;
+	}
 	*d->at = d->index;
 	int rc = pvd_sink_put(d->inner, r, e);
 	*d->at = was;
@@ -477,6 +502,7 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 	for (i = 0; i < PVD_FUSED_STAGES; i++) {
 		enter(fds, prog, i);
 		status[i] = pvd_stage_free(st[i], status[i]);
+		pvd_buf_free(&door[i].big);
 	}
 	if (saved_err >= 0) {
 		dup2(saved_err, 2);

@@ -346,7 +346,15 @@ static int open_at(struct runner *R, const char *planpath, int flags, struct pvd
 /* ---- fused: a source's stages in one process (chain.h) ---- */
 
 /* The child: the stages built from what the plan gives their command
- * lines, run as one chain; each stage's status goes back on sfd. */
+ * lines, run as one chain; each stage's status goes back on sfd.
+ *
+ * What the filters' command lines check and the chain does not, no output
+ * being one of the inputs (pvd_out_protect), cannot fail here, nor in pipe
+ * mode: every output of a source's stages (--rejects, --report, its state
+ * and lineage) is a path in the run's work or new directory, both made
+ * empty by this run (mkdtemp, mkdir) and locked (rundir.h), so none exists
+ * when the stages start, and an input cannot be it by any name.  The other
+ * bound of the pipes, the length of a record, the chain keeps (chain.c). */
 static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int in, int out, const int *err,
 				  int sfd, struct fused_shm *shm)
 {

@@ -174,6 +174,29 @@ setup() {
 	assert_line "pvd-run: source b: stage ingest (pvd-ingest) failed with exit status 78"
 }
 
+# A record passed in memory is bounded as a line through a pipe is (64 MiB,
+# lib/input.h): a row of 15 MB of control bytes, kept as extra columns,
+# is 90 MB of JSON ("\u0001" each); the reader after ingest refuses it in
+# either mode, with the same reject.
+@test "a record longer than an NDJSON line may be: rejected by the next stage in either mode" {
+	gen_sources 20000
+	echo 'others: keep' >>profile.yaml
+	python3 - <<-'EOF'
+		rows = open("b.csv", encoding="utf-8").read().splitlines()
+		with open("b.csv", "w", encoding="utf-8") as out:
+		    out.write(rows[0] + "".join(";X%d" % i for i in range(15)) + "\n")
+		    for r in rows[1:]:
+		        out.write(r + ";" * 15 + "\n")
+		    out.write(rows[1].replace("Commune", "Longue") + ("; " + "\x01" * 1000000) * 15 + "\n")
+	EOF
+	pvd-run -q --pipes -o out q.yaml
+	mv out outp
+	pvd-run -q -o out q.yaml
+	same_outputs outp out
+	run jq -c 'select(.reason == "invalid-json") | [.stage, .file, .message]' out/rejects/clean-b.ndjson
+	assert_output '["clean","<stdin>","line longer than 67108864 bytes: not read"]'
+}
+
 # A process that dies (SIGKILL, here when a stage writes its file) names
 # the stage that was running: fused, the stage index the chain keeps in
 # memory shared with pvd-run (lib/sampler.h), as --pipes does by process.
