@@ -13,7 +13,8 @@
  * before fork): the parent reads the samples, and learns from `at` which
  * part was running when the process died.  Both handlers restart the
  * interrupted system calls (SA_RESTART); interval timers are not inherited
- * by a child's child.  SIGPROF and SIGALRM are the sampler's while it is on. */
+ * by a child's child.  SIGPROF and SIGALRM are the sampler's from its
+ * start: its handlers stay, inert, once it is off. */
 #ifndef PVD_SAMPLER_H
 #define PVD_SAMPLER_H
 #include <signal.h>
@@ -30,7 +31,7 @@ struct pvd_samples {
 /* Turns sampling into s on (one sampler per process).  Returns 0, or -1
  * with errno set (the samples then stay at zero). */
 int pvd_sampler_start(struct pvd_samples *s);
-/* Turns it off; the handlers are restored. */
+/* Turns it off (its handlers then do nothing). */
 void pvd_sampler_stop(void);
 
 /* Shares total among n parts in proportion to their samples, as whole
