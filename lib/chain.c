@@ -352,7 +352,10 @@ static int too_long(struct door *d, const struct pvd_record *r)
 		return 0;
 	pvd_buf_reset(&d->big);
 	pvd_ndjson_write(&d->big, r);
-	return d->big.len - 1 > PVD_INPUT_MAX_LINE; /* its newline aside */
+	if (d->big.len - 1 > PVD_INPUT_MAX_LINE) /* its newline aside */
+		return 1;
+	pvd_buf_free(&d->big); /* not kept: memory stays as bounded as the pipe's */
+	return 0;
 }
 
 static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
@@ -364,6 +367,7 @@ static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err 
 	if (too_long(d, r)) {
 		pvd_stream_reject_long(&d->s->rj, &d->s->st, d->s->rj.at_file, d->line, d->big.p, PVD_INPUT_MAX_LINE,
 				       PVD_INPUT_MAX_LINE);
+		pvd_buf_free(&d->big);
 		return 0;
 	}
 	*d->at = d->index;
