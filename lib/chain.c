@@ -1,5 +1,8 @@
 #include "chain.h"
 #include "diag.h"
+#include "input.h"
+#include "ndjson.h"
+#include "stream.h"
 #include "output.h"
 #include "xmem.h"
 #include <stdio.h>
@@ -10,11 +13,30 @@
 
 #define IN(s) ((struct pvd_ingest_stage *)(s))
 
+int pvd_ingest_shared_load(struct pvd_ingest_shared *sh, const char *profile)
+{
+	sh->err = (struct pvd_err){ 0 };
+	return sh->rc = pvd_profile_load(&sh->prof, profile, &sh->err) ? PVD_EX_CONFIG : 0;
+}
+
+void pvd_ingest_shared_free(struct pvd_ingest_shared *sh)
+{
+	if (!sh->rc)
+		pvd_profile_free(&sh->prof);
+}
+
 static int ingest_load(struct pvd_stage *s, struct pvd_err *e)
 {
 	struct pvd_ingest_stage *g = IN(s);
 	if (!g->profile)
 		return 0;
+	if (g->shared) {
+		if (g->shared->rc)
+			*e = g->shared->err;
+		else
+			g->o.profile = &g->shared->prof;
+		return g->shared->rc;
+	}
 	if (pvd_profile_load(&g->prof, g->profile, e))
 		return PVD_EX_CONFIG;
 	g->have_prof = 1;
@@ -172,23 +194,50 @@ void pvd_join_stage_init(struct pvd_join_stage *s)
 
 #define AG(s) ((struct pvd_agg_stage *)(s))
 
+/* catalog (NULL: the default) with the dataset schemas beside it. */
+static int catalog_load(struct pvd_catalog *cat, const char *catalog, const struct pvd_period *period,
+			struct pvd_err *e)
+{
+	char *path = catalog ? xstrdup(catalog) : pvd_catalog_default();
+	char *sdir = pvd_catalog_schema_dir(path);
+	int rc = pvd_catalog_load(cat, path, period, sdir, e);
+	free(sdir);
+	free(path);
+	return rc;
+}
+
+int pvd_agg_shared_load(struct pvd_agg_shared *sh, const char *catalog, const struct pvd_period *period)
+{
+	sh->err = (struct pvd_err){ 0 };
+	return sh->rc = catalog_load(&sh->cat, catalog, period, &sh->err);
+}
+
+void pvd_agg_shared_free(struct pvd_agg_shared *sh)
+{
+	pvd_catalog_free(&sh->cat);
+}
+
 static int agg_load(struct pvd_stage *s, struct pvd_err *e)
 {
 	struct pvd_agg_stage *a = AG(s);
-	a->catalog_path = a->catalog ? xstrdup(a->catalog) : pvd_catalog_default();
-	char *sdir = pvd_catalog_schema_dir(a->catalog_path);
-	int rc = pvd_catalog_load(&a->cat, a->catalog_path, &a->period, sdir, e);
-	free(sdir);
-	return rc;
+	if (a->shared) {
+		a->catp = &a->shared->cat;
+		if (a->shared->rc)
+			*e = a->shared->err;
+		return a->shared->rc;
+	}
+	a->have_cat = 1;
+	a->catp = &a->cat;
+	return catalog_load(&a->cat, a->catalog, &a->period, e);
 }
 
 static int agg_start(struct pvd_stage *s, struct pvd_sink *next, struct pvd_err *e)
 {
 	struct pvd_agg_stage *a = AG(s);
-	a->agg = pvd_agg_new(&a->cat, a->partial, next, &s->rj, &s->st);
+	a->agg = pvd_agg_new(a->catp, a->partial, next, &s->rj, &s->st);
 	s->in = pvd_agg_sink(a->agg);
 	if (a->lineage) {
-		int rc = pvd_lineage_open(&a->lin, a->lineage, &a->cat, e);
+		int rc = pvd_lineage_open(&a->lin, a->lineage, a->catp, e);
 		if (rc)
 			return rc;
 		a->have_lin = 1;
@@ -247,10 +296,10 @@ static void agg_free(struct pvd_stage *s)
 	agg_abort(s);
 	pvd_agg_free(a->agg);
 	a->agg = NULL;
-	if (a->catalog_path)
+	if (a->have_cat)
 		pvd_catalog_free(&a->cat);
-	free(a->catalog_path);
-	a->catalog_path = NULL;
+	a->have_cat = 0;
+	a->catp = NULL;
 }
 
 void pvd_agg_stage_init(struct pvd_agg_stage *s)
@@ -274,9 +323,11 @@ void pvd_agg_stage_init(struct pvd_agg_stage *s)
  * further down passed the doors further down first). */
 struct door {
 	struct pvd_sink base;
+	struct pvd_buf big;     /* a record that may be too long, written */
 	struct pvd_stage *s;
 	struct pvd_sink *inner;
 	int *failed;            /* index of the failing stage, -1 */
+	volatile sig_atomic_t *at;  /* the running stage (pvd_fused.at) */
 	int index;
 	long line;
 };
@@ -288,26 +339,63 @@ static int door_blame(struct door *d, int rc)
 	return rc;
 }
 
+/* A record longer, written as NDJSON, than the line the stage's reader
+ * would take whole (input.h): the pipe would have refused it, so does the
+ * door.  Ingest's rows are bounded (16 fields' cap) but not their JSON: a
+ * byte may take 6 ("\u0001") and each cell repeats its header's name.
+ * Written only when it might be too long: each byte of a name or value
+ * takes at most 6, each field at most 8 more (quotes, colon, comma, null,
+ * brackets), and the record's arena holds every name and value. */
+static int too_long(struct door *d, const struct pvd_record *r)
+{
+	if (6 * r->alen + 8 * r->n + 3 <= PVD_INPUT_MAX_LINE)
+		return 0;
+	pvd_buf_reset(&d->big);
+	pvd_ndjson_write(&d->big, r);
+	if (d->big.len - 1 > PVD_INPUT_MAX_LINE) /* its newline aside */
+		return 1;
+	pvd_buf_free(&d->big); /* not kept: memory stays as bounded as the pipe's */
+	return 0;
+}
+
 static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
+	sig_atomic_t was = *d->at;
 	pvd_stats_in(&d->s->st);
 	d->s->rj.at_line = ++d->line;
-	return door_blame(d, pvd_sink_put(d->inner, r, e));
+	if (too_long(d, r)) {
+		pvd_stream_reject_long(&d->s->rj, &d->s->st, d->s->rj.at_file, d->line, d->big.p, PVD_INPUT_MAX_LINE,
+				       PVD_INPUT_MAX_LINE);
+		pvd_buf_free(&d->big);
+		return 0;
+	}
+	*d->at = d->index;
+	int rc = pvd_sink_put(d->inner, r, e);
+	*d->at = was;
+	return door_blame(d, rc);
 }
 
 static int door_end(struct pvd_sink *self, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
+	sig_atomic_t was = *d->at;
 	d->s->rj.at_line = 0;
-	return door_blame(d, pvd_sink_end(d->inner, e));
+	*d->at = d->index;
+	int rc = pvd_sink_end(d->inner, e);
+	*d->at = was;
+	return door_blame(d, rc);
 }
 
-/* The stage's messages go where its own process's stderr would. */
+/* The stage's messages go where its own process's stderr would; its work
+ * is its own from here. */
+static volatile sig_atomic_t *running;
+
 static void enter(const int *fds, const char *const *prog, int i)
 {
 	dup2(fds[i], 2);
 	pvd_progname = prog[i];
+	*running = i;
 }
 
 int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED_STAGES],
@@ -321,6 +409,8 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 	struct pvd_sink null;
 	const char *saved_prog = pvd_progname;
 	int saved_err = dup(2), failed = -1, rc = 0, i;
+	static volatile sig_atomic_t nowhere;
+	running = f->at ? f->at : &nowhere;
 
 	/* 1. every stage loads, as each process would, and says what failed */
 	for (i = 0; i < PVD_FUSED_STAGES; i++) {
@@ -328,23 +418,31 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 		if ((status[i] = pvd_stage_load(st[i], &e[i])))
 			pvd_err_print(&e[i]);
 	}
-	for (i = 0; i < PVD_FUSED_STAGES && !status[i]; i++)
-		;
-	int ok = i == PVD_FUSED_STAGES, have_out = 0;
-	/* 2-3. opened and started from the last: each feeds the next's door */
-	if (ok && (rc = pvd_out_open(&out, "-", &e[3]))) {
+	int ok = 0, have_out = 0;
+	/* 2-3. opened and started from the last: each feeds the next's door.
+	 * Those that loaded start even when another did not, as their own
+	 * processes would, and say what fails for them (pvd-clean reads its
+	 * profile when it starts); no record flows then. */
+	if (!status[3] && (rc = pvd_out_open(&out, "-", &e[3]))) {
 		enter(fds, prog, 3);
 		pvd_err_print(&e[3]);
 		status[3] = rc;
-		ok = 0;
 	}
-	if (ok) {
-		struct pvd_sink *next;
+	if (!status[3])
 		have_out = 1;
-		pvd_ndjson_sink_init(&nd, &out);
+	{
+		struct pvd_sink *next;
 		pvd_null_sink_init(&null);
-		next = &nd.base;
+		next = &null;
+		if (have_out) {
+			pvd_ndjson_sink_init(&nd, &out);
+			next = &nd.base;
+		}
 		for (i = PVD_FUSED_STAGES - 1; i >= 0; i--) {
+			if (status[i]) { /* did not load */
+				next = &null;
+				continue;
+			}
 			enter(fds, prog, i);
 			if ((status[i] = pvd_stage_open(st[i], next, &e[i]))) {
 				/* the others still open, and say what fails for them */
@@ -355,7 +453,8 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 			if (i == 0)
 				continue;
 			door[i] = (struct door){ .base = { .put = door_put, .end = door_end }, .s = st[i],
-						 .inner = st[i]->in, .failed = &failed, .index = i };
+						 .inner = st[i]->in, .failed = &failed, .at = running,
+						 .index = i };
 			/* a stage reading a pipe names it so in its report */
 			pvd_stats_input(&st[i]->st, pvd_display_name("-"));
 			st[i]->rj.at_file = pvd_display_name("-");
@@ -407,6 +506,7 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 	for (i = 0; i < PVD_FUSED_STAGES; i++) {
 		enter(fds, prog, i);
 		status[i] = pvd_stage_free(st[i], status[i]);
+		pvd_buf_free(&door[i].big);
 	}
 	if (saved_err >= 0) {
 		dup2(saved_err, 2);

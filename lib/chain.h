@@ -19,11 +19,24 @@
 #include "lineage.h"
 #include "period.h"
 #include "profile.h"
+#include <signal.h>
+
+/* A profile loaded once and shared by several ingest stages (pvd-run loads
+ * each source's before forking them): its load's status and error, so
+ * that each stage fails as it would have alone. */
+struct pvd_ingest_shared {
+	struct pvd_profile prof;
+	int rc;
+	struct pvd_err err;
+};
+int pvd_ingest_shared_load(struct pvd_ingest_shared *sh, const char *profile);
+void pvd_ingest_shared_free(struct pvd_ingest_shared *sh);
 
 struct pvd_ingest_stage {
 	struct pvd_stage base;
 	const char *profile;              /* -p NAME|FILE, or NULL */
 	struct pvd_ingest_opts o;         /* o.profile is set by load */
+	const struct pvd_ingest_shared *shared;  /* profile already loaded, or NULL: load it */
 	/* private */
 	struct pvd_profile prof;
 	int have_prof;
@@ -63,14 +76,25 @@ struct pvd_join_stage {
 };
 void pvd_join_stage_init(struct pvd_join_stage *s);
 
+/* The catalogue, likewise loaded once for several aggregate stages. */
+struct pvd_agg_shared {
+	struct pvd_catalog cat;
+	int rc;
+	struct pvd_err err;
+};
+int pvd_agg_shared_load(struct pvd_agg_shared *sh, const char *catalog, const struct pvd_period *period);
+void pvd_agg_shared_free(struct pvd_agg_shared *sh);
+
 struct pvd_agg_stage {
 	struct pvd_stage base;
 	const char *catalog;        /* --indicators FILE, or NULL: the default */
 	struct pvd_period period;
 	int partial, merge;
 	const char *lineage;        /* --lineage FILE, or NULL */
+	const struct pvd_agg_shared *shared;  /* catalogue already loaded, or NULL: load it */
 	/* private */
-	char *catalog_path;
+	const struct pvd_catalog *catp;  /* the catalogue used: cat, or the shared one */
+	int have_cat;
 	struct pvd_catalog cat;
 	struct pvd_lineage lin;
 	int have_lin;
@@ -89,6 +113,10 @@ struct pvd_fused {
 	struct pvd_clean_stage clean;
 	struct pvd_join_stage join;
 	struct pvd_agg_stage agg;
+	/* Where the index of the running stage is stored as it changes (a
+	 * record entering a stage sets it, leaving restores it), for a sampler
+	 * or a parent watching (sampler.h); NULL: nowhere. */
+	volatile sig_atomic_t *at;
 };
 enum { PVD_FUSED_STAGES = 4 };
 int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED_STAGES],

@@ -7,6 +7,8 @@
 #include "rundir.h"
 #include "runplan.h"
 #include "runreport.h"
+#include "sampler.h"
+#include "sha256.h"
 #include "xmem.h"
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -166,10 +169,22 @@ struct proc {
 	unsigned long long cpu_ms, rss_kib, wall_ms;  /* from wait4, when it ended */
 };
 
+/* Fused: what the source's process tells its parent through memory they
+ * share (mapped before the fork): the running stage and the stages' time
+ * samples (sampler.h), and the digest of the source file for the
+ * provenance, computed there, in parallel across sources. */
+struct fused_shm {
+	struct pvd_samples s;
+	int have_digest;
+	char sha256[65];
+	unsigned long long bytes;
+};
+
 struct jrun {
 	const struct pvd_job *j;
 	struct proc *pr;          /* fused: pr[0] is the one process of every stage */
 	int fused;
+	struct fused_shm *shm;    /* fused, or NULL */
 	int status_fd;            /* fused: read end of the stages' statuses, or -1 */
 	struct capture *cap;      /* each stage's stderr */
 	size_t running;
@@ -200,6 +215,8 @@ struct runner {
 	struct pvd_err first;
 	int pipes;                /* o->pipes, or a pipeline pvd-join would refuse (no PVD list) */
 	struct pvd_join_shared *shared;  /* fused: the join's reference, loaded once */
+	struct pvd_agg_shared *catalog;  /* fused: the catalogue, loaded once */
+	struct pvd_ingest_shared **profile;  /* fused: each source's profile, once per name */
 	char **refargs;           /* fused: "NAME=VALUE" of each reference */
 	size_t live_len;          /* length of the live progress line on screen */
 	double last_draw;
@@ -329,9 +346,17 @@ static int open_at(struct runner *R, const char *planpath, int flags, struct pvd
 /* ---- fused: a source's stages in one process (chain.h) ---- */
 
 /* The child: the stages built from what the plan gives their command
- * lines, run as one chain; each stage's status goes back on sfd. */
+ * lines, run as one chain; each stage's status goes back on sfd.
+ *
+ * What the filters' command lines check and the chain does not, no output
+ * being one of the inputs (pvd_out_protect), cannot fail here, nor in pipe
+ * mode: every output of a source's stages (--rejects, --report, its state
+ * and lineage) is a path in the run's work or new directory, both made
+ * empty by this run (mkdtemp, mkdir) and locked (rundir.h), so none exists
+ * when the stages start, and an input cannot be it by any name.  The other
+ * bound of the pipes, the length of a record, the chain keeps (chain.c). */
 static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int in, int out, const int *err,
-				  int sfd)
+				  int sfd, struct fused_shm *shm)
 {
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err[0], 2) < 0)
 		_exit(PVD_EX_SOFTWARE);
@@ -360,6 +385,7 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 		st[i]->quiet = 1;
 	}
 	f.ingest.profile = src->profile;
+	f.ingest.shared = R->profile[j->source];
 	f.ingest.o = (struct pvd_ingest_opts){ .encoding = PVD_ENC_AUTO, .skip = -1 };
 	f.clean.o.profile = src->profile;
 	for (size_t i = 0; i < p->nrefs; i++)
@@ -369,13 +395,25 @@ static _Noreturn void child_fused(struct runner *R, const struct pvd_job *j, int
 	f.agg.catalog = p->indicators;
 	f.agg.partial = 1;
 	f.agg.lineage = lineage;
+	f.agg.shared = R->catalog;
 	pvd_period_parse(p->period, &f.agg.period);
 	pvd_ingest_stage_init(&f.ingest);
 	pvd_clean_stage_init(&f.clean);
 	pvd_join_stage_init(&f.join);
 	pvd_agg_stage_init(&f.agg);
 	int status[PVD_FUSED_STAGES] = { 0 };
+	f.at = &shm->s.at;
+	pvd_sampler_start(&shm->s);
 	int rc = pvd_fused_run(&f, src->file, err, prog, status);
+	/* The provenance's digest of the source, read again just after ingest
+	 * read it (from the page cache).  Not the bytes ingest read: a file
+	 * changed between the two reads is named by its new digest, as when
+	 * the parent hashed it after the run.  Its time counts as ingest's. */
+	shm->s.at = 0;
+	struct pvd_err de = { 0 };
+	if (!rc && pvd_sha256_file(src->file, shm->sha256, &shm->bytes, &de) == 0)
+		shm->have_digest = 1;
+	pvd_sampler_stop();
 	ssize_t w = write(sfd, status, sizeof status);
 	(void)w;
 	for (size_t i = 0; i < PVD_FUSED_STAGES; i++) {
@@ -398,6 +436,10 @@ static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e)
 	jr->fused = 1;
 	if (j->ncmds != PVD_FUSED_STAGES)
 		abort(); /* the plan's stages are the chain's */
+	void *shm = mmap(NULL, sizeof *jr->shm, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED)
+		return pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "mmap: %s", strerror(errno));
+	jr->shm = shm;
 	for (size_t i = 0; i < j->ncmds; i++) {
 		jr->pr[i].input_fd = -1;
 		jr->pr[i].state = P_DONE;
@@ -421,7 +463,7 @@ static int start_fused(struct runner *R, struct jrun *jr, struct pvd_err *e)
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		child_fused(R, j, in, out, err, sp[1]);
+		child_fused(R, j, in, out, err, sp[1], jr->shm);
 	if (pid < 0) {
 		rc = pvd_err_set(e, PVD_EX_SOFTWARE, NULL, 0, 0, "fork: %s", strerror(errno));
 		goto out;
@@ -447,8 +489,8 @@ out:
 }
 
 /* The fused process ended: each stage's status, as if it had been its own
- * process (a stage whose status did not come back, the process having
- * been killed, shares the process's fate: the first). */
+ * process (when the statuses did not come back, the process having been
+ * killed, the stage that was running takes the process's fate). */
 static void fused_statuses(struct jrun *jr, int status)
 {
 	int st[PVD_FUSED_STAGES];
@@ -461,7 +503,9 @@ static void fused_statuses(struct jrun *jr, int status)
 		for (size_t i = 0; i < PVD_FUSED_STAGES; i++)
 			jr->pr[i].status = (st[i] & 0xff) << 8;
 	} else {
-		jr->pr[0].status = status;
+		sig_atomic_t at = jr->shm->s.at;
+		jr->pr[0].status = 0;
+		jr->pr[at >= 0 && at < PVD_FUSED_STAGES ? at : 0].status = status;
 	}
 }
 
@@ -590,11 +634,17 @@ static void job_times(struct runner *R, const struct jrun *jr)
 		if (rss[i] > t.max_rss_kib)
 			t.max_rss_kib = rss[i];
 	}
-	if (!jr->fused) {
-		t.stage_wall_ms = wall;
-		t.stage_cpu_ms = cpu;
-		t.stage_rss_kib = rss;
+	if (jr->fused) {
+		/* one process: its times shared by the stages' samples */
+		pvd_samples_share(jr->shm->s.cpu, n, t.cpu_ms, cpu);
+		pvd_samples_share(jr->shm->s.wall, n, t.wall_ms, wall);
+		for (size_t i = 0; i < n; i++)
+			rss[i] = t.max_rss_kib;
+		t.sampled = 1;
 	}
+	t.stage_wall_ms = wall;
+	t.stage_cpu_ms = cpu;
+	t.stage_rss_kib = rss;
 	pvd_runreport_time(&R->rep, jr->j, &t);
 }
 
@@ -654,6 +704,8 @@ static void jrun_free(struct jrun *jr)
 	free(jr->cap);
 	if (jr->status_fd >= 0)
 		close(jr->status_fd);
+	if (jr->shm)
+		munmap(jr->shm, sizeof *jr->shm);
 	free(jr->pr);
 	free(jr->input_real);
 	free(jr);
@@ -871,6 +923,8 @@ static const char **texts(struct jrun *jr)
 static int source_done(struct runner *R, struct jrun *jr, struct pvd_buf *line, struct pvd_err *e)
 {
 	const char **t = texts(jr);
+	if (jr->shm && jr->shm->have_digest)
+		pvd_runreport_digest(&R->rep, jr->j, jr->shm->sha256, jr->shm->bytes);
 	int rc = pvd_runreport_source(&R->rep, jr->j, t, R->dir.work, R->dir.new, line, e);
 	free(t);
 	return rc;
@@ -903,10 +957,10 @@ static void result(struct runner *R, struct pvd_run_result *res)
 	res->nwarnings = n;
 }
 
-/* Fused mode: the join's reference tables are read and indexed once,
- * before the sources' processes are forked, which share them (copy on
- * write).  A failed load fails each source's join stage as it would have
- * failed alone. */
+/* Fused mode: the join's reference tables, the catalogue and the sources'
+ * profiles are read (and indexed) once, before the sources' processes are
+ * forked, which share them (copy on write).  A failed load fails each
+ * source's stage as it would have failed alone. */
 static int no_pvd_list(const struct pvd_pipeline *p)
 {
 	for (size_t i = 0; i < p->nrefs; i++)
@@ -915,7 +969,16 @@ static int no_pvd_list(const struct pvd_pipeline *p)
 	return 1;
 }
 
-static void share_refs(struct runner *R)
+/* The first source with source i's profile (loaded once for them all). */
+static size_t first_of_profile(const struct pvd_pipeline *p, size_t i)
+{
+	size_t k = 0;
+	while (k < i && strcmp(p->sources[k].profile, p->sources[i].profile) != 0)
+		k++;
+	return k;
+}
+
+static void share_config(struct runner *R)
 {
 	struct pvd_join_refs refs = { 0 };
 	R->refargs = xcalloc(R->p->nrefs + 1, sizeof *R->refargs);
@@ -927,9 +990,23 @@ static void share_refs(struct runner *R)
 	}
 	R->shared = xcalloc(1, sizeof *R->shared);
 	pvd_join_shared_load(R->shared, &refs);
+	struct pvd_period period;
+	pvd_period_parse(R->p->period, &period);
+	R->catalog = xcalloc(1, sizeof *R->catalog);
+	pvd_agg_shared_load(R->catalog, R->p->indicators, &period);
+	R->profile = xcalloc(R->p->nsources + 1, sizeof *R->profile);
+	for (size_t i = 0; i < R->p->nsources; i++) {
+		size_t k = first_of_profile(R->p, i);
+		if (k < i) {
+			R->profile[i] = R->profile[k];
+			continue;
+		}
+		R->profile[i] = xcalloc(1, sizeof *R->profile[i]);
+		pvd_ingest_shared_load(R->profile[i], R->p->sources[i].profile);
+	}
 }
 
-static void unshare_refs(struct runner *R)
+static void unshare_config(struct runner *R)
 {
 	for (size_t i = 0; R->refargs && R->refargs[i]; i++)
 		free(R->refargs[i]);
@@ -939,6 +1016,17 @@ static void unshare_refs(struct runner *R)
 	free(R->shared);
 	R->refargs = NULL;
 	R->shared = NULL;
+	if (R->catalog)
+		pvd_agg_shared_free(R->catalog);
+	free(R->catalog);
+	R->catalog = NULL;
+	for (size_t i = 0; R->profile && i < R->p->nsources; i++)
+		if (first_of_profile(R->p, i) == i) {
+			pvd_ingest_shared_free(R->profile[i]);
+			free(R->profile[i]);
+		}
+	free(R->profile);
+	R->profile = NULL;
 	malloc_trim(0); /* give the pages back before forking the next stages */
 }
 
@@ -978,10 +1066,10 @@ int pvd_run(const struct pvd_pipeline *p, const struct pvd_run_opts *o, struct p
 	if ((rc = pvd_rundir_open(&R.dir, p->output, e)))
 		goto out;
 	if (!R.pipes)
-		share_refs(&R);
+		share_config(&R);
 	rc = run_batch(&R, R.plan.sources, R.plan.nsources, o->jobs ? o->jobs : 1, source_done, e);
 	/* not needed further: the merge and render processes start smaller */
-	unshare_refs(&R);
+	unshare_config(&R);
 	if (rc)
 		goto out;
 	if ((rc = run_batch(&R, &R.plan.merge, 1, 1, merge_done, e)))
@@ -1013,7 +1101,7 @@ out:
 	pvd_runreport_free(&R.rep);
 	pvd_plan_free(&R.plan);
 	free(R.active);
-	unshare_refs(&R);
+	unshare_config(&R);
 free_progs:
 	for (size_t i = 0; R.names[i]; i++)
 		free(R.progs[i]);

@@ -8,8 +8,11 @@
  * one forked process (chain.h), built from what the plan gives their
  * command lines; each stage's stderr still has its own pipe and each its
  * own exit status (sent back on one more pipe), so what follows holds for
- * both modes.  The join's reference tables are loaded once, before the
- * fork.
+ * both modes.  The join's reference tables, the catalogue and the profiles
+ * are loaded once, before the fork.  Memory shared with each source's
+ * process tells pvd-run which stage is running (named if the process
+ * dies), the stages' time samples (sampler.h) and the source file's
+ * digest for the provenance, computed there.
  *
  * Failure: the first stage that failed (a stage killed by SIGPIPE only
  * because the next one stopped reading is not the cause) fails the run with

@@ -26,8 +26,11 @@ void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, c
 	r->p = p;
 	r->version = version;
 	r->sources = json_array();
-	for (size_t i = 0; i < p->nsources; i++)
+	r->digests = json_array();
+	for (size_t i = 0; i < p->nsources; i++) {
 		json_array_append_new(r->sources, json_null()); /* filled in pipeline order */
+		json_array_append_new(r->digests, json_null());
+	}
 	r->warnings = json_array();
 	r->warning_sources = json_array();
 	r->render = json_array();
@@ -38,6 +41,7 @@ void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, c
 void pvd_runreport_free(struct pvd_runreport *r)
 {
 	json_decref(r->sources);
+	json_decref(r->digests);
 	json_decref(r->merge);
 	json_decref(r->render);
 	json_decref(r->warnings);
@@ -639,9 +643,13 @@ int pvd_runreport_provenance(const struct pvd_runreport *r, const char *path, st
 	json_t *src;
 	json_array_foreach(r->sources, i, src) {
 		const struct pvd_psource *s = &p->sources[i];
+		const json_t *d = json_array_get(r->digests, i);
 		if (!json_is_object(src))
 			continue;
-		if ((rc = file_entry(s->file, &f, e)))
+		if (json_is_object(d))
+			f = json_pack("{s:s, s:O, s:O}", "path", s->file, "sha256", json_object_get(d, "sha256"),
+				      "bytes", json_object_get(d, "bytes"));
+		else if ((rc = file_entry(s->file, &f, e)))
 			goto out;
 		json_t *ing = stage_of(src, "ingest");
 		json_object_set_new(f, "source", json_string(s->name));
@@ -695,6 +703,14 @@ static json_t *time_obj(unsigned long long wall, unsigned long long cpu, unsigne
 			 (json_int_t)rss);
 }
 
+void pvd_runreport_digest(struct pvd_runreport *r, const struct pvd_job *j, const char *sha256,
+			  unsigned long long bytes)
+{
+	if (j->source >= 0)
+		json_array_set_new(r->digests, (size_t)j->source,
+				   json_pack("{s:s, s:I}", "sha256", sha256, "bytes", (json_int_t)bytes));
+}
+
 void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const struct pvd_runtime *t)
 {
 	json_t *o = NULL, *s;
@@ -715,9 +731,11 @@ void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const 
 	json_t *stages = json_object_get(o, "stages");
 	for (size_t i = 0; t->stage_cpu_ms && json_is_array(stages) && i < j->ncmds; i++) {
 		json_array_foreach(stages, k, s)
-			if (strcmp(json_string_value(json_object_get(s, "stage")), j->cmds[i].stage) == 0)
-				json_object_set_new(s, "time", time_obj(t->stage_wall_ms[i], t->stage_cpu_ms[i],
-									t->stage_rss_kib[i]));
+			if (strcmp(json_string_value(json_object_get(s, "stage")), j->cmds[i].stage) == 0) {
+				json_t *to = time_obj(t->stage_wall_ms[i], t->stage_cpu_ms[i], t->stage_rss_kib[i]);
+				json_object_set_new(to, "sampled", json_boolean(t->sampled));
+				json_object_set_new(s, "time", to);
+			}
 	}
 }
 

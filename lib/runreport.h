@@ -35,6 +35,7 @@ struct pvd_runreport {
 	json_t *warnings;       /* strings, in the pipeline's order of sources */
 	json_t *warning_sources; /* the source of each warning */
 	unsigned long long aggregated;  /* records the sources' states stand for (aggregate in) */
+	json_t *digests;        /* per source: {"sha256", "bytes"} from its process, or null */
 };
 
 void pvd_runreport_init(struct pvd_runreport *r, const struct pvd_pipeline *p, const char *version);
@@ -60,19 +61,27 @@ int pvd_runreport_render(struct pvd_runreport *r, const struct pvd_job *j, const
 			 struct pvd_err *e);
 /* What the runner measured of a finished job: wall time from its start to
  * its end, CPU time (user + system, from wait4's rusage, all its
- * processes), the largest peak RSS of its processes; per stage when each
- * stage is its own process (stage_* NULL otherwise: a fused source's stages
- * share one).  Milliseconds and KiB. */
+ * processes), the largest peak RSS of its processes.  Per stage: when each
+ * stage is its own process, its own (wall: from the job's start to the
+ * stage's end); when the stages share one process (sampled: a fused
+ * source), the process's wall and CPU times shared in proportion to the
+ * stage's samples (sampler.h), and the process's peak RSS.  Milliseconds
+ * and KiB. */
 struct pvd_runtime {
 	unsigned long long wall_ms, cpu_ms, max_rss_kib;
 	const unsigned long long *stage_wall_ms, *stage_cpu_ms, *stage_rss_kib; /* [j->ncmds] or NULL */
+	int sampled;
 };
 /* Sets "time" {"wall_ms", "cpu_ms", "max_rss_kib"} on the job's entry (a
- * source, the merge or a render format; each stage's too when measured),
+ * source, the merge or a render format; each stage's too, with "sampled"),
  * and a line per job in run-report.txt.  Times vary from run to run: tests
  * mask them.  Call after the job's pvd_runreport_source/merge/render. */
 void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const struct pvd_runtime *t);
 
+/* The digest of a source's file, computed by its process (runner.h): the
+ * provenance takes it instead of reading the file again. */
+void pvd_runreport_digest(struct pvd_runreport *r, const struct pvd_job *j, const char *sha256,
+			  unsigned long long bytes);
 /* Writes provenance.json (path): inputs with sha256, bytes and counts,
  * references, catalogue, previous document, rejects per stage, version. */
 int pvd_runreport_provenance(const struct pvd_runreport *r, const char *path, struct pvd_err *e);

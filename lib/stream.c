@@ -28,6 +28,17 @@ static void raw_text(struct pvd_buf *b, const char *s, size_t n)
 			b->p[i] = ' ';
 }
 
+void pvd_stream_reject_long(struct pvd_rejects *rj, struct pvd_stats *st, const char *file, long line,
+			    const char *start, size_t len, size_t max_line)
+{
+	struct pvd_buf raw = { 0 };
+	raw_text(&raw, start, len);
+	pvd_reject(rj, file, line, PVD_R_INVALID_JSON, NULL, NULL, raw.p, NULL, "line longer than %zu bytes: not read",
+		   max_line);
+	pvd_stats_rejected(st);
+	pvd_buf_free(&raw);
+}
+
 static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 	       struct pvd_stats *st, struct pvd_record *r, struct pvd_err *e)
 {
@@ -52,10 +63,7 @@ static int one(const char *path, struct pvd_sink *sink, struct pvd_rejects *rj,
 		struct pvd_err pe = { 0 };
 		const char *reason;
 		if (in.cut) { /* only its start was read (input.h): memory stays bounded */
-			raw_text(&raw, line, len);
-			pvd_reject(rj, in.name, in.line, PVD_R_INVALID_JSON, NULL, NULL, raw.p, NULL,
-				   "line longer than %zu bytes: not read", in.max_line);
-			pvd_stats_rejected(st);
+			pvd_stream_reject_long(rj, st, in.name, in.line, line, len, in.max_line);
 			continue;
 		}
 		if (pvd_ndjson_parse_ex(line, len, r, &pe, &reason)) {
