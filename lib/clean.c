@@ -160,6 +160,7 @@ struct change {
 	long at;                /* the field's index in the record when it is there, else -1 */
 	int64_t cents;
 	int overflow;           /* the number times 100 does not fit */
+	int plain;              /* digits, letters and '-' only (record.h's plain values) */
 };
 
 struct pvd_clean {
@@ -374,6 +375,7 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->at = -1;
 	x->cents = 0;
 	x->overflow = 0;
+	x->plain = 0;
 	if (n)
 		pvd_buf_add(&c->val, v, n);
 }
@@ -416,6 +418,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		   : pvd_siren_norm(v, n, so->siret ? PVD_SIREN_SIRET : 0, code, &why);
 		if (rc == PVD_CODE_OK) {
 			queue(c, f->name, PVD_STR, code, strlen(code), 0);
+			c->ch[c->nch - 1].plain = 1;
 			return 0;
 		}
 		{
@@ -489,8 +492,11 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		pvd_date_format(&d, &c->tmp);
 		queue(c, f->name, PVD_STR, c->tmp.p, c->tmp.len, 0);
 		c->ch[c->nch - 1].di = (long)fi;
-		if (d.prec == PVD_PREC_MONTH)
+		c->ch[c->nch - 1].plain = 1;
+		if (d.prec == PVD_PREC_MONTH) {
 			queue(c, x->prec[fi], PVD_STR, "month", 5, 0);
+			c->ch[c->nch - 1].plain = 1;
+		}
 		return 0;
 	}
 	case PVD_FT_BOOL:
@@ -851,12 +857,18 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		const struct change *ch = &c->ch[i];
 		if (ch->kind < 0)
 			moved |= pvd_rec_del(r, ch->name);
-		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST)
+		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST) {
 			pvd_rec_set_at(r, (size_t)ch->at, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
-		else if (ch->kind == PVD_LIST)
+			if (ch->plain)
+				pvd_rec_plain(r, (size_t)ch->at);
+		} else if (ch->kind == PVD_LIST) {
 			pvd_rec_set_list(r, ch->name, c->val.p + ch->off, ch->len, ch->nitems);
-		else
+		} else {
+			size_t n = r->n;
 			pvd_rec_set(r, ch->name, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
+			if (ch->plain && r->n > n) /* appended: its index is known */
+				pvd_rec_plain(r, r->n - 1);
+		}
 	}
 
 	uint64_t h[2];

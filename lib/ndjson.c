@@ -88,6 +88,18 @@ static void put_name(struct pvd_buf *out, size_t i, const char *name, size_t len
 	pvd_buf_add(out, q->p, q->len);
 }
 
+/* A plain value (record.h): quoted without a look at its bytes. */
+static inline void put_plain(struct pvd_buf *out, const char *s, size_t n)
+{
+	pvd_buf_reserve(out, n + 2);
+	char *d = out->p + out->len;
+	*d++ = '"';
+	memcpy(d, s, n);
+	d[n] = '"';
+	out->len += n + 2;
+	out->p[out->len] = '\0';
+}
+
 void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 {
 	pvd_buf_addc(out, '{');
@@ -102,14 +114,20 @@ void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 			pvd_buf_add(out, "null", 4);
 			break;
 		case PVD_STR:
-			pvd_json_quote(out, v, f->val_len);
+			if (f->plain)
+				put_plain(out, v, f->val_len);
+			else
+				pvd_json_quote(out, v, f->val_len);
 			break;
 		case PVD_LIST:
 			pvd_buf_addc(out, '[');
 			for (const char *it = pvd_list_first(r, f); it; it = pvd_list_next(r, f, it)) {
 				if (it != v)
 					pvd_buf_addc(out, ',');
-				pvd_json_quote(out, it, strlen(it));
+				if (f->plain)
+					put_plain(out, it, strlen(it));
+				else
+					pvd_json_quote(out, it, strlen(it));
 			}
 			pvd_buf_addc(out, ']');
 			break;
@@ -156,9 +174,10 @@ static int string(struct pz *z)
 
 /* A string at z->p (on the quote): *s and *n point into the line itself when
  * it holds no escape, as most strings do (no copy), else into z->tmp,
- * unescaped.  Either way *s is not NUL-terminated.  A bad string goes the
- * way of string(), so its error is the same. */
-static int string_at(struct pz *z, const char **s, size_t *n)
+ * unescaped.  Either way *s is not NUL-terminated.  *plain says the first
+ * case (record.h's plain values).  A bad string goes the way of string(), so
+ * its error is the same. */
+static int string_at(struct pz *z, const char **s, size_t *n, int *plain)
 {
 	const char *run = z->p + 1, *end = z->end;
 	uint64_t high = 0;
@@ -168,10 +187,12 @@ static int string_at(struct pz *z, const char **s, size_t *n)
 		*s = run;
 		*n = (size_t)(p - run);
 		z->p = p + 1;
+		*plain = 1; /* no escape in the line, so none needed to write it */
 		return 0;
 	}
 	if (string(z))
 		return PVD_EX_DATA;
+	*plain = 0;
 	*s = z->tmp.p;
 	*n = z->tmp.len;
 	return 0;
@@ -271,6 +292,7 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 {
 	const char *start = z->p;
 	unsigned n = 0;
+	int plain = 1;
 	pvd_buf_reset(items);
 	z->p++;
 	ws(z);
@@ -290,7 +312,9 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 		}
 		const char *sv;
 		size_t sn;
-		if (string_at(z, &sv, &sn)) return PVD_EX_DATA;
+		int pl;
+		if (string_at(z, &sv, &sn, &pl)) return PVD_EX_DATA;
+		plain &= pl;
 		pvd_buf_add(items, sv, sn);
 		pvd_buf_addc(items, '\0'); /* each item with its NUL */
 		n++;
@@ -300,6 +324,8 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 		return fail(z, "',' or ']' expected");
 	}
 	add(r, key, PVD_LIST, items->p, items->len, n);
+	if (plain)
+		pvd_rec_plain(r, r->n - 1);
 	return 0;
 }
 
@@ -357,16 +383,23 @@ static int key_seen(struct kidx *x, const struct pvd_record *r, const char *k, s
 struct layout {
 	struct pvd_buf names;   /* back to back */
 	uint32_t *len;
-	size_t n, cap;
+	unsigned char *plain;   /* per name: no byte that JSON writes escaped */
+	size_t n, cap, pcap;
 };
 
 static void layout_save(struct layout *l, const struct pvd_record *r)
 {
 	pvd_buf_reset(&l->names);
 	l->len = xgrow(l->len, &l->cap, r->n ? r->n : 1, sizeof *l->len);
+	l->plain = xgrow(l->plain, &l->pcap, r->n ? r->n : 1, 1);
 	for (size_t i = 0; i < r->n; i++) {
-		pvd_buf_add(&l->names, r->arena + r->f[i].name, r->f[i].name_len);
+		const char *k = r->arena + r->f[i].name;
+		pvd_buf_add(&l->names, k, r->f[i].name_len);
 		l->len[i] = r->f[i].name_len;
+		l->plain[i] = 1;
+		for (size_t j = 0; j < r->f[i].name_len; j++)
+			if (needs_escape[(unsigned char)k[j]])
+				l->plain[i] = 0;
 	}
 	l->n = r->n;
 }
@@ -399,7 +432,20 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		if (z.p >= z.end || *z.p != '"') { rc = fail(&z, "key expected"); goto out; }
 		const char *kat = z.p;
 		struct key key;
-		if ((rc = string_at(&z, &key.p, &key.len))) goto out;
+		int plain;
+		size_t i = r->n;
+		if (same && i < prev.n && prev.plain[i] && (size_t)(z.end - z.p) > prev.len[i] + 1 &&
+		    z.p[1 + prev.len[i]] == '"' && memcmp(z.p + 1, prev.names.p + prev_at, prev.len[i]) == 0) {
+			/* The previous record's name here, written without an
+			 * escape: the same bytes in the line are that name (valid
+			 * UTF-8, nothing to unescape), no scan needed. */
+			key.p = z.p + 1;
+			key.len = prev.len[i];
+			z.p += key.len + 2;
+			prev_at += key.len;
+			goto colon;
+		}
+		if ((rc = string_at(&z, &key.p, &key.len, &plain))) goto out;
 		if (key.p == z.tmp.p) {
 			/* unescaped into tmp, which the value may need: keep it aside */
 			pvd_buf_reset(&kbuf);
@@ -407,7 +453,6 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			key.p = kbuf.p;
 		}
 		if (same) {
-			size_t i = r->n;
 			same = i < prev.n && prev.len[i] == key.len &&
 			       memcmp(prev.names.p + prev_at, key.p, key.len) == 0;
 			prev_at += key.len;
@@ -419,6 +464,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			rc = dup_key(&z, key.p, key.len);
 			goto out;
 		}
+	colon:
 		ws(&z);
 		if (z.p >= z.end || *z.p != ':') { rc = fail(&z, "':' expected"); goto out; }
 		z.p++;
@@ -429,8 +475,10 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		case '"': {
 			const char *sv;
 			size_t sn;
-			if ((rc = string_at(&z, &sv, &sn))) goto out;
+			if ((rc = string_at(&z, &sv, &sn, &plain))) goto out;
 			add(r, &key, PVD_STR, sv, sn, 0);
+			if (plain)
+				pvd_rec_plain(r, r->n - 1);
 			break;
 		}
 		case 't': case 'f':

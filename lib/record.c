@@ -107,7 +107,8 @@ static void set(struct pvd_record *r, const char *name, enum pvd_kind kind, cons
 		len--;
 	f->val = put(r, val ? val : "", val ? len : 0);
 	f->val_len = (uint32_t)(val ? len : 0);
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = (uint16_t)(kind == PVD_LIST ? nitems : 0);
 	free(tmp);
 	free(ntmp);
@@ -120,7 +121,8 @@ void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const ch
 	struct pvd_field *f = &r->f[i];
 	f->val = put(r, val ? val : "", val ? len : 0);
 	f->val_len = (uint32_t)(val ? len : 0);
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = 0;
 	free(tmp);
 }
@@ -155,7 +157,8 @@ void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum p
 		memcpy(d + name_len + 1, val, len);
 	d[name_len + 1 + len] = '\0';
 	r->alen = need;
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = 0;
 }
 

@@ -28,7 +28,16 @@
  *   (struct pvd_field) and its index (pvd_rec_find) stay valid across
  *   pvd_rec_set*() and pvd_rec_add(), not across pvd_rec_del().  Passing a
  *   pointer into the record to pvd_rec_set*() itself is safe: it is copied
- *   before the arena moves. */
+ *   before the arena moves.
+ *
+ * PLAIN VALUES — a field's plain flag says that its text (a STR, or every
+ *   item of a LIST) holds no byte JSON must escape ('"', '\\', a control
+ *   byte below 0x20), so the NDJSON writer copies it without a look.  It is
+ *   only ever set by the code that produced the value and knows it
+ *   (pvd_rec_plain: the NDJSON reader for a string written without an
+ *   escape, a normaliser producing digits or codes); every pvd_rec_set*()
+ *   and pvd_rec_add() clears it, so a value changed later is checked again.
+ *   A wrong flag would write invalid JSON: when unsure, leave it unset. */
 #ifndef PVD_RECORD_H
 #define PVD_RECORD_H
 #include <stddef.h>
@@ -47,7 +56,8 @@ enum pvd_kind {
 struct pvd_field {
 	uint32_t name, val;   /* offsets of NUL-terminated strings in the arena */
 	uint32_t name_len, val_len;
-	uint16_t kind;        /* enum pvd_kind */
+	uint8_t kind;         /* enum pvd_kind */
+	uint8_t plain;        /* 1: no byte of the value needs a JSON escape (see PLAIN VALUES) */
 	uint16_t nitems;      /* PVD_LIST: number of items */
 };
 
@@ -94,6 +104,12 @@ void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const ch
  * builders that know their names are distinct (a CSV header, deduplicated). */
 void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,
 		 const char *val, size_t len);
+/* Marks field i's value plain (see PLAIN VALUES): for the producer of the
+ * value, right after setting it. */
+static inline void pvd_rec_plain(struct pvd_record *r, size_t i)
+{
+	r->f[i].plain = 1;
+}
 void pvd_rec_set_list(struct pvd_record *r, const char *name, const char *items,
 		      size_t len, unsigned nitems);
 static inline void pvd_rec_set_str(struct pvd_record *r, const char *name, const char *s)
