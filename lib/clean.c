@@ -180,6 +180,9 @@ struct pvd_clean {
 	struct change *ch;
 	size_t nch, cch;
 	struct pvd_buf val, fold, tmp;
+	uint64_t (*nh)[2];       /* record_hash: the hashes of the names of layout nh_layout */
+	size_t cnh;
+	uint64_t nh_layout;
 	unsigned char *mark;     /* list: codes already taken */
 	size_t cmark;
 	unsigned long long rounded;  /* amounts rounded to the cent, in records passed on */
@@ -467,14 +470,8 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
 			c->ch[c->nch - 1].cents = val;
 		} else {
-			char d[24], *p = d + sizeof d;
-			uint64_t a = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
-			do
-				*--p = (char)('0' + a % 10);
-			while (a /= 10);
-			if (val < 0)
-				*--p = '-';
-			queue(c, f->name, PVD_NUM, p, (size_t)(d + sizeof d - p), 0);
+			pvd_buf_add_ll(&c->tmp, val);
+			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
 			c->ch[c->nch - 1].overflow = __builtin_mul_overflow(val, 100, &c->ch[c->nch - 1].cents);
 		}
 		c->ch[c->nch - 1].fi = (long)fi;
@@ -743,14 +740,21 @@ static int record_hash(struct pvd_clean *c, const struct pvd_schema *s, const st
 		return 1;
 	}
 	/* Order-independent: the sum of one hash per field, so that two sources
-	 * writing the same fields in another order still meet. */
+	 * writing the same fields in another order still meet.  The names'
+	 * hashes are kept while the records have one layout (record.h). */
+	int known = r->layout && r->layout == c->nh_layout;
+	if (!known) {
+		c->nh = xgrow(c->nh, &c->cnh, r->n ? r->n : 1, sizeof *c->nh);
+		c->nh_layout = r->layout;
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pvd_field *f = &r->f[i];
 		if (r->arena[f->name] == '_')
 			continue;
 		/* the name's hash seeds the value's (no copy); the kind tells "1" from 1 */
-		uint64_t nh[2], fh[2];
-		hash128(r->arena + f->name, f->name_len, 0x7076642d726f77ULL, nh);
+		uint64_t *nh = c->nh[i], fh[2];
+		if (!known)
+			hash128(r->arena + f->name, f->name_len, 0x7076642d726f77ULL, nh);
 		hash128(r->arena + f->val, f->val_len, nh[0] ^ f->kind, fh);
 		fh[1] ^= nh[1];
 		uint64_t lo = h[0] + fh[0];
@@ -1040,6 +1044,7 @@ void pvd_clean_free(struct pvd_clean *c)
 	free(c->files);
 	free(c->ch);
 	free(c->mark);
+	free(c->nh);
 	pvd_buf_free(&c->val);
 	pvd_buf_free(&c->fold);
 	pvd_buf_free(&c->tmp);

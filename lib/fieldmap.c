@@ -42,8 +42,13 @@ static int same_layout(const struct pvd_fieldmap *m, const struct pvd_record *r)
 
 const int *pvd_fieldmap_resolve(struct pvd_fieldmap *m, const struct pvd_record *r)
 {
-	if (same_layout(m, r))
+	/* a stamp says the same as comparing every name */
+	if (m->valid && r->layout && r->layout == m->stamp)
 		return m->at;
+	if (same_layout(m, r)) {
+		m->stamp = r->layout;
+		return m->at;
+	}
 	size_t total = 0;
 	for (size_t i = 0; i < r->n; i++)
 		total += r->f[i].name_len;
@@ -61,5 +66,6 @@ const int *pvd_fieldmap_resolve(struct pvd_fieldmap *m, const struct pvd_record 
 	for (size_t k = 0; k < m->n; k++)
 		m->at[k] = pvd_rec_find(r, m->name[k]);
 	m->valid = 1;
+	m->stamp = r->layout;
 	return m->at;
 }

@@ -27,6 +27,7 @@ struct pvd_fieldmap {
 	uint32_t *lnl;
 	size_t ln, lncap;
 	int valid;              /* at[] holds a resolved layout */
+	uint64_t stamp;         /* its layout stamp (record.h), 0: none */
 };
 
 /* The map of n names (copied). */

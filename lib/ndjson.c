@@ -15,28 +15,17 @@ static const unsigned char needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
+/* Writes s quoted at d, which has room for n * 6 + 2 bytes (\u00XX for
+ * every byte at worst); returns the end. */
+static char *quote_at(char *d, const char *s, size_t n)
 {
-	/* Worst case \u00XX for every byte. */
-	pvd_buf_reserve(out, n * 6 + 2);
-	char *d = out->p + out->len;
 	*d++ = '"';
 	size_t i = 0;
 	while (i < n) {
-		/* Copy the run of plain bytes in one go: most values have no escape. */
-		size_t j = i;
-		/* Eight bytes at a time: any byte < 0x20, '"' or '\\' stops the run. */
-		while (j + 8 <= n) {
-			uint64_t w, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
-			memcpy(&w, s + j, 8);
-			uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
-			uint64_t hit = ((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b);
-			if (hit & hi)
-				break;
-			j += 8;
-		}
-		while (j < n && !needs_escape[(unsigned char)s[j]])
-			j++;
+		/* Copy the run of plain bytes in one go: most values have no
+		 * escape.  The reader's scan stops at exactly the bytes to escape. */
+		uint64_t high = 0;
+		size_t j = (size_t)(pvd_jlex_run(s + i, s + n, &high) - s);
 		memcpy(d, s + i, j - i);
 		d += j - i;
 		if (j == n)
@@ -58,7 +47,13 @@ void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
 		i = j + 1;
 	}
 	*d++ = '"';
-	out->len = (size_t)(d - out->p);
+	return d;
+}
+
+void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
+{
+	pvd_buf_reserve(out, n * 6 + 2);
+	out->len = (size_t)(quote_at(out->p + out->len, s, n) - out->p);
 	out->p[out->len] = '\0';
 }
 
@@ -70,70 +65,90 @@ static __thread struct {
 	struct pvd_buf name, quoted; /* raw name; "name": */
 } name_cache[NAME_CACHE];
 
-static void put_name(struct pvd_buf *out, size_t i, const char *name, size_t len)
+/* The quoted name of field i, with its colon (in the cache, or in tmp). */
+static const struct pvd_buf *quoted_name(size_t i, const char *name, size_t len, struct pvd_buf *tmp)
 {
-	if (i >= NAME_CACHE) {
-		pvd_json_quote(out, name, len);
-		pvd_buf_addc(out, ':');
-		return;
-	}
-	struct pvd_buf *n = &name_cache[i].name, *q = &name_cache[i].quoted;
-	if (n->len != len || !n->p || memcmp(n->p, name, len) != 0) {
+	struct pvd_buf *q = tmp;
+	if (i < NAME_CACHE) {
+		struct pvd_buf *n = &name_cache[i].name;
+		q = &name_cache[i].quoted;
+		if (n->len == len && n->p && memcmp(n->p, name, len) == 0)
+			return q;
 		pvd_buf_reset(n);
 		pvd_buf_add(n, name, len);
-		pvd_buf_reset(q);
-		pvd_json_quote(q, name, len);
-		pvd_buf_addc(q, ':');
 	}
-	pvd_buf_add(out, q->p, q->len);
+	pvd_buf_reset(q);
+	pvd_json_quote(q, name, len);
+	pvd_buf_addc(q, ':');
+	return q;
 }
 
-/* A plain value (record.h): quoted without a look at its bytes. */
-static inline void put_plain(struct pvd_buf *out, const char *s, size_t n)
+/* Room for field f's value as JSON, at worst. */
+static size_t value_room(const struct pvd_field *f)
 {
-	pvd_buf_reserve(out, n + 2);
-	char *d = out->p + out->len;
-	*d++ = '"';
-	memcpy(d, s, n);
-	d[n] = '"';
-	out->len += n + 2;
-	out->p[out->len] = '\0';
+	switch (f->kind) {
+	case PVD_NULL: return 4;
+	case PVD_STR: return f->plain ? f->val_len + 2 : (size_t)f->val_len * 6 + 2;
+	case PVD_LIST: /* items quoted, commas, brackets; at most val_len + 1 items (empty ones) */
+		return (f->plain ? f->val_len : (size_t)f->val_len * 6) + 3 * ((size_t)f->val_len + 1) + 2;
+	default: return f->val_len;
+	}
 }
 
 void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 {
+	static __thread struct pvd_buf tmp;
 	pvd_buf_addc(out, '{');
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pvd_field *f = &r->f[i];
+		const struct pvd_buf *q = quoted_name(i, r->arena + f->name, f->name_len, &tmp);
+		/* one reservation per field: the comma, the name, the value and the
+		 * record's end; then plain writes */
+		pvd_buf_reserve(out, 1 + q->len + value_room(f) + 2);
+		char *d = out->p + out->len;
 		if (i)
-			pvd_buf_addc(out, ',');
-		put_name(out, i, r->arena + f->name, f->name_len);
+			*d++ = ',';
+		memcpy(d, q->p, q->len);
+		d += q->len;
 		const char *v = r->arena + f->val;
 		switch (f->kind) {
 		case PVD_NULL:
-			pvd_buf_add(out, "null", 4);
+			memcpy(d, "null", 4);
+			d += 4;
 			break;
 		case PVD_STR:
-			if (f->plain)
-				put_plain(out, v, f->val_len);
-			else
-				pvd_json_quote(out, v, f->val_len);
+			if (f->plain) {
+				/* a plain value (record.h): quoted without a look at its bytes */
+				*d++ = '"';
+				memcpy(d, v, f->val_len);
+				d += f->val_len;
+				*d++ = '"';
+			} else {
+				d = quote_at(d, v, f->val_len);
+			}
 			break;
 		case PVD_LIST:
-			pvd_buf_addc(out, '[');
+			*d++ = '[';
 			for (const char *it = pvd_list_first(r, f); it; it = pvd_list_next(r, f, it)) {
+				size_t k = strlen(it);
 				if (it != v)
-					pvd_buf_addc(out, ',');
-				if (f->plain)
-					put_plain(out, it, strlen(it));
-				else
-					pvd_json_quote(out, it, strlen(it));
+					*d++ = ',';
+				if (f->plain) {
+					*d++ = '"';
+					memcpy(d, it, k);
+					d += k;
+					*d++ = '"';
+				} else {
+					d = quote_at(d, it, k);
+				}
 			}
-			pvd_buf_addc(out, ']');
+			*d++ = ']';
 			break;
 		default: /* NUM, BOOL, RAW: their text is already JSON */
-			pvd_buf_add(out, v, f->val_len);
+			memcpy(d, v, f->val_len);
+			d += f->val_len;
 		}
+		out->len = (size_t)(d - out->p);
 	}
 	pvd_buf_add(out, "}\n", 2);
 }
@@ -408,6 +423,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			const char **reason)
 {
 	static __thread struct layout prev;
+	static __thread uint64_t prev_stamp; /* prev's layout stamp (record.h) */
 	size_t prev_at = 0;   /* offset of the next name in prev.names */
 	int same = 1;         /* the names so far are prev's first ones */
 	static __thread struct pvd_buf kbuf, items, tmp;
@@ -512,8 +528,12 @@ tail:
 	ws(&z);
 	if (z.p != z.end)
 		rc = fail(&z, "trailing characters after the object");
-	else if (!same || r->n > prev.n)
+	else if (!same || r->n > prev.n) {
 		layout_save(&prev, r);
+		r->layout = prev_stamp = pvd_layout_new();
+	} else if (r->n == prev.n) {
+		r->layout = prev_stamp;
+	}
 out:
 	tmp = z.tmp; /* keep the grown buffer for the next line */
 	if (reason)

@@ -13,6 +13,13 @@ void pvd_rec_clear(struct pvd_record *r)
 {
 	r->alen = 0;
 	r->n = 0;
+	r->layout = 0;
+}
+
+uint64_t pvd_layout_new(void)
+{
+	static uint64_t last;
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
 }
 
 void pvd_rec_free(struct pvd_record *r)
@@ -33,6 +40,7 @@ void pvd_rec_copy(struct pvd_record *dst, const struct pvd_record *src)
 	if (src->n)
 		memcpy(dst->f, src->f, src->n * sizeof *src->f);
 	dst->n = src->n;
+	dst->layout = src->layout;
 }
 
 /* Appends bytes plus a NUL to the arena; returns their offset. */
@@ -97,6 +105,7 @@ static void set(struct pvd_record *r, const char *name, enum pvd_kind kind, cons
 		uint32_t noff = put(r, name, strlen(name));
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 		f = &r->f[r->n++];
+		r->layout = 0;
 		f->name = noff;
 		f->name_len = (uint32_t)strlen(name);
 	} else {
@@ -147,6 +156,7 @@ void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum p
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 	struct pvd_field *f = &r->f[r->n++];
 	char *d = r->arena + r->alen;
+	r->layout = 0;
 	f->name = (uint32_t)r->alen;
 	f->name_len = (uint32_t)name_len;
 	memcpy(d, name, name_len);
@@ -194,6 +204,7 @@ int pvd_rec_del(struct pvd_record *r, const char *name)
 		return 0;
 	memmove(&r->f[i], &r->f[i + 1], (r->n - (size_t)i - 1) * sizeof *r->f);
 	r->n--;
+	r->layout = 0;
 	return 1;
 }
 
@@ -204,6 +215,7 @@ void pvd_rec_rename(struct pvd_record *r, size_t i, const char *name)
 	uint32_t off = put(r, name, strlen(name));
 	r->f[i].name = off;
 	r->f[i].name_len = (uint32_t)strlen(name);
+	r->layout = 0;
 	free(tmp);
 }
 

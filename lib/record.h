@@ -37,7 +37,17 @@
  *   (pvd_rec_plain: the NDJSON reader for a string written without an
  *   escape, a normaliser producing digits or codes); every pvd_rec_set*()
  *   and pvd_rec_add() clears it, so a value changed later is checked again.
- *   A wrong flag would write invalid JSON: when unsure, leave it unset. */
+ *   A wrong flag would write invalid JSON: when unsure, leave it unset.
+ *
+ * LAYOUT STAMPS — r->layout, when not 0, names r's field names in their
+ *   order: two records with the same non-zero stamp have the same names in
+ *   the same order, so a stage that resolved where its fields are in one
+ *   (fieldmap.h) knows them in the other without comparing names.  A record
+ *   is stamped by its creator when it knows the names repeat (the NDJSON
+ *   reader, the previous line's names; ingest, one header's columns), with
+ *   a stamp from pvd_layout_new(); pvd_rec_clear(), pvd_rec_add(), an append
+ *   by pvd_rec_set*(), pvd_rec_del() and pvd_rec_rename() put it back to 0
+ *   (unknown); replacing a value keeps it. */
 #ifndef PVD_RECORD_H
 #define PVD_RECORD_H
 #include <stddef.h>
@@ -66,7 +76,11 @@ struct pvd_record {
 	size_t alen, acap;
 	struct pvd_field *f;
 	size_t n, cap;
+	uint64_t layout;      /* 0, or the stamp of its names (LAYOUT STAMPS) */
 };
+
+/* A stamp no record has had yet (never 0). */
+uint64_t pvd_layout_new(void);
 
 void pvd_rec_init(struct pvd_record *r);
 void pvd_rec_clear(struct pvd_record *r);        /* empties, keeps the memory */
