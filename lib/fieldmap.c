@@ -33,7 +33,7 @@ static int same_layout(const struct pvd_fieldmap *m, const struct pvd_record *r)
 	const char *p = m->lnames;
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t l = r->f[i].name_len;
-		if (l != m->lnl[i] || memcmp(r->arena + r->f[i].name, p, l) != 0)
+		if (l != m->lnl[i] || !pvd_same_small(r->arena + r->f[i].name, p, l))
 			return 0;
 		p += l;
 	}

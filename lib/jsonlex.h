@@ -29,7 +29,7 @@ const char *pvd_jlex_string(const char **p, const char *end, struct pvd_buf *out
 /* The end of the run of plain string bytes at p: the first quote, backslash
  * or control character, or end.  *high gains the bits of the bytes of the
  * run (bit 7 set: some byte needs a UTF-8 check). */
-static inline const char *pvd_jlex_run(const char *p, const char *end, uint64_t *high)
+static inline __attribute__((always_inline)) const char *pvd_jlex_run(const char *p, const char *end, uint64_t *high)
 {
 	/* Eight bytes at a time; the lowest byte flagged is exact (a borrow
 	 * only flags bytes above a true hit), so the run stops right there. */

@@ -451,7 +451,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		int plain;
 		size_t i = r->n;
 		if (same && i < prev.n && prev.plain[i] && (size_t)(z.end - z.p) > prev.len[i] + 1 &&
-		    z.p[1 + prev.len[i]] == '"' && memcmp(z.p + 1, prev.names.p + prev_at, prev.len[i]) == 0) {
+		    z.p[1 + prev.len[i]] == '"' && pvd_same_small(z.p + 1, prev.names.p + prev_at, prev.len[i])) {
 			/* The previous record's name here, written without an
 			 * escape: the same bytes in the line are that name (valid
 			 * UTF-8, nothing to unescape), no scan needed. */
@@ -470,7 +470,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		}
 		if (same) {
 			same = i < prev.n && prev.len[i] == key.len &&
-			       memcmp(prev.names.p + prev_at, key.p, key.len) == 0;
+			       pvd_same_small(prev.names.p + prev_at, key.p, key.len);
 			prev_at += key.len;
 		}
 		if (!same && key_seen(&kx, r, key.p, key.len)) {
@@ -528,10 +528,11 @@ tail:
 	ws(&z);
 	if (z.p != z.end)
 		rc = fail(&z, "trailing characters after the object");
-	else if (!same || r->n > prev.n) {
+	else if (!same || r->n != prev.n) {
+		/* other names, more or fewer: the layout of the next lines */
 		layout_save(&prev, r);
 		r->layout = prev_stamp = pvd_layout_new();
-	} else if (r->n == prev.n) {
+	} else {
 		r->layout = prev_stamp;
 	}
 out:

@@ -61,9 +61,12 @@ static uint32_t put(struct pvd_record *r, const char *s, size_t n)
 int pvd_rec_find(const struct pvd_record *r, const char *name)
 {
 	size_t nl = strlen(name);
-	for (size_t i = 0; i < r->n; i++)
-		if (r->f[i].name_len == nl && memcmp(r->arena + r->f[i].name, name, nl) == 0)
+	for (size_t i = 0; i < r->n; i++) {
+		const char *k = r->arena + r->f[i].name;
+		/* the first byte (the NUL of "" included) before a call */
+		if (r->f[i].name_len == nl && k[0] == name[0] && pvd_same_small(k, name, nl))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -159,12 +162,11 @@ void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum p
 	r->layout = 0;
 	f->name = (uint32_t)r->alen;
 	f->name_len = (uint32_t)name_len;
-	memcpy(d, name, name_len);
+	pvd_copy_small(d, name, name_len);
 	d[name_len] = '\0';
 	f->val = (uint32_t)(r->alen + name_len + 1);
 	f->val_len = (uint32_t)len;
-	if (len)
-		memcpy(d + name_len + 1, val, len);
+	pvd_copy_small(d + name_len + 1, val, len);
 	d[name_len + 1 + len] = '\0';
 	r->alen = need;
 	f->kind = (uint8_t)kind;
@@ -239,5 +241,16 @@ const char *pvd_rec_file(const struct pvd_record *r)
 long pvd_rec_line(const struct pvd_record *r)
 {
 	const char *s = pvd_rec_str(r, "_line");
-	return s ? strtol(s, NULL, 10) : 0;
+	return s ? pvd_line_parse(s) : 0;
+}
+
+long pvd_line_parse(const char *s)
+{
+	/* the usual "42" by hand (every reject and duplicate check asks); any
+	 * other text as strtol reads it */
+	long v = 0;
+	size_t i = 0;
+	for (; i < 18 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	return i && !s[i] ? v : strtol(s, NULL, 10);
 }

@@ -82,6 +82,33 @@ struct pvd_record {
 /* A stamp no record has had yet (never 0). */
 uint64_t pvd_layout_new(void);
 
+/* Copy and compare for the short names and values of records (most of 8 to
+ * 16 bytes): two overlapping word moves instead of a call to the C library.
+ * Only the n bytes given are read. */
+static inline void pvd_copy_small(char *d, const char *s, size_t n)
+{
+	if (n > 16 || n < 8) {
+		memcpy(d, s, n);
+		return;
+	}
+	uint64_t head, tail;
+	memcpy(&head, s, 8);
+	memcpy(&tail, s + n - 8, 8);
+	memcpy(d, &head, 8);
+	memcpy(d + n - 8, &tail, 8);
+}
+static inline int pvd_same_small(const char *x, const char *y, size_t n)
+{
+	uint64_t a[2], b[2];
+	if (n > 16 || n < 8)
+		return memcmp(x, y, n) == 0;
+	memcpy(&a[0], x, 8);
+	memcpy(&a[1], x + n - 8, 8);
+	memcpy(&b[0], y, 8);
+	memcpy(&b[1], y + n - 8, 8);
+	return a[0] == b[0] && a[1] == b[1];
+}
+
 void pvd_rec_init(struct pvd_record *r);
 void pvd_rec_clear(struct pvd_record *r);        /* empties, keeps the memory */
 void pvd_rec_free(struct pvd_record *r);
@@ -145,4 +172,6 @@ const char *pvd_list_next(const struct pvd_record *r, const struct pvd_field *f,
 /* Provenance helpers: "_file" / "_line" ("" and 0 when absent). */
 const char *pvd_rec_file(const struct pvd_record *r);
 long pvd_rec_line(const struct pvd_record *r);
+/* A _line value's text as pvd_rec_line reads it (strtol's number, quicker). */
+long pvd_line_parse(const char *s);
 #endif
