@@ -469,9 +469,26 @@ static void set_code(struct pvd_join *j, struct pvd_record *r, enum pvd_jf k, co
 		pvd_rec_plain(r, j->jf.at[k] >= 0 ? (size_t)j->jf.at[k] : r->n - 1);
 }
 
+/* The stamp of a joined record whose names were those of stamp in, the
+ * outcome's optional fields given by shape (see set_place). */
+static uint64_t out_stamp(struct pvd_join *j, uint64_t in, unsigned shape)
+{
+	size_t n = sizeof j->stamps / sizeof *j->stamps;
+	for (size_t i = 0; i < n && i < j->nstamp; i++)
+		if (j->stamps[i].in == in && j->stamps[i].shape == shape)
+			return j->stamps[i].out;
+	struct pvd_join_stamp *s = &j->stamps[j->nstamp++ % n];
+	*s = (struct pvd_join_stamp){ in, pvd_layout_new(), shape };
+	return s->out;
+}
+
 static void set_place(struct pvd_join *j, struct pvd_record *r, const struct outcome *o)
 {
 	int stale = o->stale; /* fields of a previous join to remove, if not set again */
+	/* what decides the names out, besides the names in: the fields set
+	 * below only under a condition, and the removals */
+	uint64_t in = r->layout;
+	unsigned shape = (o->remapped != NULL) | (o->how == HOW_FAIL) << 1 | (stale != 0) << 2;
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_commune *c = o->commune >= 0 ? &x->c[o->commune] : NULL;
 	const struct pvd_epci *ep = c ? (c->epci >= 0 ? &x->e[c->epci] : NULL) : o->epci >= 0 ? &x->e[o->epci] : NULL;
@@ -525,6 +542,8 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 		pvd_rec_del(r, JF(MATCH_ERROR));
 		pvd_rec_del(r, JF(MATCH_MESSAGE));
 	}
+	if (in)
+		r->layout = out_stamp(j, in, shape);
 }
 
 /* --- the sink ------------------------------------------------------------------- */

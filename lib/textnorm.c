@@ -108,10 +108,17 @@ void pvd_text_clean(const char *s, size_t n, struct pvd_buf *out)
 	pvd_buf_reserve(out, n);
 	while (i < n) {
 		if (u[i] < 0x80 && !ascii_space(u[i])) {
-			/* a run of ASCII that is not space, copied in one go */
+			/* a run of ASCII words with single spaces between them
+			 * (nothing to collapse), copied in one go */
 			size_t j = i + 1;
-			while (j < n && u[j] < 0x80 && !ascii_space(u[j]))
-				j++;
+			while (j < n) {
+				if (u[j] < 0x80 && !ascii_space(u[j]))
+					j++;
+				else if (u[j] == ' ' && j + 1 < n && u[j + 1] < 0x80 && !ascii_space(u[j + 1]))
+					j += 2;
+				else
+					break;
+			}
 			if (pending && out->len)
 				pvd_buf_addc(out, ' ');
 			pending = 0;

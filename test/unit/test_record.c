@@ -94,6 +94,11 @@ int main(void)
 		{ "  a   b\t\nc  ", "a b c" },
 		{ "\xc2\xa0" "3\xe2\x80\xaf" "076 ", "3 076" },
 		{ "Évian", "Évian" },
+		/* the ASCII runs: single spaces kept in them, others collapsed */
+		{ "a b c  d \te f ", "a b c d e f" },
+		{ "x y\xc2\xa0z w", "x y z w" },
+		{ "l’école du  bourg", "l’école du bourg" },
+		{ "a \x01b", "a \x01b" },
 	};
 	for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
 		pvd_buf_reset(&b);
