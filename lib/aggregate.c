@@ -71,7 +71,8 @@ struct pvd_agg {
 	struct pvd_agg_counts cnt;
 	int merging;
 	/* _file of the previous record, to avoid interning it every time */
-	char *lastfile;
+	struct pvd_buf lastfile;   /* the last _file interned (its id: lastfid), kept without a malloc per change */
+	int have_lastfile;
 	long lastfid;
 	struct pvd_lineage *lin;    /* NULL: no lineage asked */
 };
@@ -226,10 +227,11 @@ static long intern_file(struct pvd_agg *a, const char *f)
 {
 	if (!f)
 		return -1;
-	if (a->lastfile && strcmp(a->lastfile, f) == 0)
+	if (a->have_lastfile && strcmp(a->lastfile.p, f) == 0)
 		return a->lastfid;
-	free(a->lastfile);
-	a->lastfile = xstrdup(f);
+	pvd_buf_reset(&a->lastfile);
+	pvd_buf_adds(&a->lastfile, f);
+	a->have_lastfile = 1;
 	a->lastfid = pvd_strset_add(&a->files, f, strlen(f), NULL);
 	return a->lastfid;
 }
@@ -413,7 +415,7 @@ static int agg_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *
 	const struct pvd_field *ff = pvd_fieldmap_get(fm, ns, r), *lf = pvd_fieldmap_get(fm, ns + 1, r);
 	const char *fs = ff && ff->kind != PVD_NULL && ff->kind != PVD_LIST ? pvd_rec_val(r, ff) : NULL;
 	long fid = intern_file(a, fs);
-	long line = lf && lf->kind != PVD_NULL && lf->kind != PVD_LIST ? strtol(pvd_rec_val(r, lf), NULL, 10) : 0;
+	long line = lf && lf->kind != PVD_NULL && lf->kind != PVD_LIST ? pvd_line_parse(pvd_rec_val(r, lf)) : 0;
 	const char *file = fs ? fs : "";
 	const struct pvd_period *P = &c->period;
 	for (size_t k = 0; k < ds->naccs; k++) {
@@ -1183,7 +1185,7 @@ void pvd_agg_free(struct pvd_agg *a)
 	free(a->vals);
 	free(a->vlens);
 	free(a->skipped_n);
-	free(a->lastfile);
+	pvd_buf_free(&a->lastfile);
 	pvd_buf_free(&a->key);
 	pvd_buf_free(&a->tmp);
 	pvd_rec_free(&a->out);

@@ -70,7 +70,11 @@ int pvd_amount_parse(const char *s, size_t n, enum pvd_decimal dec, int64_t *cen
 		return PVD_AMT_EMPTY;
 
 	/* Currency, sign and accounting parentheses, in whatever order they come. */
-	int neg = 0, signed_ = 0, cur = 0, paren = 0;
+	int neg = 0, signed_ = 0, cur = 0, paren = 0, mexp = 0;
+	/* Each of them, and each unit, puts a non-digit at one end: a value with
+	 * a digit at both ends (most of them) has none to take off. */
+	if ((unsigned)(s[0] - '0') < 10 && (unsigned)(s[n - 1] - '0') < 10)
+		goto groups;
 	for (int more = 1; more && n;) {
 		more = 0;
 		if (!cur && (eat_suffix(&s, &n, "\xE2\x82\xAC") || eat_suffix(&s, &n, "euros") ||
@@ -89,7 +93,6 @@ int pvd_amount_parse(const char *s, size_t n, enum pvd_decimal dec, int64_t *cen
 				more = signed_ = 1;
 		}
 	}
-	int mexp = 0;
 	if (eat_unit(&s, &n, "Mds") || eat_unit(&s, &n, "Md") || eat_unit(&s, &n, "Mrds") ||
 	    eat_unit(&s, &n, "Mrd"))
 		mexp = 9;
@@ -100,6 +103,7 @@ int pvd_amount_parse(const char *s, size_t n, enum pvd_decimal dec, int64_t *cen
 	if (n == 0)
 		return PVD_AMT_BAD;
 
+groups:
 	/* Split into digit groups and the separators between them. */
 	const unsigned char *u = (const unsigned char *)s;
 	size_t gs[MAXGROUPS], gl[MAXGROUPS];

@@ -18,6 +18,18 @@ void pvd_buf_grow(struct pvd_buf *b, size_t extra)
 	b->p[b->len] = '\0';
 }
 
+void pvd_buf_add_ll(struct pvd_buf *b, long long v)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + a % 10);
+	while (a /= 10);
+	if (v < 0)
+		*--p = '-';
+	pvd_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...)
 {
 	va_list ap;

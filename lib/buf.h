@@ -25,6 +25,8 @@ static inline void pvd_buf_add(struct pvd_buf *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 }
 void pvd_buf_printf(struct pvd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v in decimal, as "%lld" would, without printf (a hot path's numbers). */
+void pvd_buf_add_ll(struct pvd_buf *b, long long v);
 void pvd_buf_free(struct pvd_buf *b);
 
 static inline void pvd_buf_reset(struct pvd_buf *b)

@@ -162,6 +162,7 @@ struct change {
 	long at;                /* the field's index in the record when it is there, else -1 */
 	int64_t cents;
 	int overflow;           /* the number times 100 does not fit */
+	int plain;              /* digits, letters and '-' only (record.h's plain values) */
 };
 
 struct pvd_clean {
@@ -181,6 +182,9 @@ struct pvd_clean {
 	struct change *ch;
 	size_t nch, cch;
 	struct pvd_buf val, fold, tmp;
+	uint64_t (*nh)[2];       /* record_hash: the hashes of the names of layout nh_layout */
+	size_t cnh;
+	uint64_t nh_layout;
 	unsigned char *mark;     /* list: codes already taken */
 	size_t cmark;
 	unsigned long long rounded;  /* amounts rounded to the cent, in records passed on */
@@ -376,6 +380,7 @@ static void queue(struct pvd_clean *c, const char *name, int kind, const char *v
 	x->at = -1;
 	x->cents = 0;
 	x->overflow = 0;
+	x->plain = 0;
 	if (n)
 		pvd_buf_add(&c->val, v, n);
 }
@@ -418,6 +423,7 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		   : pvd_siren_norm(v, n, so->siret ? PVD_SIREN_SIRET : 0, code, &why);
 		if (rc == PVD_CODE_OK) {
 			queue(c, f->name, PVD_STR, code, strlen(code), 0);
+			c->ch[c->nch - 1].plain = 1;
 			return 0;
 		}
 		{
@@ -466,14 +472,8 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
 			c->ch[c->nch - 1].cents = val;
 		} else {
-			char d[24], *p = d + sizeof d;
-			uint64_t a = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
-			do
-				*--p = (char)('0' + a % 10);
-			while (a /= 10);
-			if (val < 0)
-				*--p = '-';
-			queue(c, f->name, PVD_NUM, p, (size_t)(d + sizeof d - p), 0);
+			pvd_buf_add_ll(&c->tmp, val);
+			queue(c, f->name, PVD_NUM, c->tmp.p, c->tmp.len, 0);
 			c->ch[c->nch - 1].overflow = __builtin_mul_overflow(val, 100, &c->ch[c->nch - 1].cents);
 		}
 		c->ch[c->nch - 1].fi = (long)fi;
@@ -491,8 +491,11 @@ static int scalar(struct pvd_clean *c, const struct sch *x, size_t fi, const str
 		pvd_date_format(&d, &c->tmp);
 		queue(c, f->name, PVD_STR, c->tmp.p, c->tmp.len, 0);
 		c->ch[c->nch - 1].di = (long)fi;
-		if (d.prec == PVD_PREC_MONTH)
+		c->ch[c->nch - 1].plain = 1;
+		if (d.prec == PVD_PREC_MONTH) {
 			queue(c, x->prec[fi], PVD_STR, "month", 5, 0);
+			c->ch[c->nch - 1].plain = 1;
+		}
 		return 0;
 	}
 	case PVD_FT_BOOL:
@@ -739,14 +742,21 @@ static int record_hash(struct pvd_clean *c, const struct pvd_schema *s, const st
 		return 1;
 	}
 	/* Order-independent: the sum of one hash per field, so that two sources
-	 * writing the same fields in another order still meet. */
+	 * writing the same fields in another order still meet.  The names'
+	 * hashes are kept while the records have one layout (record.h). */
+	int known = r->layout && r->layout == c->nh_layout;
+	if (!known) {
+		c->nh = xgrow(c->nh, &c->cnh, r->n ? r->n : 1, sizeof *c->nh);
+		c->nh_layout = r->layout;
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pvd_field *f = &r->f[i];
 		if (r->arena[f->name] == '_')
 			continue;
 		/* the name's hash seeds the value's (no copy); the kind tells "1" from 1 */
-		uint64_t nh[2], fh[2];
-		hash128(r->arena + f->name, f->name_len, 0x7076642d726f77ULL, nh);
+		uint64_t *nh = c->nh[i], fh[2];
+		if (!known)
+			hash128(r->arena + f->name, f->name_len, 0x7076642d726f77ULL, nh);
 		hash128(r->arena + f->val, f->val_len, nh[0] ^ f->kind, fh);
 		fh[1] ^= nh[1];
 		uint64_t lo = h[0] + fh[0];
@@ -853,12 +863,18 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 		const struct change *ch = &c->ch[i];
 		if (ch->kind < 0)
 			moved |= pvd_rec_del(r, ch->name);
-		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST)
+		else if (ch->at >= 0 && !moved && ch->kind != PVD_LIST) {
 			pvd_rec_set_at(r, (size_t)ch->at, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
-		else if (ch->kind == PVD_LIST)
+			if (ch->plain)
+				pvd_rec_plain(r, (size_t)ch->at);
+		} else if (ch->kind == PVD_LIST) {
 			pvd_rec_set_list(r, ch->name, c->val.p + ch->off, ch->len, ch->nitems);
-		else
+		} else {
+			size_t n = r->n;
 			pvd_rec_set(r, ch->name, (enum pvd_kind)ch->kind, c->val.p + ch->off, ch->len);
+			if (ch->plain && r->n > n) /* appended: its index is known */
+				pvd_rec_plain(r, r->n - 1);
+		}
 	}
 
 	uint64_t h[2];
@@ -1030,6 +1046,7 @@ void pvd_clean_free(struct pvd_clean *c)
 	free(c->files);
 	free(c->ch);
 	free(c->mark);
+	free(c->nh);
 	pvd_buf_free(&c->val);
 	pvd_buf_free(&c->fold);
 	pvd_buf_free(&c->tmp);

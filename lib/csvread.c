@@ -95,17 +95,18 @@ static void ev_reset(struct ev *v)
 	v->nlines = 0;
 }
 
-static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len);
+static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len, int may_cr);
 
 /* libcsv's field callback. */
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct pvd_csv *c = data;
-	add_cell(c, building(c), s, len);
+	add_cell(c, building(c), s, len, 1);
 }
 
-/* Appends a cell to the row being built. */
-static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len)
+/* Appends a cell to the row being built; may_cr: it may hold a CR (fast_row
+ * has looked for one in the whole line: its cells have none). */
+static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len, int may_cr)
 {
 	if (v->n + 1 > v->cap) {
 		v->off = xgrow(v->off, &v->cap, v->n + 1, sizeof *v->off);
@@ -120,7 +121,7 @@ static void add_cell(struct pvd_csv *c, struct ev *v, const void *s, size_t len)
 	const char *p = s;
 	pvd_buf_reserve(&v->cells, len + 1);
 	char *d = v->cells.p + v->cells.len;
-	if (!len || !memchr(p, '\r', len)) {
+	if (!len || !may_cr || !memchr(p, '\r', len)) {
 		memcpy(d, p, len);
 		d += len;
 	} else {
@@ -252,7 +253,7 @@ static int fast_row(struct pvd_csv *c, struct ev *v, const char *s, size_t n, lo
 		for (;;) {
 			const char *e = memchr(s + pos, d, n - pos);
 			size_t end = e ? (size_t)(e - s) : n;
-			add_cell(c, v, s + pos, end - pos);
+			add_cell(c, v, s + pos, end - pos, 0);
 			if (!e)
 				break;
 			pos = end + 1;
@@ -281,20 +282,20 @@ static int fast_row(struct pvd_csv *c, struct ev *v, const char *s, size_t n, lo
 			}
 			if (pos < n && s[pos] != d)
 				goto fallback;
-			add_cell(c, v, c->scratch.p ? c->scratch.p : "", c->scratch.len);
+			add_cell(c, v, c->scratch.p ? c->scratch.p : "", c->scratch.len, 0);
 		} else {
 			const char *e = memchr(s + pos, d, n - pos);
 			size_t end = e ? (size_t)(e - s) : n;
 			if (memchr(s + pos, '"', end - pos))
 				goto fallback;
-			add_cell(c, v, s + pos, end - pos);
+			add_cell(c, v, s + pos, end - pos, 0);
 			pos = end;
 		}
 		if (pos >= n)
 			break;
 		pos++; /* the delimiter */
 		if (pos == n) { /* a delimiter last: one more, empty, cell */
-			add_cell(c, v, "", 0);
+			add_cell(c, v, "", 0, 0);
 			break;
 		}
 	}

@@ -20,6 +20,7 @@ void pvd_fieldmap_free(struct pvd_fieldmap *m)
 		free(m->name[k]);
 	free(m->name);
 	free(m->at);
+	free(m->alt_at);
 	free(m->lnames);
 	free(m->lnl);
 	memset(m, 0, sizeof *m);
@@ -33,7 +34,7 @@ static int same_layout(const struct pvd_fieldmap *m, const struct pvd_record *r)
 	const char *p = m->lnames;
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t l = r->f[i].name_len;
-		if (l != m->lnl[i] || memcmp(r->arena + r->f[i].name, p, l) != 0)
+		if (l != m->lnl[i] || !pvd_same_small(r->arena + r->f[i].name, p, l))
 			return 0;
 		p += l;
 	}
@@ -42,8 +43,30 @@ static int same_layout(const struct pvd_fieldmap *m, const struct pvd_record *r)
 
 const int *pvd_fieldmap_resolve(struct pvd_fieldmap *m, const struct pvd_record *r)
 {
-	if (same_layout(m, r))
+	/* a stamp says the same as comparing every name */
+	if (m->stamp && r->layout == m->stamp)
 		return m->at;
+	if (m->alt_stamp && r->layout == m->alt_stamp) {
+		int *t = m->at;
+		m->at = m->alt_at;
+		m->alt_at = t;
+		m->alt_stamp = m->stamp;
+		m->stamp = r->layout;
+		m->valid = 0; /* lnames are the other layout's */
+		return m->at;
+	}
+	if (same_layout(m, r)) {
+		m->stamp = r->layout;
+		return m->at;
+	}
+	if (m->stamp) { /* kept as the other layout */
+		if (!m->alt_at)
+			m->alt_at = xcalloc(m->n ? m->n : 1, sizeof *m->alt_at);
+		int *t = m->alt_at;
+		m->alt_at = m->at;
+		m->at = t;
+		m->alt_stamp = m->stamp;
+	}
 	size_t total = 0;
 	for (size_t i = 0; i < r->n; i++)
 		total += r->f[i].name_len;
@@ -61,5 +84,6 @@ const int *pvd_fieldmap_resolve(struct pvd_fieldmap *m, const struct pvd_record 
 	for (size_t k = 0; k < m->n; k++)
 		m->at[k] = pvd_rec_find(r, m->name[k]);
 	m->valid = 1;
+	m->stamp = r->layout;
 	return m->at;
 }

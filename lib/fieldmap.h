@@ -26,7 +26,12 @@ struct pvd_fieldmap {
 	size_t llen, lcap;
 	uint32_t *lnl;
 	size_t ln, lncap;
-	int valid;              /* at[] holds a resolved layout */
+	int valid;              /* at[] holds a resolved layout, that of lnames */
+	uint64_t stamp;         /* its layout stamp (record.h), 0: none */
+	/* the layout resolved before, by its stamp: records often alternate
+	 * between two layouts (a field present or not) */
+	int *alt_at;
+	uint64_t alt_stamp;     /* 0: none */
 };
 
 /* The map of n names (copied). */

@@ -43,6 +43,7 @@ struct ing {
 	struct pvd_stats *st;
 	struct pvd_ingest_counts *cnt;
 	struct pvd_sink *sink;
+	uint64_t layout;               /* the records' layout stamp for this header (record.h), 0: none yet */
 	long skip;                     /* rows still to skip as title rows, -1: detect */
 	long rows_seen;                /* rows before the header, for detection limits */
 	struct pvd_err best;           /* with a profile: why the closest row was not the header */
@@ -295,6 +296,7 @@ static int take_header(struct ing *g, const struct pvd_csv_row *r, struct pvd_er
 	while (n > 1 && cell_blank(r->cell[n - 1], r->len[n - 1]))
 		n--;
 	g->ncols = n;
+	g->layout = 0; /* a new header: new names */
 	g->colname = xcalloc(n, sizeof *g->colname);
 	g->colname_len = xcalloc(n, sizeof *g->colname_len);
 	g->have_header = 1;
@@ -504,6 +506,10 @@ static int emit(struct ing *g, const struct pvd_csv_row *r, struct pvd_err *e)
 		for (size_t j = 0; j < g->ncols; j++)
 			pvd_rec_add(rec, g->colname[j], g->colname_len[j], PVD_STR, r->cell[j], r->len[j]);
 	}
+	/* the names depend on the header and the profile only */
+	if (!g->layout)
+		g->layout = pvd_layout_new();
+	rec->layout = g->layout;
 	pvd_stats_out(g->st);
 	return pvd_sink_put(g->sink, rec, e);
 }

@@ -460,16 +460,42 @@ static void set_opt(struct pvd_join *j, struct pvd_record *r, enum pvd_jf k, con
 		set_jf(j, r, k, PVD_NULL, "", 0);
 }
 
+/* set_opt for a value known plain (record.h): a commune code of the index
+ * (5 digits or 2A/2B and 3), or one of the join's own words. */
+static void set_code(struct pvd_join *j, struct pvd_record *r, enum pvd_jf k, const char *v)
+{
+	set_opt(j, r, k, v);
+	if (v)
+		pvd_rec_plain(r, j->jf.at[k] >= 0 ? (size_t)j->jf.at[k] : r->n - 1);
+}
+
+/* The stamp of a joined record whose names were those of stamp in, the
+ * outcome's optional fields given by shape (see set_place). */
+static uint64_t out_stamp(struct pvd_join *j, uint64_t in, unsigned shape)
+{
+	size_t n = sizeof j->stamps / sizeof *j->stamps;
+	for (size_t i = 0; i < n && i < j->nstamp; i++)
+		if (j->stamps[i].in == in && j->stamps[i].shape == shape)
+			return j->stamps[i].out;
+	struct pvd_join_stamp *s = &j->stamps[j->nstamp++ % n];
+	*s = (struct pvd_join_stamp){ in, pvd_layout_new(), shape };
+	return s->out;
+}
+
 static void set_place(struct pvd_join *j, struct pvd_record *r, const struct outcome *o)
 {
 	int stale = o->stale; /* fields of a previous join to remove, if not set again */
+	/* what decides the names out, besides the names in: the fields set
+	 * below only under a condition, and the removals */
+	uint64_t in = r->layout;
+	unsigned shape = (o->remapped != NULL) | (o->how == HOW_FAIL) << 1 | (stale != 0) << 2;
 	const struct pvd_cidx *x = &j->ref->idx;
 	const struct pvd_commune *c = o->commune >= 0 ? &x->c[o->commune] : NULL;
 	const struct pvd_epci *ep = c ? (c->epci >= 0 ? &x->e[c->epci] : NULL) : o->epci >= 0 ? &x->e[o->epci] : NULL;
 	const struct pvd_dep *d = c ? &x->d[c->dep] : (ep && ep->dep >= 0) ? &x->d[ep->dep] : NULL;
 	const struct pvd_dep *rd = c ? d : (ep && ep->reg_dep >= 0) ? &x->d[ep->reg_dep] : NULL;
 	pvd_fieldmap_resolve(&j->jf, r);
-	set_opt(j, r, PVD_JF_COMMUNE_INSEE, c ? c->code : NULL);
+	set_code(j, r, PVD_JF_COMMUNE_INSEE, c ? c->code : NULL);
 	set_opt(j, r, PVD_JF_COMMUNE_NOM, c ? c->nom : NULL);
 	set_opt(j, r, PVD_JF_COMMUNE_DEP, d ? d->code : NULL);
 	set_opt(j, r, PVD_JF_COMMUNE_DEP_NOM, d ? d->nom : NULL);
@@ -477,7 +503,10 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 	set_opt(j, r, PVD_JF_COMMUNE_REG_NOM, rd ? rd->reg_nom : NULL);
 	set_opt(j, r, PVD_JF_COMMUNE_EPCI, ep ? ep->siren : NULL);
 	set_opt(j, r, PVD_JF_COMMUNE_EPCI_NOM, ep ? ep->nom : NULL);
-	set_opt(j, r, PVD_JF_COLLECTIVITE, c ? c->code : o->epci >= 0 ? ep->siren : NULL);
+	if (c)
+		set_code(j, r, PVD_JF_COLLECTIVITE, c->code);
+	else
+		set_opt(j, r, PVD_JF_COLLECTIVITE, o->epci >= 0 ? ep->siren : NULL);
 	pvd_buf_reset(&j->items);
 	unsigned n = 0;
 	if (c && c->pvd) {
@@ -491,13 +520,15 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 	set_opt(j, r, PVD_JF_ID_PVD, c && c->pvd ? c->id_pvd : NULL);
 	if (j->jf.at[PVD_JF_PVD_COMMUNES] >= 0) {
 		pvd_rec_set_list(r, JF(PVD_COMMUNES), j->items.p ? j->items.p : "", j->items.len, n);
+		pvd_rec_plain(r, (size_t)j->jf.at[PVD_JF_PVD_COMMUNES]); /* commune codes */
 	} else {
 		/* the items carry their terminators; the record adds the last one */
 		pvd_rec_add(r, JF(PVD_COMMUNES), strlen(JF(PVD_COMMUNES)), PVD_LIST, j->items.p ? j->items.p : "",
 			    j->items.len ? j->items.len - 1 : 0);
 		r->f[r->n - 1].nitems = (uint16_t)n;
+		pvd_rec_plain(r, r->n - 1);
 	}
-	set_opt(j, r, PVD_JF_MATCH, o->how < HOW_FAIL ? how_name[o->how] : NULL);
+	set_code(j, r, PVD_JF_MATCH, o->how < HOW_FAIL ? how_name[o->how] : NULL);
 	/* the deletions last: they move the fields after them */
 	if (o->remapped)
 		set_opt(j, r, PVD_JF_REMAPPED_FROM, o->remapped);
@@ -511,6 +542,8 @@ static void set_place(struct pvd_join *j, struct pvd_record *r, const struct out
 		pvd_rec_del(r, JF(MATCH_ERROR));
 		pvd_rec_del(r, JF(MATCH_MESSAGE));
 	}
+	if (in)
+		r->layout = out_stamp(j, in, shape);
 }
 
 /* --- the sink ------------------------------------------------------------------- */

@@ -105,6 +105,14 @@ struct pvd_join {
 	struct pvd_buf items, msg, val;
 	struct pvd_name_scratch ns;
 	struct pvd_fieldmap jf;           /* where the join fields (joinfields.h) are in the record */
+	/* The layout stamps (record.h) given to joined records: the names out
+	 * follow from the names in and which optional fields the outcome
+	 * adds or removes, so one stamp per pair, the last few kept. */
+	struct pvd_join_stamp {
+		uint64_t in, out;
+		unsigned shape;
+	} stamps[8];
+	unsigned nstamp;
 	/* datasets seen without any locating field: whether their schema has one */
 	struct pvd_join_ds {
 		char *name;

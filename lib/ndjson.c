@@ -15,28 +15,17 @@ static const unsigned char needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
+/* Writes s quoted at d, which has room for n * 6 + 2 bytes (\u00XX for
+ * every byte at worst); returns the end. */
+static char *quote_at(char *d, const char *s, size_t n)
 {
-	/* Worst case \u00XX for every byte. */
-	pvd_buf_reserve(out, n * 6 + 2);
-	char *d = out->p + out->len;
 	*d++ = '"';
 	size_t i = 0;
 	while (i < n) {
-		/* Copy the run of plain bytes in one go: most values have no escape. */
-		size_t j = i;
-		/* Eight bytes at a time: any byte < 0x20, '"' or '\\' stops the run. */
-		while (j + 8 <= n) {
-			uint64_t w, lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
-			memcpy(&w, s + j, 8);
-			uint64_t q = w ^ (lo * '"'), b = w ^ (lo * '\\');
-			uint64_t hit = ((w - lo * 0x20) & ~w) | ((q - lo) & ~q) | ((b - lo) & ~b);
-			if (hit & hi)
-				break;
-			j += 8;
-		}
-		while (j < n && !needs_escape[(unsigned char)s[j]])
-			j++;
+		/* Copy the run of plain bytes in one go: most values have no
+		 * escape.  The reader's scan stops at exactly the bytes to escape. */
+		uint64_t high = 0;
+		size_t j = (size_t)(pvd_jlex_run(s + i, s + n, &high) - s);
 		memcpy(d, s + i, j - i);
 		d += j - i;
 		if (j == n)
@@ -58,7 +47,13 @@ void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
 		i = j + 1;
 	}
 	*d++ = '"';
-	out->len = (size_t)(d - out->p);
+	return d;
+}
+
+void pvd_json_quote(struct pvd_buf *out, const char *s, size_t n)
+{
+	pvd_buf_reserve(out, n * 6 + 2);
+	out->len = (size_t)(quote_at(out->p + out->len, s, n) - out->p);
 	out->p[out->len] = '\0';
 }
 
@@ -70,52 +65,90 @@ static __thread struct {
 	struct pvd_buf name, quoted; /* raw name; "name": */
 } name_cache[NAME_CACHE];
 
-static void put_name(struct pvd_buf *out, size_t i, const char *name, size_t len)
+/* The quoted name of field i, with its colon (in the cache, or in tmp). */
+static const struct pvd_buf *quoted_name(size_t i, const char *name, size_t len, struct pvd_buf *tmp)
 {
-	if (i >= NAME_CACHE) {
-		pvd_json_quote(out, name, len);
-		pvd_buf_addc(out, ':');
-		return;
-	}
-	struct pvd_buf *n = &name_cache[i].name, *q = &name_cache[i].quoted;
-	if (n->len != len || !n->p || memcmp(n->p, name, len) != 0) {
+	struct pvd_buf *q = tmp;
+	if (i < NAME_CACHE) {
+		struct pvd_buf *n = &name_cache[i].name;
+		q = &name_cache[i].quoted;
+		if (n->len == len && n->p && memcmp(n->p, name, len) == 0)
+			return q;
 		pvd_buf_reset(n);
 		pvd_buf_add(n, name, len);
-		pvd_buf_reset(q);
-		pvd_json_quote(q, name, len);
-		pvd_buf_addc(q, ':');
 	}
-	pvd_buf_add(out, q->p, q->len);
+	pvd_buf_reset(q);
+	pvd_json_quote(q, name, len);
+	pvd_buf_addc(q, ':');
+	return q;
+}
+
+/* Room for field f's value as JSON, at worst. */
+static size_t value_room(const struct pvd_field *f)
+{
+	switch (f->kind) {
+	case PVD_NULL: return 4;
+	case PVD_STR: return f->plain ? f->val_len + 2 : (size_t)f->val_len * 6 + 2;
+	case PVD_LIST: /* items quoted, commas, brackets; at most val_len + 1 items (empty ones) */
+		return (f->plain ? f->val_len : (size_t)f->val_len * 6) + 3 * ((size_t)f->val_len + 1) + 2;
+	default: return f->val_len;
+	}
 }
 
 void pvd_ndjson_write(struct pvd_buf *out, const struct pvd_record *r)
 {
+	static __thread struct pvd_buf tmp;
 	pvd_buf_addc(out, '{');
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pvd_field *f = &r->f[i];
+		const struct pvd_buf *q = quoted_name(i, r->arena + f->name, f->name_len, &tmp);
+		/* one reservation per field: the comma, the name, the value and the
+		 * record's end; then plain writes */
+		pvd_buf_reserve(out, 1 + q->len + value_room(f) + 2);
+		char *d = out->p + out->len;
 		if (i)
-			pvd_buf_addc(out, ',');
-		put_name(out, i, r->arena + f->name, f->name_len);
+			*d++ = ',';
+		memcpy(d, q->p, q->len);
+		d += q->len;
 		const char *v = r->arena + f->val;
 		switch (f->kind) {
 		case PVD_NULL:
-			pvd_buf_add(out, "null", 4);
+			memcpy(d, "null", 4);
+			d += 4;
 			break;
 		case PVD_STR:
-			pvd_json_quote(out, v, f->val_len);
+			if (f->plain) {
+				/* a plain value (record.h): quoted without a look at its bytes */
+				*d++ = '"';
+				memcpy(d, v, f->val_len);
+				d += f->val_len;
+				*d++ = '"';
+			} else {
+				d = quote_at(d, v, f->val_len);
+			}
 			break;
 		case PVD_LIST:
-			pvd_buf_addc(out, '[');
+			*d++ = '[';
 			for (const char *it = pvd_list_first(r, f); it; it = pvd_list_next(r, f, it)) {
+				size_t k = strlen(it);
 				if (it != v)
-					pvd_buf_addc(out, ',');
-				pvd_json_quote(out, it, strlen(it));
+					*d++ = ',';
+				if (f->plain) {
+					*d++ = '"';
+					memcpy(d, it, k);
+					d += k;
+					*d++ = '"';
+				} else {
+					d = quote_at(d, it, k);
+				}
 			}
-			pvd_buf_addc(out, ']');
+			*d++ = ']';
 			break;
 		default: /* NUM, BOOL, RAW: their text is already JSON */
-			pvd_buf_add(out, v, f->val_len);
+			memcpy(d, v, f->val_len);
+			d += f->val_len;
 		}
+		out->len = (size_t)(d - out->p);
 	}
 	pvd_buf_add(out, "}\n", 2);
 }
@@ -156,9 +189,10 @@ static int string(struct pz *z)
 
 /* A string at z->p (on the quote): *s and *n point into the line itself when
  * it holds no escape, as most strings do (no copy), else into z->tmp,
- * unescaped.  Either way *s is not NUL-terminated.  A bad string goes the
- * way of string(), so its error is the same. */
-static int string_at(struct pz *z, const char **s, size_t *n)
+ * unescaped.  Either way *s is not NUL-terminated.  *plain says the first
+ * case (record.h's plain values).  A bad string goes the way of string(), so
+ * its error is the same. */
+static int string_at(struct pz *z, const char **s, size_t *n, int *plain)
 {
 	const char *run = z->p + 1, *end = z->end;
 	uint64_t high = 0;
@@ -168,10 +202,12 @@ static int string_at(struct pz *z, const char **s, size_t *n)
 		*s = run;
 		*n = (size_t)(p - run);
 		z->p = p + 1;
+		*plain = 1; /* no escape in the line, so none needed to write it */
 		return 0;
 	}
 	if (string(z))
 		return PVD_EX_DATA;
+	*plain = 0;
 	*s = z->tmp.p;
 	*n = z->tmp.len;
 	return 0;
@@ -271,6 +307,7 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 {
 	const char *start = z->p;
 	unsigned n = 0;
+	int plain = 1;
 	pvd_buf_reset(items);
 	z->p++;
 	ws(z);
@@ -290,7 +327,9 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 		}
 		const char *sv;
 		size_t sn;
-		if (string_at(z, &sv, &sn)) return PVD_EX_DATA;
+		int pl;
+		if (string_at(z, &sv, &sn, &pl)) return PVD_EX_DATA;
+		plain &= pl;
 		pvd_buf_add(items, sv, sn);
 		pvd_buf_addc(items, '\0'); /* each item with its NUL */
 		n++;
@@ -300,6 +339,8 @@ static int array(struct pz *z, struct pvd_record *r, const struct key *key, stru
 		return fail(z, "',' or ']' expected");
 	}
 	add(r, key, PVD_LIST, items->p, items->len, n);
+	if (plain)
+		pvd_rec_plain(r, r->n - 1);
 	return 0;
 }
 
@@ -357,16 +398,23 @@ static int key_seen(struct kidx *x, const struct pvd_record *r, const char *k, s
 struct layout {
 	struct pvd_buf names;   /* back to back */
 	uint32_t *len;
-	size_t n, cap;
+	unsigned char *plain;   /* per name: no byte that JSON writes escaped */
+	size_t n, cap, pcap;
 };
 
 static void layout_save(struct layout *l, const struct pvd_record *r)
 {
 	pvd_buf_reset(&l->names);
 	l->len = xgrow(l->len, &l->cap, r->n ? r->n : 1, sizeof *l->len);
+	l->plain = xgrow(l->plain, &l->pcap, r->n ? r->n : 1, 1);
 	for (size_t i = 0; i < r->n; i++) {
-		pvd_buf_add(&l->names, r->arena + r->f[i].name, r->f[i].name_len);
+		const char *k = r->arena + r->f[i].name;
+		pvd_buf_add(&l->names, k, r->f[i].name_len);
 		l->len[i] = r->f[i].name_len;
+		l->plain[i] = 1;
+		for (size_t j = 0; j < r->f[i].name_len; j++)
+			if (needs_escape[(unsigned char)k[j]])
+				l->plain[i] = 0;
 	}
 	l->n = r->n;
 }
@@ -375,6 +423,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			const char **reason)
 {
 	static __thread struct layout prev;
+	static __thread uint64_t prev_stamp; /* prev's layout stamp (record.h) */
 	size_t prev_at = 0;   /* offset of the next name in prev.names */
 	int same = 1;         /* the names so far are prev's first ones */
 	static __thread struct pvd_buf kbuf, items, tmp;
@@ -399,7 +448,20 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		if (z.p >= z.end || *z.p != '"') { rc = fail(&z, "key expected"); goto out; }
 		const char *kat = z.p;
 		struct key key;
-		if ((rc = string_at(&z, &key.p, &key.len))) goto out;
+		int plain;
+		size_t i = r->n;
+		if (same && i < prev.n && prev.plain[i] && (size_t)(z.end - z.p) > prev.len[i] + 1 &&
+		    z.p[1 + prev.len[i]] == '"' && pvd_same_small(z.p + 1, prev.names.p + prev_at, prev.len[i])) {
+			/* The previous record's name here, written without an
+			 * escape: the same bytes in the line are that name (valid
+			 * UTF-8, nothing to unescape), no scan needed. */
+			key.p = z.p + 1;
+			key.len = prev.len[i];
+			z.p += key.len + 2;
+			prev_at += key.len;
+			goto colon;
+		}
+		if ((rc = string_at(&z, &key.p, &key.len, &plain))) goto out;
 		if (key.p == z.tmp.p) {
 			/* unescaped into tmp, which the value may need: keep it aside */
 			pvd_buf_reset(&kbuf);
@@ -407,9 +469,8 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			key.p = kbuf.p;
 		}
 		if (same) {
-			size_t i = r->n;
 			same = i < prev.n && prev.len[i] == key.len &&
-			       memcmp(prev.names.p + prev_at, key.p, key.len) == 0;
+			       pvd_same_small(prev.names.p + prev_at, key.p, key.len);
 			prev_at += key.len;
 		}
 		if (!same && key_seen(&kx, r, key.p, key.len)) {
@@ -419,6 +480,7 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 			rc = dup_key(&z, key.p, key.len);
 			goto out;
 		}
+	colon:
 		ws(&z);
 		if (z.p >= z.end || *z.p != ':') { rc = fail(&z, "':' expected"); goto out; }
 		z.p++;
@@ -429,8 +491,10 @@ int pvd_ndjson_parse_ex(const char *line, size_t n, struct pvd_record *r, struct
 		case '"': {
 			const char *sv;
 			size_t sn;
-			if ((rc = string_at(&z, &sv, &sn))) goto out;
+			if ((rc = string_at(&z, &sv, &sn, &plain))) goto out;
 			add(r, &key, PVD_STR, sv, sn, 0);
+			if (plain)
+				pvd_rec_plain(r, r->n - 1);
 			break;
 		}
 		case 't': case 'f':
@@ -464,8 +528,13 @@ tail:
 	ws(&z);
 	if (z.p != z.end)
 		rc = fail(&z, "trailing characters after the object");
-	else if (!same || r->n > prev.n)
+	else if (!same || r->n != prev.n) {
+		/* other names, more or fewer: the layout of the next lines */
 		layout_save(&prev, r);
+		r->layout = prev_stamp = pvd_layout_new();
+	} else {
+		r->layout = prev_stamp;
+	}
 out:
 	tmp = z.tmp; /* keep the grown buffer for the next line */
 	if (reason)

@@ -13,6 +13,13 @@ void pvd_rec_clear(struct pvd_record *r)
 {
 	r->alen = 0;
 	r->n = 0;
+	r->layout = 0;
+}
+
+uint64_t pvd_layout_new(void)
+{
+	static uint64_t last;
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
 }
 
 void pvd_rec_free(struct pvd_record *r)
@@ -33,6 +40,7 @@ void pvd_rec_copy(struct pvd_record *dst, const struct pvd_record *src)
 	if (src->n)
 		memcpy(dst->f, src->f, src->n * sizeof *src->f);
 	dst->n = src->n;
+	dst->layout = src->layout;
 }
 
 /* Appends bytes plus a NUL to the arena; returns their offset. */
@@ -53,9 +61,12 @@ static uint32_t put(struct pvd_record *r, const char *s, size_t n)
 int pvd_rec_find(const struct pvd_record *r, const char *name)
 {
 	size_t nl = strlen(name);
-	for (size_t i = 0; i < r->n; i++)
-		if (r->f[i].name_len == nl && memcmp(r->arena + r->f[i].name, name, nl) == 0)
+	for (size_t i = 0; i < r->n; i++) {
+		const char *k = r->arena + r->f[i].name;
+		/* the first byte (the NUL of "" included) before a call */
+		if (r->f[i].name_len == nl && k[0] == name[0] && pvd_same_small(k, name, nl))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -97,6 +108,7 @@ static void set(struct pvd_record *r, const char *name, enum pvd_kind kind, cons
 		uint32_t noff = put(r, name, strlen(name));
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 		f = &r->f[r->n++];
+		r->layout = 0;
 		f->name = noff;
 		f->name_len = (uint32_t)strlen(name);
 	} else {
@@ -107,7 +119,8 @@ static void set(struct pvd_record *r, const char *name, enum pvd_kind kind, cons
 		len--;
 	f->val = put(r, val ? val : "", val ? len : 0);
 	f->val_len = (uint32_t)(val ? len : 0);
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = (uint16_t)(kind == PVD_LIST ? nitems : 0);
 	free(tmp);
 	free(ntmp);
@@ -120,7 +133,8 @@ void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const ch
 	struct pvd_field *f = &r->f[i];
 	f->val = put(r, val ? val : "", val ? len : 0);
 	f->val_len = (uint32_t)(val ? len : 0);
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = 0;
 	free(tmp);
 }
@@ -145,17 +159,18 @@ void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum p
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof *r->f);
 	struct pvd_field *f = &r->f[r->n++];
 	char *d = r->arena + r->alen;
+	r->layout = 0;
 	f->name = (uint32_t)r->alen;
 	f->name_len = (uint32_t)name_len;
-	memcpy(d, name, name_len);
+	pvd_copy_small(d, name, name_len);
 	d[name_len] = '\0';
 	f->val = (uint32_t)(r->alen + name_len + 1);
 	f->val_len = (uint32_t)len;
-	if (len)
-		memcpy(d + name_len + 1, val, len);
+	pvd_copy_small(d + name_len + 1, val, len);
 	d[name_len + 1 + len] = '\0';
 	r->alen = need;
-	f->kind = (uint16_t)kind;
+	f->kind = (uint8_t)kind;
+	f->plain = 0;
 	f->nitems = 0;
 }
 
@@ -191,6 +206,7 @@ int pvd_rec_del(struct pvd_record *r, const char *name)
 		return 0;
 	memmove(&r->f[i], &r->f[i + 1], (r->n - (size_t)i - 1) * sizeof *r->f);
 	r->n--;
+	r->layout = 0;
 	return 1;
 }
 
@@ -201,6 +217,7 @@ void pvd_rec_rename(struct pvd_record *r, size_t i, const char *name)
 	uint32_t off = put(r, name, strlen(name));
 	r->f[i].name = off;
 	r->f[i].name_len = (uint32_t)strlen(name);
+	r->layout = 0;
 	free(tmp);
 }
 
@@ -224,5 +241,16 @@ const char *pvd_rec_file(const struct pvd_record *r)
 long pvd_rec_line(const struct pvd_record *r)
 {
 	const char *s = pvd_rec_str(r, "_line");
-	return s ? strtol(s, NULL, 10) : 0;
+	return s ? pvd_line_parse(s) : 0;
+}
+
+long pvd_line_parse(const char *s)
+{
+	/* the usual "42" by hand (every reject and duplicate check asks); any
+	 * other text as strtol reads it */
+	long v = 0;
+	size_t i = 0;
+	for (; i < 18 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	return i && !s[i] ? v : strtol(s, NULL, 10);
 }

@@ -28,7 +28,26 @@
  *   (struct pvd_field) and its index (pvd_rec_find) stay valid across
  *   pvd_rec_set*() and pvd_rec_add(), not across pvd_rec_del().  Passing a
  *   pointer into the record to pvd_rec_set*() itself is safe: it is copied
- *   before the arena moves. */
+ *   before the arena moves.
+ *
+ * PLAIN VALUES — a field's plain flag says that its text (a STR, or every
+ *   item of a LIST) holds no byte JSON must escape ('"', '\\', a control
+ *   byte below 0x20), so the NDJSON writer copies it without a look.  It is
+ *   only ever set by the code that produced the value and knows it
+ *   (pvd_rec_plain: the NDJSON reader for a string written without an
+ *   escape, a normaliser producing digits or codes); every pvd_rec_set*()
+ *   and pvd_rec_add() clears it, so a value changed later is checked again.
+ *   A wrong flag would write invalid JSON: when unsure, leave it unset.
+ *
+ * LAYOUT STAMPS — r->layout, when not 0, names r's field names in their
+ *   order: two records with the same non-zero stamp have the same names in
+ *   the same order, so a stage that resolved where its fields are in one
+ *   (fieldmap.h) knows them in the other without comparing names.  A record
+ *   is stamped by its creator when it knows the names repeat (the NDJSON
+ *   reader, the previous line's names; ingest, one header's columns), with
+ *   a stamp from pvd_layout_new(); pvd_rec_clear(), pvd_rec_add(), an append
+ *   by pvd_rec_set*(), pvd_rec_del() and pvd_rec_rename() put it back to 0
+ *   (unknown); replacing a value keeps it. */
 #ifndef PVD_RECORD_H
 #define PVD_RECORD_H
 #include <stddef.h>
@@ -47,7 +66,8 @@ enum pvd_kind {
 struct pvd_field {
 	uint32_t name, val;   /* offsets of NUL-terminated strings in the arena */
 	uint32_t name_len, val_len;
-	uint16_t kind;        /* enum pvd_kind */
+	uint8_t kind;         /* enum pvd_kind */
+	uint8_t plain;        /* 1: no byte of the value needs a JSON escape (see PLAIN VALUES) */
 	uint16_t nitems;      /* PVD_LIST: number of items */
 };
 
@@ -56,7 +76,38 @@ struct pvd_record {
 	size_t alen, acap;
 	struct pvd_field *f;
 	size_t n, cap;
+	uint64_t layout;      /* 0, or the stamp of its names (LAYOUT STAMPS) */
 };
+
+/* A stamp no record has had yet (never 0). */
+uint64_t pvd_layout_new(void);
+
+/* Copy and compare for the short names and values of records (most of 8 to
+ * 16 bytes): two overlapping word moves instead of a call to the C library.
+ * Only the n bytes given are read. */
+static inline void pvd_copy_small(char *d, const char *s, size_t n)
+{
+	if (n > 16 || n < 8) {
+		memcpy(d, s, n);
+		return;
+	}
+	uint64_t head, tail;
+	memcpy(&head, s, 8);
+	memcpy(&tail, s + n - 8, 8);
+	memcpy(d, &head, 8);
+	memcpy(d + n - 8, &tail, 8);
+}
+static inline int pvd_same_small(const char *x, const char *y, size_t n)
+{
+	uint64_t a[2], b[2];
+	if (n > 16 || n < 8)
+		return memcmp(x, y, n) == 0;
+	memcpy(&a[0], x, 8);
+	memcpy(&a[1], x + n - 8, 8);
+	memcpy(&b[0], y, 8);
+	memcpy(&b[1], y + n - 8, 8);
+	return a[0] == b[0] && a[1] == b[1];
+}
 
 void pvd_rec_init(struct pvd_record *r);
 void pvd_rec_clear(struct pvd_record *r);        /* empties, keeps the memory */
@@ -94,6 +145,12 @@ void pvd_rec_set_at(struct pvd_record *r, size_t i, enum pvd_kind kind, const ch
  * builders that know their names are distinct (a CSV header, deduplicated). */
 void pvd_rec_add(struct pvd_record *r, const char *name, size_t name_len, enum pvd_kind kind,
 		 const char *val, size_t len);
+/* Marks field i's value plain (see PLAIN VALUES): for the producer of the
+ * value, right after setting it. */
+static inline void pvd_rec_plain(struct pvd_record *r, size_t i)
+{
+	r->f[i].plain = 1;
+}
 void pvd_rec_set_list(struct pvd_record *r, const char *name, const char *items,
 		      size_t len, unsigned nitems);
 static inline void pvd_rec_set_str(struct pvd_record *r, const char *name, const char *s)
@@ -115,4 +172,6 @@ const char *pvd_list_next(const struct pvd_record *r, const struct pvd_field *f,
 /* Provenance helpers: "_file" / "_line" ("" and 0 when absent). */
 const char *pvd_rec_file(const struct pvd_record *r);
 long pvd_rec_line(const struct pvd_record *r);
+/* A _line value's text as pvd_rec_line reads it (strtol's number, quicker). */
+long pvd_line_parse(const char *s);
 #endif

@@ -84,11 +84,10 @@ void pvd_rejects_warn(struct pvd_rejects *rj, const char *file, long line, const
 	pvd_warn_at(file, line, "%s", msg);
 }
 
-static void kv(struct pvd_buf *b, const char *k, const char *v)
+/* qk: the key already quoted, with its comma and colon (",\"file\":") */
+static void kv(struct pvd_buf *b, const char *qk, const char *v)
 {
-	pvd_buf_addc(b, ',');
-	pvd_json_quote(b, k, strlen(k));
-	pvd_buf_addc(b, ':');
+	pvd_buf_adds(b, qk);
 	if (v)
 		pvd_json_quote(b, v, strlen(v));
 	else
@@ -102,7 +101,18 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (fmt[0] == '%' && fmt[1] == 's' && !fmt[2]) {
+		/* a message made by the caller: copied as vsnprintf would, cut alike */
+		const char *m = va_arg(ap, const char *);
+		if (!m)
+			m = "(null)"; /* what glibc prints */
+		size_t k = strlen(m);
+		k = k < sizeof msg ? k : sizeof msg - 1;
+		memcpy(msg, m, k);
+		msg[k] = '\0';
+	} else {
+		vsnprintf(msg, sizeof msg, fmt, ap);
+	}
 	va_end(ap);
 	for (char *p = msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
@@ -128,14 +138,15 @@ void pvd_reject(struct pvd_rejects *rj, const char *file, long line, const char 
 	struct pvd_buf *b = &rj->out.b;
 	pvd_buf_adds(b, "{\"stage\":");
 	pvd_json_quote(b, rj->stage, strlen(rj->stage));
-	kv(b, "file", file);
-	pvd_buf_printf(b, ",\"line\":%ld", line);
-	kv(b, "reason", reason);
-	kv(b, "field", field);
-	kv(b, "value", value);
-	kv(b, "message", msg);
+	kv(b, ",\"file\":", file);
+	pvd_buf_adds(b, ",\"line\":");
+	pvd_buf_add_ll(b, line); /* no printf: rejects can be many */
+	kv(b, ",\"reason\":", reason);
+	kv(b, ",\"field\":", field);
+	kv(b, ",\"value\":", value);
+	kv(b, ",\"message\":", msg);
 	if (raw)
-		kv(b, "raw", raw);
+		kv(b, ",\"raw\":", raw);
 	if (rec) {
 		pvd_buf_adds(b, ",\"record\":");
 		pvd_ndjson_write(b, rec);

@@ -335,7 +335,10 @@ int pvd_schema_code(const struct pvd_sfield *f, const char *s, size_t n, struct 
 static int in_list(char **v, size_t nv, const char *s, size_t n)
 {
 	for (size_t i = 0; i < nv; i++)
-		if (strlen(v[i]) == n && strncasecmp(v[i], s, n) == 0)
+		/* the first byte, folded as strncasecmp folds ASCII, rules out most
+		 * entries before their length is counted (n > 0 here) */
+		if ((((unsigned char)v[i][0] | 0x20) == ((unsigned char)s[0] | 0x20)) && strlen(v[i]) == n &&
+		    strncasecmp(v[i], s, n) == 0)
 			return 1;
 	return 0;
 }

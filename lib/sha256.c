@@ -5,6 +5,11 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define PVD_SHA_X86 1
+#endif
 
 /* 4.2.2: the first 32 bits of the fractional parts of the cube roots of the
  * first 64 primes, i.e. floor(cbrt(p) * 2^32) mod 2^32, computed with exact
@@ -66,6 +71,70 @@ static void block(uint32_t h[8], const unsigned char *m)
 	h[7] += hh;
 }
 
+#ifdef PVD_SHA_X86
+/* The same computation with the x86 SHA extensions (one instruction does two
+ * rounds, two more the message schedule of 6.2.2 step 1): a run's input files
+ * are digested in a few instructions per byte instead of about 70.  The state
+ * goes in as ABEF / CDGH, the order the instructions work in. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void blocks_shani(uint32_t h[8], const unsigned char *m, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
+	__m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
+	__m128i s0 = _mm_alignr_epi8(t, s1, 8);     /* ABEF */
+	s1 = _mm_blend_epi16(s1, t, 0xF0);          /* CDGH */
+	for (; nblocks; nblocks--, m += 64) {
+		__m128i abef = s0, cdgh = s1, w[4];
+		for (int g = 0; g < 16; g++) {
+			/* w[g % 4]: the words 4g .. 4g+3 of the schedule */
+			if (g < 4)
+				w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(m + 16 * g)), bswap);
+			else
+				w[g % 4] = _mm_sha256msg2_epu32(
+					_mm_add_epi32(_mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]),
+						      _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4)),
+					w[(g + 3) % 4]);
+			__m128i k = _mm_add_epi32(w[g % 4], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, k);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(k, 0x0E));
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);            /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);           /* DCHG */
+	s0 = _mm_blend_epi16(t, s1, 0xF0);          /* DCBA */
+	s1 = _mm_alignr_epi8(s1, t, 8);             /* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+/* CPUID leaf 7 EBX bit 29: SHA; leaf 1 ECX bits 9 and 19: SSSE3, SSE4.1. */
+static int have_shani(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		unsigned a, b, c, d;
+		known = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19)) &&
+			__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+	}
+	return known;
+}
+#endif
+
+static void blocks(uint32_t h[8], const unsigned char *m, size_t nblocks)
+{
+#ifdef PVD_SHA_X86
+	if (have_shani()) {
+		blocks_shani(h, m, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks; nblocks--, m += 64)
+		block(h, m);
+}
+
 void pvd_sha256_init(struct pvd_sha256 *c)
 {
 	memcpy(c->h, H0, sizeof H0);
@@ -85,11 +154,12 @@ void pvd_sha256_update(struct pvd_sha256 *c, const void *p, size_t n)
 		n -= k;
 		if (c->nblk < 64)
 			return;
-		block(c->h, c->blk);
+		blocks(c->h, c->blk, 1);
 		c->nblk = 0;
 	}
-	for (; n >= 64; s += 64, n -= 64)
-		block(c->h, s);
+	blocks(c->h, s, n / 64);
+	s += n / 64 * 64;
+	n %= 64;
 	memcpy(c->blk, s, n);
 	c->nblk = n;
 }
@@ -101,13 +171,13 @@ void pvd_sha256_final(struct pvd_sha256 *c, unsigned char digest[32])
 	c->blk[c->nblk++] = 0x80;
 	if (c->nblk > 56) {
 		memset(c->blk + c->nblk, 0, 64 - c->nblk);
-		block(c->h, c->blk);
+		blocks(c->h, c->blk, 1);
 		c->nblk = 0;
 	}
 	memset(c->blk + c->nblk, 0, 56 - c->nblk);
 	for (int i = 0; i < 8; i++)
 		c->blk[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	block(c->h, c->blk);
+	blocks(c->h, c->blk, 1);
 	for (int i = 0; i < 8; i++) {
 		digest[4 * i] = (unsigned char)(c->h[i] >> 24);
 		digest[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

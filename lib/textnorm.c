@@ -65,9 +65,19 @@ static int is_space(unsigned cp)
 	       cp == 0xA0 || cp == 0x202F || cp == 0x2009 || cp == 0x2007 || cp == 0x200B || cp == 0xFEFF;
 }
 
+/* The ASCII bytes is_space takes: ' ', \t \n \v \f \r. */
+static inline int ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 size_t pvd_trim(const char **s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)*s;
+	/* Most values start and end with an ASCII byte that is not a space:
+	 * nothing to trim, nothing to decode. */
+	if (n == 0 || (u[0] < 0x80 && !ascii_space(u[0]) && u[n - 1] < 0x80 && !ascii_space(u[n - 1])))
+		return n;
 	size_t b = 0, e = n;
 	unsigned cp;
 	while (b < e) {
@@ -97,6 +107,25 @@ void pvd_text_clean(const char *s, size_t n, struct pvd_buf *out)
 	int pending = 0;
 	pvd_buf_reserve(out, n);
 	while (i < n) {
+		if (u[i] < 0x80 && !ascii_space(u[i])) {
+			/* a run of ASCII words with single spaces between them
+			 * (nothing to collapse), copied in one go */
+			size_t j = i + 1;
+			while (j < n) {
+				if (u[j] < 0x80 && !ascii_space(u[j]))
+					j++;
+				else if (u[j] == ' ' && j + 1 < n && u[j + 1] < 0x80 && !ascii_space(u[j + 1]))
+					j += 2;
+				else
+					break;
+			}
+			if (pending && out->len)
+				pvd_buf_addc(out, ' ');
+			pending = 0;
+			pvd_buf_add(out, s + i, j - i);
+			i = j;
+			continue;
+		}
 		unsigned cp;
 		int l = pvd_utf8_decode(u + i, n - i, &cp);
 		if (!l) { /* not UTF-8: keep the byte, ingest has already judged it */

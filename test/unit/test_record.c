@@ -97,6 +97,11 @@ int main(void)
 		{ "  a   b\t\nc  ", "a b c" },
 		{ "\xc2\xa0" "3\xe2\x80\xaf" "076 ", "3 076" },
 		{ "Évian", "Évian" },
+		/* the ASCII runs: single spaces kept in them, others collapsed */
+		{ "a b c  d \te f ", "a b c d e f" },
+		{ "x y\xc2\xa0z w", "x y z w" },
+		{ "l’école du  bourg", "l’école du bourg" },
+		{ "a \x01b", "a \x01b" },
 	};
 	for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
 		pvd_buf_reset(&b);
@@ -118,5 +123,31 @@ int main(void)
 		      strcmp(pvd_rec_str(&rr, "b"), "deu") == 0 && strcmp(pvd_rec_name(&rr, &rr.f[1]), "b") == 0,
 	      "set_at replaces field i's value, keeps its name and place");
 	pvd_rec_free(&rr);
+
+	/* plain values (record.h): the reader marks a string read without an
+	 * escape, every set clears the mark, and a name seen in the previous
+	 * line is taken from the line as it is */
+	struct pvd_record pr;
+	struct pvd_err pe = { 0 };
+	struct pvd_buf pb = { 0 };
+	pvd_rec_init(&pr);
+	const char *l1 = "{\"a\":\"x y\",\"b\":\"q\\\"\",\"l\":[\"1\",\"2\"],\"m\":[\"\\n\"]}";
+	CHECK(pvd_ndjson_parse(l1, strlen(l1), &pr, &pe) == 0 && pr.f[0].plain && !pr.f[1].plain && pr.f[2].plain &&
+		      !pr.f[3].plain, "plain: strings and lists without an escape, not those with one");
+	pvd_rec_set_at(&pr, 0, PVD_STR, "\"", 1);
+	pvd_rec_set(&pr, "l", PVD_STR, "\\", 1);
+	CHECK(!pr.f[0].plain && !pr.f[2].plain, "plain: cleared by set_at and set");
+	pvd_ndjson_write(&pb, &pr);
+	CHECK_STR(pb.p, "{\"a\":\"\\\"\",\"b\":\"q\\\"\",\"l\":\"\\\\\",\"m\":[\"\\n\"]}\n", "plain: a value set again is escaped");
+	const char *l2 = "{\"a\":\"1\",\"b\":2,\"a\":3}";
+	CHECK(pvd_ndjson_parse(l2, strlen(l2), &pr, &pe) != 0, "a name repeated after the previous line's names is still a duplicate");
+	const char *l3 = "{\"a\":\"1\",\"b\":2,\"c\\u0041\":3}";
+	pvd_buf_reset(&pb);
+	CHECK(pvd_ndjson_parse(l3, strlen(l3), &pr, &pe) == 0, "escaped name parsed");
+	const char *l4 = "{\"a\":\"1\",\"b\":2,\"c\\u0041\":3}";
+	CHECK(pvd_ndjson_parse(l4, strlen(l4), &pr, &pe) == 0 && strcmp(pvd_rec_name(&pr, &pr.f[2]), "cA") == 0,
+	      "a name written with an escape is unescaped on the next line too");
+	pvd_buf_free(&pb);
+	pvd_rec_free(&pr);
 	return check_done();
 }
