@@ -1,6 +1,7 @@
 #include "record.h"
 #include "xmem.h"
 #include "diag.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -246,11 +247,20 @@ long pvd_rec_line(const struct pvd_record *r)
 
 long pvd_line_parse(const char *s)
 {
-	/* the usual "42" by hand (every reject and duplicate check asks); any
-	 * other text as strtol reads it */
+	/* the usual "42" by hand (every reject and duplicate check asks); a
+	 * longer number as strtol reads it.  What is no line number at all (a
+	 * record typed by hand: "1e30", -5, "x", 1.5, past LONG_MAX) is 0,
+	 * unknown, rather than a line it does not name. */
 	long v = 0;
 	size_t i = 0;
 	for (; i < 18 && s[i] >= '0' && s[i] <= '9'; i++)
 		v = v * 10 + (s[i] - '0');
-	return i && !s[i] ? v : strtol(s, NULL, 10);
+	if (i && !s[i])
+		return v;
+	if (*s < '0' || *s > '9')
+		return 0;
+	char *end;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return *end || errno ? 0 : v;
 }

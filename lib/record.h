@@ -172,6 +172,7 @@ const char *pvd_list_next(const struct pvd_record *r, const struct pvd_field *f,
 /* Provenance helpers: "_file" / "_line" ("" and 0 when absent). */
 const char *pvd_rec_file(const struct pvd_record *r);
 long pvd_rec_line(const struct pvd_record *r);
-/* A _line value's text as pvd_rec_line reads it (strtol's number, quicker). */
+/* A _line value's text as pvd_rec_line reads it: a whole number from 0 to
+ * LONG_MAX, else 0 (no line known). */
 long pvd_line_parse(const char *s);
 #endif

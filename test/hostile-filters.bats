@@ -570,3 +570,14 @@ killed_leaves_nothing() {
 	assert_line -n 0 "pvd-clean: a.csv:9223372036854775806: duplicate of a.csv:9223372036854775806"
 	reconciles "3 2 1"
 }
+
+@test "hostile: a _line that is no line number (1e30, -5, 1.5, \"x\", past LONG_MAX) is line 0, not a line it does not name" {
+	local l r
+	for l in 1e30 -5 1.5 '"x"' 99999999999999999999; do
+		r="{\"_file\":\"a.csv\",\"_line\":$l,\"_dataset\":\"dotations\",\"dotation\":\"DETR\",\"beneficiaire_insee\":\"01004\",\"montant\":\"10\"}"
+		run bash -c 'printf "%s\n%s\n" "$1" "$1" | pvd-clean -d dotations >/dev/null' _ "$r"
+		[ "$status" -eq 0 ]
+		assert_line -n 0 "pvd-clean: a.csv:0: duplicate of a.csv:0"
+		reconciles "2 1 1"
+	done
+}
