@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "textnorm.h"
 #include "fpset.h"
+#include "strset.h"
 #include "xmem.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,10 +65,11 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
  * a line skipped by a reject or spanned by a multi-line cell), not one entry
  * per record. */
 struct firstseen {
-	uint32_t ord, file;   /* the run's first ordinal, its interned _file */
-	long line;            /* and that member's line */
-	long step;            /* the next members' lines: 1, one after the other; 0, all the same (no _line) */
-};
+	uint32_t ord;         /* the run's first ordinal */
+	uint32_t file : 31;   /* its interned _file */
+	uint32_t same : 1;    /* the next members' lines: 0, one after the other; 1, all the same (no _line) */
+	long line;            /* the first member's line */
+};                            /* 16 bytes a run */
 
 struct seen {
 	struct pvd_fpset set;
@@ -77,11 +79,11 @@ struct seen {
 
 /* Returns 1 with the first place when the record of hash h was seen before;
  * else records this place and returns 0 (-1: more than 2³² - 1 distinct
- * records, which the 32-bit ordinal cannot count). */
+ * records, which the 32-bit ordinal cannot count, or 2³¹ _file names). */
 static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long line,
 		       uint32_t *first_file, long *first_line)
 {
-	if (sn->set.n == UINT32_MAX)
+	if (sn->set.n == UINT32_MAX || file >= 1u << 31)
 		return -1;
 	uint32_t ord = (uint32_t)sn->set.n;
 	if (pvd_fpset_add(&sn->set, h[0], (uint32_t)h[1], &ord)) {
@@ -94,24 +96,23 @@ static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long
 				hi = mid;
 		}
 		*first_file = sn->run[lo].file;
-		*first_line = sn->run[lo].line + sn->run[lo].step * (long)(ord - sn->run[lo].ord);
+		*first_line = sn->run[lo].line + (sn->run[lo].same ? 0 : (long)(ord - sn->run[lo].ord));
 		return 1;
 	}
 	struct firstseen *last = sn->nrun ? &sn->run[sn->nrun - 1] : NULL;
 	if (last && last->file == file) {
 		/* _line comes from the input: a run near LONG_MAX must not overflow */
-		long k = (long)(ord - last->ord), next;
-		if (!__builtin_mul_overflow(last->step, k, &next) &&
-		    !__builtin_add_overflow(last->line, next, &next) && line == next)
+		long k = last->same ? 0 : (long)(ord - last->ord), next;
+		if (!__builtin_add_overflow(last->line, k, &next) && line == next)
 			return 0;
-		if (k == 1 && line == last->line) {
-			last->step = 0;
+		if (ord - last->ord == 1 && line == last->line) {
+			last->same = 1;
 			return 0;
 		}
 	}
 	if (sn->nrun == sn->crun)
 		sn->run = xrealloc(sn->run, (sn->crun = sn->crun ? sn->crun * 2 : 16) * sizeof *sn->run);
-	sn->run[sn->nrun++] = (struct firstseen){ ord, file, line, 1 };
+	sn->run[sn->nrun++] = (struct firstseen){ .ord = ord, .file = file, .line = line };
 	return 0;
 }
 
@@ -177,8 +178,8 @@ struct pvd_clean {
 	size_t nsrc, csrc;
 	struct sch *def_sch, *last_sch;
 	struct src *def_src, *last_src;
-	char **files;            /* interned _file values, for the duplicate set */
-	size_t nfiles, cfiles, last_file;
+	struct pvd_strset files; /* interned _file values, for the duplicate set */
+	uint32_t last_file;      /* the id of the last one, + 1 (0: none yet) */
 	struct change *ch;
 	size_t nch, cch;
 	struct pvd_buf val, fold, tmp;
@@ -315,14 +316,13 @@ static int load_source(struct pvd_clean *c, const char *name, struct src **out, 
 
 static uint32_t intern_file(struct pvd_clean *c, const char *f)
 {
-	if (c->last_file < c->nfiles && strcmp(c->files[c->last_file], f) == 0)
-		return (uint32_t)c->last_file;
-	for (size_t i = 0; i < c->nfiles; i++)
-		if (strcmp(c->files[i], f) == 0)
-			return (uint32_t)(c->last_file = i);
-	c->files = xgrow(c->files, &c->cfiles, c->nfiles + 1, sizeof *c->files);
-	c->files[c->nfiles] = xstrdup(f);
-	return (uint32_t)(c->last_file = c->nfiles++);
+	/* records come file after file: the last one first; then a hash, as a
+	 * stream may name a new _file on every line */
+	if (c->last_file && strcmp(pvd_strset_get(&c->files, c->last_file - 1, NULL), f) == 0)
+		return c->last_file - 1;
+	uint32_t id = pvd_strset_add(&c->files, f, strlen(f), NULL);
+	c->last_file = id + 1;
+	return id;
 }
 
 /* ---- per field ---- */
@@ -888,7 +888,8 @@ static int put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 					   (unsigned long)UINT32_MAX, s->dataset);
 		if (dup) {
 			char msg[700];
-			const char *ff = *c->files[ffile] ? c->files[ffile] : "<stdin>";
+			const char *ff = pvd_strset_get(&c->files, ffile, NULL);
+			ff = *ff ? ff : "<stdin>";
 			struct pvd_buf kv = { 0 }, kn = { 0 };
 			for (size_t i = 0; i < s->nkey; i++) {
 				const char *v = pvd_rec_str(r, s->key[i]);
@@ -1024,8 +1025,17 @@ json_t *pvd_clean_report(const struct pvd_clean *c)
 	pvd_buf_free(&b);
 	free(tot);
 	free(names);
-	return json_pack("{s:o, s:I, s:o, s:o}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded, "sums", sums,
-			 "sum_values", values);
+	/* what the duplicate sets hold: the one part of pvd-clean's memory that
+	 * grows with the records (bench and issue reports set it aside) */
+	size_t members = 0, bytes = 0;
+	for (size_t i = 0; i < c->nsch; i++) {
+		const struct seen *sn = &c->sch[i]->seen;
+		members += sn->set.n;
+		bytes += pvd_fpset_bytes(&sn->set) + sn->crun * sizeof *sn->run;
+	}
+	return json_pack("{s:o, s:I, s:o, s:o, s:{s:I, s:I}}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded,
+			 "sums", sums, "sum_values", values, "duplicate_set", "members", (json_int_t)members, "bytes",
+			 (json_int_t)bytes);
 }
 
 void pvd_clean_free(struct pvd_clean *c)
@@ -1041,9 +1051,7 @@ void pvd_clean_free(struct pvd_clean *c)
 		free(c->src[i]);
 	}
 	free(c->src);
-	for (size_t i = 0; i < c->nfiles; i++)
-		free(c->files[i]);
-	free(c->files);
+	pvd_strset_free(&c->files);
 	free(c->ch);
 	free(c->mark);
 	free(c->nh);

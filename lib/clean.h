@@ -47,8 +47,8 @@ int pvd_clean_new(struct pvd_clean **out, const struct pvd_clean_opts *opts, str
 struct pvd_sink *pvd_clean_sink(struct pvd_clean *c);
 /* 1 when --strict stopped the stream at a reject. */
 int pvd_clean_stopped(const struct pvd_clean *c);
-/* Report fields: {"datasets": {NAME: {"out", "rejected"}}, "amounts_rounded": N}
- * (a new reference). */
+/* Report fields: {"datasets": {NAME: {"out", "rejected"}}, "amounts_rounded": N,
+ * "sums", "sum_values", "duplicate_set": {"members", "bytes"}} (a new reference). */
 json_t *pvd_clean_report(const struct pvd_clean *c);
 void pvd_clean_free(struct pvd_clean *c);
 #endif

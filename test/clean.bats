@@ -325,3 +325,15 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	run jq -c '[.file, .line, .reason]' "$T/rej.ndjson"
 	assert_output "[\"$T/in.ndjson\",2,\"unknown-value\"]"
 }
+
+@test "clean: the duplicate set holds at most 16 bytes per distinct record, as --report says" {
+	# 300 000 distinct records, then every one again: all found, and the set's
+	# tables and first-seen runs (one run: lines one after the other) stay
+	# within 16 bytes a member
+	awk 'BEGIN { for (k = 0; k < 2; k++) for (i = 1; i <= 300000; i++)
+		printf "{\"_file\":\"a.csv\",\"_line\":%d,\"_dataset\":\"dotations\",\"dotation\":\"DETR\",\"beneficiaire_insee\":\"01004\",\"montant\":\"%d\"}\n", k * 300000 + i + 1, i }' >"$T/in.ndjson"
+	pvd-clean -q -d dotations --report "$T/r.json" "$T/in.ndjson" >/dev/null
+	run jq -r '"\(.out) \(.rejects_by_reason["duplicate-row"]) \(.duplicate_set.members)"' "$T/r.json"
+	assert_output "300000 300000 300000"
+	[ "$(jq .duplicate_set.bytes "$T/r.json")" -le $((16 * 300000)) ] || fail "$(jq -c .duplicate_set "$T/r.json")"
+}
