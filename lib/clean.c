@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "textnorm.h"
 #include "fpset.h"
+#include "linemap.h"
 #include "strset.h"
 #include "xmem.h"
 #include <stdarg.h>
@@ -59,67 +60,40 @@ static void hash128(const void *key, size_t len, uint64_t seed, uint64_t out[2])
 	out[1] = h2;
 }
 
-/* Where each member of a duplicate set was first seen, in bounded memory:
- * the set keeps a member's ordinal (fpset.h), and this table maps ordinals
- * back to file:line with one run per break in the line sequence (a new file,
- * a line skipped by a reject or spanned by a multi-line cell), not one entry
- * per record. */
-struct firstseen {
-	uint32_t ord;         /* the run's first ordinal */
-	uint32_t file : 31;   /* its interned _file */
-	uint32_t same : 1;    /* the next members' lines: 0, one after the other; 1, all the same (no _line) */
-	long line;            /* the first member's line */
-};                            /* 16 bytes a run */
-
+/* A duplicate set: the members' fingerprints with their ordinals (fpset.h),
+ * and where each was read, by ordinal (linemap.h): about 15 and 1 bytes a
+ * distinct record. */
 struct seen {
 	struct pvd_fpset set;
-	struct firstseen *run;
-	size_t nrun, crun;
+	struct pvd_linemap at;
 };
 
 /* Returns 1 with the first place when the record of hash h was seen before;
  * else records this place and returns 0 (-1: more than 2³² - 1 distinct
- * records, which the 32-bit ordinal cannot count, or 2³¹ _file names). */
+ * records, which the 32-bit ordinal cannot count). */
 static int seen_before(struct seen *sn, const uint64_t h[2], uint32_t file, long line,
 		       uint32_t *first_file, long *first_line)
 {
-	if (sn->set.n == UINT32_MAX || file >= 1u << 31)
+	if (sn->set.n == UINT32_MAX)
 		return -1;
 	uint32_t ord = (uint32_t)sn->set.n;
 	if (pvd_fpset_add(&sn->set, h[0], (uint32_t)h[1], &ord)) {
-		size_t lo = 0, hi = sn->nrun;   /* the last run starting at or before ord */
-		while (hi - lo > 1) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (sn->run[mid].ord <= ord)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		*first_file = sn->run[lo].file;
-		*first_line = sn->run[lo].line + (sn->run[lo].same ? 0 : (long)(ord - sn->run[lo].ord));
+		pvd_linemap_get(&sn->at, ord, first_file, first_line);
 		return 1;
 	}
-	struct firstseen *last = sn->nrun ? &sn->run[sn->nrun - 1] : NULL;
-	if (last && last->file == file) {
-		/* _line comes from the input: a run near LONG_MAX must not overflow */
-		long k = last->same ? 0 : (long)(ord - last->ord), next;
-		if (!__builtin_add_overflow(last->line, k, &next) && line == next)
-			return 0;
-		if (ord - last->ord == 1 && line == last->line) {
-			last->same = 1;
-			return 0;
-		}
-	}
-	if (sn->nrun == sn->crun)
-		sn->run = xrealloc(sn->run, (sn->crun = sn->crun ? sn->crun * 2 : 16) * sizeof *sn->run);
-	sn->run[sn->nrun++] = (struct firstseen){ .ord = ord, .file = file, .line = line };
+	pvd_linemap_add(&sn->at, file, line);
 	return 0;
+}
+
+static size_t seen_bytes(const struct seen *sn)
+{
+	return pvd_fpset_bytes(&sn->set) + pvd_linemap_bytes(&sn->at);
 }
 
 static void seen_free(struct seen *sn)
 {
 	pvd_fpset_free(&sn->set);
-	free(sn->run);
+	pvd_linemap_free(&sn->at);
 }
 
 /* ---- the engine ---- */
@@ -1031,7 +1005,7 @@ json_t *pvd_clean_report(const struct pvd_clean *c)
 	for (size_t i = 0; i < c->nsch; i++) {
 		const struct seen *sn = &c->sch[i]->seen;
 		members += sn->set.n;
-		bytes += pvd_fpset_bytes(&sn->set) + sn->crun * sizeof *sn->run;
+		bytes += seen_bytes(sn);
 	}
 	return json_pack("{s:o, s:I, s:o, s:o, s:{s:I, s:I}}", "datasets", ds, "amounts_rounded", (json_int_t)c->rounded,
 			 "sums", sums, "sum_values", values, "duplicate_set", "members", (json_int_t)members, "bytes",

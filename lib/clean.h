@@ -14,7 +14,7 @@
  * good record is then checked for duplicates: a set of fingerprints (fpset.h),
  * per dataset, of the schema's key fields or, without a key, of the whole
  * cleaned record except the fields whose names start with '_' (provenance);
- * at most 16 bytes per distinct record.  The first record is kept,
+ * about 16 bytes per distinct record.  The first record is kept,
  * later ones rejected (duplicate-row) naming its file:line.  Fields the
  * schema does not know pass through; `_dataset` is added when it came from
  * opts.

@@ -18,10 +18,10 @@ static void place(struct pvd_fpset_entry *t, size_t cap, const struct pvd_fpset_
 	t[j] = *x;
 }
 
-/* To 75 % full: 4/3 slots of 12 bytes per member, 16 bytes. */
+/* To 80 % full: 5/4 slots of 12 bytes per member, 15 bytes. */
 static void grow(struct pvd_fpset_shard *h)
 {
-	size_t cap = h->n < MIN_CAP * 3 / 4 ? MIN_CAP : h->n * 4 / 3;
+	size_t cap = h->n < MIN_CAP * 4 / 5 ? MIN_CAP : h->n * 5 / 4;
 	struct pvd_fpset_entry *t = xcalloc(cap, sizeof *t);
 	for (size_t i = 0; i < h->cap; i++)
 		if (h->t[i].key)
@@ -37,7 +37,7 @@ int pvd_fpset_add(struct pvd_fpset *s, uint64_t fp, uint32_t check, uint32_t *va
 	uint64_t key = fp << 8 | (check & 0xff);
 	if (!key)
 		key = 1;   /* 0 marks an empty slot */
-	if ((h->n + 1) * 8 > h->cap * 7)
+	if ((h->n + 1) * 10 > h->cap * 9)
 		grow(h);
 	size_t j = home(key, h->cap);
 	for (;; j = j + 1 == h->cap ? 0 : j + 1) {

@@ -9,9 +9,9 @@
  * two distinct records: about n²/2⁷³, 4e-10 at 2M distinct records, 4e-8 at
  * 20M.
  *
- * Each shard is a linear-probing table kept between 75 % and 87.5 % full,
+ * Each shard is a linear-probing table kept between 80 % and 90 % full,
  * grown on its own (the slot is found by multiply-shift, so any size will
- * do): at most 16 bytes per distinct member once every shard is past its
+ * do): 13.3 to 15 bytes per distinct member once every shard is past its
  * first table, and a growth holds two copies of one shard only, 1/256 of the
  * set. */
 #ifndef PVD_FPSET_H

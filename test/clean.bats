@@ -326,7 +326,7 @@ pvd-clean: read 1607 records: emitted 1606, rejected 1'
 	assert_output "[\"$T/in.ndjson\",2,\"unknown-value\"]"
 }
 
-@test "clean: the duplicate set holds at most 16 bytes per distinct record, as --report says" {
+@test "clean: the duplicate set holds 16 bytes or less per distinct record here, as --report says" {
 	# 300 000 distinct records, then every one again: all found, and the set's
 	# tables and first-seen runs (one run: lines one after the other) stay
 	# within 16 bytes a member
