@@ -103,7 +103,7 @@ int pvd_amount_parse(const char *s, size_t n, enum pvd_decimal dec, int64_t *cen
 	if (n == 0)
 		return PVD_AMT_BAD;
 
-groups:
+groups:;
 	/* Split into digit groups and the separators between them. */
 	const unsigned char *u = (const unsigned char *)s;
 	size_t gs[MAXGROUPS], gl[MAXGROUPS];
