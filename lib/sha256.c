@@ -123,10 +123,22 @@ static int have_shani(void)
 }
 #endif
 
+static int portable_only;
+
+int pvd_sha256_portable(int on)
+{
+	portable_only = on;
+#ifdef PVD_SHA_X86
+	return have_shani();
+#else
+	return 0;
+#endif
+}
+
 static void blocks(uint32_t h[8], const unsigned char *m, size_t nblocks)
 {
 #ifdef PVD_SHA_X86
-	if (have_shani()) {
+	if (!portable_only && have_shani()) {
 		blocks_shani(h, m, nblocks);
 		return;
 	}

@@ -18,6 +18,9 @@ struct pvd_sha256 {
 };
 
 void pvd_sha256_init(struct pvd_sha256 *c);
+/* Tests: with on, the portable rounds even where the CPU has SHA extensions.
+ * Returns 1 when this build and CPU use the extensions otherwise. */
+int pvd_sha256_portable(int on);
 void pvd_sha256_update(struct pvd_sha256 *c, const void *p, size_t n);
 /* Pads, writes the 32-byte digest; the context must be re-initialised to be reused. */
 void pvd_sha256_final(struct pvd_sha256 *c, unsigned char digest[32]);

@@ -1,6 +1,7 @@
 /* SHA-256: the FIPS 180-4 / NIST example vectors, lengths around the padding
  * boundaries (expected digests from coreutils sha256sum), and streaming in
- * pieces of every size giving the same digest as one call. */
+ * pieces of every size giving the same digest as one call; with the CPU's
+ * SHA extensions where it has them, and with the portable rounds. */
 #include "check.h"
 #include "sha256.h"
 #include <stdlib.h>
@@ -14,7 +15,7 @@ static char *repeat(char c, size_t n)
 	return s;
 }
 
-int main(void)
+static void vectors(const char *how)
 {
 	char hex[65];
 	static const struct { const char *msg, *want; } v[] = {
@@ -27,13 +28,13 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
 		pvd_sha256_str(v[i].msg, strlen(v[i].msg), hex);
-		CHECK_STR(hex, v[i].want, "sha256 of %zu bytes \"%.10s...\"", strlen(v[i].msg), v[i].msg);
+		CHECK_STR(hex, v[i].want, "%s: sha256 of %zu bytes \"%.10s...\"", how, strlen(v[i].msg), v[i].msg);
 	}
 
 	/* One million 'a' (FIPS 180-2 appendix B.3). */
 	char *m = repeat('a', 1000000);
 	pvd_sha256_str(m, 1000000, hex);
-	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "sha256 of 10^6 'a'");
+	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "%s: sha256 of 10^6 'a'", how);
 
 	/* Padding boundaries: 55 bytes fit one block with the length, 56 need two. */
 	static const struct { size_t n; const char *want; } b[] = {
@@ -50,7 +51,7 @@ int main(void)
 	char *x = repeat('x', 128);
 	for (size_t i = 0; i < sizeof b / sizeof *b; i++) {
 		pvd_sha256_str(x, b[i].n, hex);
-		CHECK_STR(hex, b[i].want, "sha256 of %zu 'x'", b[i].n);
+		CHECK_STR(hex, b[i].want, "%s: sha256 of %zu 'x'", how, b[i].n);
 	}
 
 	/* Streaming: the 10^6 'a' fed in pieces of 1..130 bytes. */
@@ -68,7 +69,18 @@ int main(void)
 			printf("# piece %zu: %s\n", piece, hex);
 		}
 	}
-	CHECK(same, "streaming in pieces of 1..130 bytes gives the one-call digest");
+	CHECK(same, "%s: streaming in pieces of 1..130 bytes gives the one-call digest", how);
+	free(m);
+	free(x);
+}
+
+int main(void)
+{
+	char hex[65];
+	vectors(pvd_sha256_portable(0) ? "SHA extensions" : "portable (no SHA extensions here)");
+	pvd_sha256_portable(1);
+	vectors("portable");
+	pvd_sha256_portable(0);
 
 	/* A file, and a file that is not there. */
 	char path[4096];
@@ -84,7 +96,5 @@ int main(void)
 	CHECK_INT(bytes, 3, "sha256_file size");
 	unlink(path);
 	CHECK_INT(pvd_sha256_file(path, hex, NULL, &e), PVD_EX_NOINPUT, "missing file: cannot open");
-	free(m);
-	free(x);
 	return check_done();
 }
