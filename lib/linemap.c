@@ -46,7 +46,8 @@ void pvd_linemap_get(const struct pvd_linemap *map, uint32_t ord, uint32_t *file
 			hi = mid;
 	}
 	const struct pvd_linemap_mark *k = &map->m[lo];
-	const uint8_t *p = map->b + k->off;
+	/* no difference stored yet (each member a mark): b is still NULL */
+	const uint8_t *p = map->b ? map->b + k->off : NULL;
 	uint64_t l = (uint64_t)k->line;  /* unsigned: the sums were checked when added */
 	for (uint32_t i = k->ord; i < ord; i++) {
 		uint64_t z = 0;
