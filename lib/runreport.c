@@ -739,14 +739,16 @@ void pvd_runreport_time(struct pvd_runreport *r, const struct pvd_job *j, const 
 	}
 }
 
-/* The times of run-report.txt: one line per job. */
-static void txt_time(struct pvd_buf *b, const char *label, int width, const json_t *o)
+/* The times of run-report.txt: one line per job, a source's stages
+ * indented under it (their columns aligned with the jobs'). */
+static void txt_time(struct pvd_buf *b, const char *label, int indent, int width, const json_t *o)
 {
 	const json_t *t = json_object_get(o, "time");
 	if (!json_is_object(t))
 		return;
-	pvd_buf_printf(b, "  %-*s wall %.2f s, CPU %.2f s, peak RSS %llu KiB\n", width, label,
-		       (double)num(t, "wall_ms") / 1000, (double)num(t, "cpu_ms") / 1000, num(t, "max_rss_kib"));
+	pvd_buf_printf(b, "  %*s%-*s wall %.2f s, CPU %.2f s, peak RSS %llu KiB\n", indent, "", width - indent,
+		       label, (double)num(t, "wall_ms") / 1000, (double)num(t, "cpu_ms") / 1000,
+		       num(t, "max_rss_kib"));
 }
 
 /* The label column as wide as the table's source column (at least 16). */
@@ -756,12 +758,18 @@ static void txt_times(struct pvd_buf *b, const struct pvd_runreport *r, int widt
 	json_t *o;
 	if (width < 16)
 		width = 16;
-	pvd_buf_adds(b, "\ntimes (wall, CPU user+system, peak RSS of the largest process):\n");
-	json_array_foreach(r->sources, i, o)
-		txt_time(b, json_string_value(json_object_get(o, "name")), width, o);
-	txt_time(b, "(merge)", width, r->merge);
+	pvd_buf_adds(b, "\ntimes (wall, CPU user+system, peak RSS of the largest process; a source's\n"
+			"stages under it, sampled when they share one process):\n");
+	json_array_foreach(r->sources, i, o) {
+		size_t k;
+		json_t *st;
+		txt_time(b, json_string_value(json_object_get(o, "name")), 0, width, o);
+		json_array_foreach(json_object_get(o, "stages"), k, st)
+			txt_time(b, json_string_value(json_object_get(st, "stage")), 2, width, st);
+	}
+	txt_time(b, "(merge)", 0, width, r->merge);
 	json_array_foreach(r->render, i, o)
-		txt_time(b, json_string_value(json_object_get(o, "format")), width, o);
+		txt_time(b, json_string_value(json_object_get(o, "format")), 0, width, o);
 }
 
 static json_t *public_sources(const struct pvd_runreport *r)
