@@ -321,13 +321,15 @@ void pvd_agg_stage_init(struct pvd_agg_stage *s)
  * name where it was read), and which stage a failure came from: the first
  * door a failing status passes is the failing stage's own (a failure
  * further down passed the doors further down first). */
+/* The running stage's index (pvd_fused.at, shared with pvd-run). */
+static volatile sig_atomic_t *running;
+
 struct door {
 	struct pvd_sink base;
 	struct pvd_buf big;     /* a record that may be too long, written */
 	struct pvd_stage *s;
 	struct pvd_sink *inner;
 	int *failed;            /* index of the failing stage, -1 */
-	volatile sig_atomic_t *at;  /* the running stage (pvd_fused.at) */
 	int index;
 	long line;
 };
@@ -361,7 +363,7 @@ static int too_long(struct door *d, const struct pvd_record *r)
 static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
-	sig_atomic_t was = *d->at;
+	sig_atomic_t was = *running;
 	pvd_stats_in(&d->s->st);
 	d->s->rj.at_line = ++d->line;
 	if (too_long(d, r)) {
@@ -370,26 +372,25 @@ static int door_put(struct pvd_sink *self, struct pvd_record *r, struct pvd_err 
 		pvd_buf_free(&d->big);
 		return 0;
 	}
-	*d->at = d->index;
+	*running = d->index;
 	int rc = pvd_sink_put(d->inner, r, e);
-	*d->at = was;
+	*running = was;
 	return door_blame(d, rc);
 }
 
 static int door_end(struct pvd_sink *self, struct pvd_err *e)
 {
 	struct door *d = (struct door *)self;
-	sig_atomic_t was = *d->at;
+	sig_atomic_t was = *running;
 	d->s->rj.at_line = 0;
-	*d->at = d->index;
+	*running = d->index;
 	int rc = pvd_sink_end(d->inner, e);
-	*d->at = was;
+	*running = was;
 	return door_blame(d, rc);
 }
 
 /* The stage's messages go where its own process's stderr would; its work
  * is its own from here. */
-static volatile sig_atomic_t *running;
 
 static void enter(const int *fds, const char *const *prog, int i)
 {
@@ -453,8 +454,7 @@ int pvd_fused_run(struct pvd_fused *f, const char *file, const int fds[PVD_FUSED
 			if (i == 0)
 				continue;
 			door[i] = (struct door){ .base = { .put = door_put, .end = door_end }, .s = st[i],
-						 .inner = st[i]->in, .failed = &failed, .at = running,
-						 .index = i };
+						 .inner = st[i]->in, .failed = &failed, .index = i };
 			/* a stage reading a pipe names it so in its report */
 			pvd_stats_input(&st[i]->st, pvd_display_name("-"));
 			st[i]->rj.at_file = pvd_display_name("-");
