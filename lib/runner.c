@@ -8,6 +8,7 @@
 #include "runplan.h"
 #include "runreport.h"
 #include "sampler.h"
+#include "strset.h"
 #include "sha256.h"
 #include "xmem.h"
 #include <dirent.h>
@@ -216,7 +217,9 @@ struct runner {
 	int pipes;                /* o->pipes, or a pipeline pvd-join would refuse (no PVD list) */
 	struct pvd_join_shared *shared;  /* fused: the join's reference, loaded once */
 	struct pvd_agg_shared *catalog;  /* fused: the catalogue, loaded once */
-	struct pvd_ingest_shared **profile;  /* fused: each source's profile, once per name */
+	struct pvd_ingest_shared *profiles;  /* fused: the profiles, one per name */
+	size_t nprofiles;
+	struct pvd_ingest_shared **profile;  /* fused: each source's, in profiles */
 	char **refargs;           /* fused: "NAME=VALUE" of each reference */
 	size_t live_len;          /* length of the live progress line on screen */
 	double last_draw;
@@ -969,15 +972,6 @@ static int no_pvd_list(const struct pvd_pipeline *p)
 	return 1;
 }
 
-/* The first source with source i's profile (loaded once for them all). */
-static size_t first_of_profile(const struct pvd_pipeline *p, size_t i)
-{
-	size_t k = 0;
-	while (k < i && strcmp(p->sources[k].profile, p->sources[i].profile) != 0)
-		k++;
-	return k;
-}
-
 static void share_config(struct runner *R)
 {
 	struct pvd_join_refs refs = { 0 };
@@ -994,16 +988,20 @@ static void share_config(struct runner *R)
 	pvd_period_parse(R->p->period, &period);
 	R->catalog = xcalloc(1, sizeof *R->catalog);
 	pvd_agg_shared_load(R->catalog, R->p->indicators, &period);
+	/* each profile once, however many sources name it */
+	struct pvd_strset names;
+	pvd_strset_init(&names);
+	R->profiles = xcalloc(R->p->nsources + 1, sizeof *R->profiles);
 	R->profile = xcalloc(R->p->nsources + 1, sizeof *R->profile);
 	for (size_t i = 0; i < R->p->nsources; i++) {
-		size_t k = first_of_profile(R->p, i);
-		if (k < i) {
-			R->profile[i] = R->profile[k];
-			continue;
-		}
-		R->profile[i] = xcalloc(1, sizeof *R->profile[i]);
-		pvd_ingest_shared_load(R->profile[i], R->p->sources[i].profile);
+		const char *name = R->p->sources[i].profile;
+		int added;
+		uint32_t id = pvd_strset_add(&names, name, strlen(name), &added);
+		if (added)
+			pvd_ingest_shared_load(&R->profiles[R->nprofiles++], name);
+		R->profile[i] = &R->profiles[id];
 	}
+	pvd_strset_free(&names);
 }
 
 static void unshare_config(struct runner *R)
@@ -1020,13 +1018,13 @@ static void unshare_config(struct runner *R)
 		pvd_agg_shared_free(R->catalog);
 	free(R->catalog);
 	R->catalog = NULL;
-	for (size_t i = 0; R->profile && i < R->p->nsources; i++)
-		if (first_of_profile(R->p, i) == i) {
-			pvd_ingest_shared_free(R->profile[i]);
-			free(R->profile[i]);
-		}
+	for (size_t i = 0; i < R->nprofiles; i++)
+		pvd_ingest_shared_free(&R->profiles[i]);
+	free(R->profiles);
 	free(R->profile);
+	R->profiles = NULL;
 	R->profile = NULL;
+	R->nprofiles = 0;
 	malloc_trim(0); /* give the pages back before forking the next stages */
 }
 
